@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+import type { Dialect } from './dialect/dialect.js';
+import { mssqlDialect } from './dialect/mssql.js';
+import { postgresDialect } from './dialect/postgres.js';
+import { describeTarget, type DbTarget, type MssqlTarget } from './target.js';
+
+/** An open database: knex, the dialect that knows the engine, and where it points. */
+export interface Db {
+  readonly knex: Knex;
+  readonly dialect: Dialect;
+  readonly target: DbTarget;
+  /** A query builder on one of the schema's tables (`[dbo].[TASKS]`, `"public"."TASKS"`). */
+  table(name: string): Knex.QueryBuilder;
+  /** A parameterised raw query, its rows whatever the engine. */
+  query<T>(sql: string, bindings?: readonly Knex.RawBinding[], trx?: Knex.Transaction): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** The database cannot be used at all: unreachable, login refused, missing database. One line. */
+export class DbUnavailableError extends Error {
+  override name = 'DbUnavailableError';
+}
+
+/**
+ * Exo's DATETIME columns hold wall-clock times of the Exo site, without offset. Everywhere in this
+ * code such a value travels as a Date whose UTC fields ARE the wall-clock fields, so no engine or
+ * machine time zone ever shifts it; `sync/mapping` converts with the configured IANA zone.
+ */
+const parseWallClock = (text: string) => new Date(text.replace(' ', 'T') + 'Z');
+
+export function dialectFor(target: DbTarget): Dialect {
+  return target.client === 'mssql' ? mssqlDialect(target.schema) : postgresDialect(target.schema);
+}
+
+/** A Db over an open knex; `close` is what closing it does (another schema's view may share the knex). */
+export function dbOver(knex: Knex, target: DbTarget, close: () => Promise<void> = () => knex.destroy()): Db {
+  const dialect = dialectFor(target);
+  return {
+    knex,
+    dialect,
+    target,
+    table: (name) => knex(`${target.schema}.${name}`),
+    async query<T>(sql: string, bindings: readonly Knex.RawBinding[] = [], trx?: Knex.Transaction) {
+      return dialect.rows<T>(await (trx ?? knex).raw(sql, bindings as Knex.RawBinding[]));
+    },
+    close,
+  };
+}
+
+export async function connect(target: DbTarget): Promise<Db> {
+  const knex = open(target);
+  const db = dbOver(knex, target);
+  try {
+    await knex.raw('SELECT 1 AS ok');
+  } catch (error) {
+    await knex.destroy().catch(() => undefined);
+    const explained = db.dialect.explainConnectionError(error);
+    throw new DbUnavailableError(
+      `${describeTarget(target)}: ${explained ?? (error instanceof Error ? error.message : String(error))}`,
+    );
+  }
+  return db;
+}
+
+function open(target: DbTarget): Knex {
+  switch (target.client) {
+    case 'pglite': {
+      if (target.dataDir) mkdirSync(path.dirname(path.resolve(target.dataDir)), { recursive: true });
+      const options = {
+        parsers: { [pgliteTypes.TIMESTAMP]: parseWallClock, [pgliteTypes.INT8]: Number },
+      };
+      const pglite = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
+      return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { pglite } } as Knex.Config);
+    }
+    case 'postgres': {
+      // node-postgres writes Dates in the machine's zone unless told otherwise; wall-clock values
+      // (see parseWallClock) must go out by their UTC fields.
+      pg.defaults.parseInputDatesAsUTC = true;
+      const typeParsers = new Map<number, (text: string) => unknown>([
+        [pg.types.builtins.TIMESTAMP, parseWallClock],
+        [pg.types.builtins.INT8, Number],
+      ]);
+      return knexFactory({
+          client: 'pg',
+          connection: {
+            connectionString: target.url,
+            types: {
+              getTypeParser: (oid: number, format: 'text' | 'binary' = 'text') =>
+                typeParsers.get(oid) ?? pg.types.getTypeParser(oid, format),
+            } as unknown as Knex.PgConnectionConfig['types'],
+          },
+          pool: { min: 0, max: 10 },
+        });
+    }
+    case 'mssql':
+      return knexFactory(mssqlConfig(target));
+  }
+}
+
+function mssqlConfig(target: MssqlTarget): Knex.Config {
+  return {
+    client: 'mssql',
+    connection: {
+      server: target.server,
+      port: target.port,
+      database: target.database,
+      user: target.user,
+      password: target.password,
+      requestTimeout: 30_000,
+      connectionTimeout: 15_000,
+      options: {
+        encrypt: target.encrypt,
+        trustServerCertificate: target.trustServerCertificate,
+        instanceName: target.instanceName,
+        appName: 'exo-numerik',
+        // Any error or timeout rolls back the whole transaction instead of leaving it half done.
+        abortTransactionOnError: true,
+        // DATETIME values travel by their UTC fields (see parseWallClock).
+        useUTC: true,
+      },
+    } as Knex.MsSqlConnectionConfig,
+    pool: { min: 0, max: 10 },
+  };
+}

@@ -1,0 +1,122 @@
+import type { Knex } from 'knex';
+
+/**
+ * One statement of a migration, as a DBA will read it. `when` makes it conditional on an Exo table
+ * that not every Exo version has (PostgreSQL cannot skip a statement on a missing table by itself).
+ */
+export interface Statement {
+  sql: string;
+  when?: { tableExists: string };
+}
+
+/** What the capture trigger must know about TASKS: its key and the columns whose change we sync. */
+export interface CaptureSpec {
+  table: string;
+  key: string;
+  /** Text columns (compared byte for byte) and other columns (compared by value). */
+  watched: { name: string; text?: { length: number } }[];
+  queue: string;
+  triggerName: string;
+}
+
+export interface KeyedTable {
+  name: string;
+  key: string;
+  sequence: string;
+  /** Columns besides the key; the key and its primary-key constraint are added by the dialect. */
+  build: (t: Knex.CreateTableBuilder) => void;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+export interface TriggerInfo {
+  name: string;
+  table: string;
+  enabled: boolean;
+}
+
+/** Every object kind the migrations create, as the catalog reports it. */
+export type ObjectKind = 'table' | 'column' | 'index' | 'sequence' | 'trigger' | 'function';
+
+export interface CatalogObject {
+  kind: ObjectKind;
+  /** Table for columns, indexes and triggers. */
+  table?: string;
+  name: string;
+  /** Type, nullability, definition: anything a DBA would call a schema change. */
+  detail: string;
+}
+
+/**
+ * Everything that differs between SQL Server and PostgreSQL. The rest of the code asks the dialect
+ * and never branches on the engine itself.
+ */
+export interface Dialect {
+  readonly name: 'mssql' | 'postgres';
+  /** node-sql-parser's name for the dialect. */
+  readonly parserMode: 'transactsql' | 'postgresql';
+  readonly schema: string;
+  /** A connection-less knex of the right client: the schema builder's SQL, printable without a database. */
+  readonly builder: Knex;
+
+  /** Quoted and schema-qualified: `[dbo].[TASKS]` or `"public"."TASKS"`. */
+  qualified(name: string): string;
+  quote(identifier: string): string;
+
+  // ---- DDL (migrations) ----
+  createKeyedTable(table: KeyedTable): Statement[];
+  dropKeyedTable(table: KeyedTable): Statement[];
+  createTable(name: string, build: (t: Knex.CreateTableBuilder) => void): Statement[];
+  dropTable(name: string): Statement;
+  /** Extra settings a busy queue table needs on this engine (SQL Server: no lock escalation). */
+  tuneQueueTable(name: string): Statement[];
+  captureTriggerUp(spec: CaptureSpec): Statement[];
+  captureTriggerDown(spec: CaptureSpec): Statement[];
+  /** The names of the triggers `captureTriggerUp` creates, for the drift check. */
+  captureTriggerNames(spec: CaptureSpec): string[];
+  addColumn(table: string, column: string, type: string): Statement;
+  dropColumn(table: string, column: string): Statement;
+  /** An Exo column type as exo-schema.md writes it in T-SQL (`VARCHAR(60)`, `IMAGE`), on this engine. */
+  exoType(tsqlType: string, options?: { identity?: boolean }): string;
+  /** A statement that runs only where `table` exists. */
+  ifTableExists(table: string, sql: string): Statement;
+  /** A SQL literal, for the statements a DBA reads (runtime SQL is always parameterised). */
+  literal(value: string | number | null): string;
+  /** The current UTC time, as an SQL expression. */
+  now(): string;
+
+  /**
+   * Session settings around a migration: DDL on TASKS needs a schema lock that queues behind Exo's
+   * running queries (and blocks new ones); fail after a few seconds instead. `end` restores the
+   * session, which a pooled connection would otherwise carry to its next user.
+   */
+  ddlSession(): { begin: Statement[]; end: Statement[] };
+
+  // ---- Runtime ----
+  /** Marks the transaction's writes as ours, so the capture trigger skips them (no echo). */
+  markEcho(trx: Knex.Transaction): Promise<void>;
+  /**
+   * Inserts one row into an Exo table and reads back its IDENTITY key, in a way that still works
+   * once a trigger is on the table (SQL Server refuses OUTPUT without INTO there).
+   */
+  insertReturningKey(db: Knex | Knex.Transaction, table: string, row: Record<string, unknown>, key: string): Promise<number>;
+  /** Clears the mark; the mark is transaction-scoped anyway, this keeps pooled sessions tidy. */
+  clearEcho(trx: Knex.Transaction): Promise<void>;
+
+  /** The rows of a `knex.raw` result (SQL Server: an array; PostgreSQL: `{ rows }`). */
+  rows<T>(result: unknown): T[];
+
+  // ---- Catalog ----
+  tableExists(db: Knex | Knex.Transaction, table: string): Promise<boolean>;
+  columns(db: Knex, table: string): Promise<ColumnInfo[]>;
+  triggers(db: Knex, table: string): Promise<TriggerInfo[]>;
+  /** The schema's objects, for drift checks and for proving that up → down leaves nothing behind. */
+  catalog(db: Knex): Promise<CatalogObject[]>;
+
+  /** A one-line explanation of a driver error (unreachable, bad login, missing database), or undefined. */
+  explainConnectionError(error: unknown): string | undefined;
+}

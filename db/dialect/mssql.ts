@@ -1,0 +1,265 @@
+import knexFactory, { type Knex } from 'knex';
+import type {
+  CaptureSpec,
+  CatalogObject,
+  ColumnInfo,
+  Dialect,
+  KeyedTable,
+  Statement,
+  TriggerInfo,
+} from './dialect.js';
+
+/** The SESSION_CONTEXT key our inbound writer sets; its value is the writing transaction's id. */
+export const ECHO_KEY = 'exo_numerik.echo';
+
+/** Runtime statements of this dialect, exported so the golden T-SQL file pins them. */
+export const MSSQL_RUNTIME = {
+  markEcho: `DECLARE @tx bigint = CURRENT_TRANSACTION_ID(); EXEC sp_set_session_context @key = N'${ECHO_KEY}', @value = @tx;`,
+  clearEcho: `EXEC sp_set_session_context @key = N'${ECHO_KEY}', @value = NULL;`,
+  /** Appended to an INSERT: SCOPE_IDENTITY() in the same request (a later request is another scope). */
+  identityReadBack: (key: string) => `; SELECT CAST(SCOPE_IDENTITY() AS int) AS [${key}]`,
+};
+
+/**
+ * SQL Server 2016+ (SESSION_CONTEXT, CURRENT_TRANSACTION_ID). Statements are written for a DBA:
+ * bracketed, schema-qualified, one object per statement, and readable in a .sql script.
+ */
+export function mssqlDialect(schema: string): Dialect {
+  const builder = knexFactory({ client: 'mssql' });
+  const quote = (id: string) => `[${id.replace(/]/g, ']]')}]`;
+  const qualified = (name: string) => `${quote(schema)}.${quote(name)}`;
+  const toStatements = (b: Knex.SchemaBuilder): Statement[] => b.toSQL().map((s) => ({ sql: s.sql }));
+
+  return {
+    name: 'mssql',
+    parserMode: 'transactsql',
+    schema,
+    builder,
+    qualified,
+    quote,
+
+    createKeyedTable(table: KeyedTable) {
+      return [
+        {
+          sql:
+            `CREATE SEQUENCE ${qualified(table.sequence)} AS bigint START WITH 1 INCREMENT BY 1 CACHE 100`,
+        },
+        ...toStatements(
+          builder.schema.withSchema(schema).createTable(table.name, (t) => {
+            t.bigInteger(table.key).notNullable();
+            table.build(t);
+            t.primary([table.key], { constraintName: `${table.name}_PK` });
+          }),
+        ),
+        // A sequence, not IDENTITY: rows inserted by the TASKS trigger must leave @@IDENTITY alone.
+        {
+          sql:
+            `ALTER TABLE ${qualified(table.name)} ADD CONSTRAINT ${quote(`${table.name}_${table.key}_DF`)} ` +
+            `DEFAULT (NEXT VALUE FOR ${qualified(table.sequence)}) FOR ${quote(table.key)}`,
+        },
+      ];
+    },
+
+    dropKeyedTable(table: KeyedTable) {
+      return [this.dropTable(table.name), { sql: `DROP SEQUENCE ${qualified(table.sequence)}` }];
+    },
+
+    createTable(name, build) {
+      return toStatements(builder.schema.withSchema(schema).createTable(name, build));
+    },
+
+    dropTable(name) {
+      return { sql: `DROP TABLE ${qualified(name)}` };
+    },
+
+    tuneQueueTable(name) {
+      // The trigger inserts into the queue inside Exo's own transactions: a table lock from lock
+      // escalation during a purge would block every Exo save.
+      return [{ sql: `ALTER TABLE ${qualified(name)} SET (LOCK_ESCALATION = DISABLE)` }];
+    },
+
+    captureTriggerUp(spec) {
+      const col = (alias: string, c: string) => `${alias}.${quote(c)}`;
+      const key = quote(spec.key);
+      const changed = spec.watched.map(({ name, text }) => {
+        // Text is compared as bytes: the column collation would call 'abc' = 'ABC' and 'a' = 'a '.
+        const side = (alias: string) =>
+          text ? `CAST(${col(alias, name)} AS varbinary(${text.length}))` : col(alias, name);
+        return (
+          `(${side('i')} <> ${side('d')}` +
+          ` OR (${col('i', name)} IS NULL AND ${col('d', name)} IS NOT NULL)` +
+          ` OR (${col('i', name)} IS NOT NULL AND ${col('d', name)} IS NULL))`
+        );
+      });
+      const body = [
+        // Any SET resets @@ROWCOUNT, so the empty-statement check comes first.
+        'IF @@ROWCOUNT_BIG = 0 RETURN;',
+        'SET NOCOUNT ON;',
+        `DECLARE @echo sql_variant = SESSION_CONTEXT(N'${ECHO_KEY}');`,
+        // Our inbound writer stores its transaction id under the key: a mark left on a pooled
+        // session by a failed write can never match a later transaction.
+        'IF @echo = CURRENT_TRANSACTION_ID() RETURN;',
+        `INSERT INTO ${qualified(spec.queue)} ([ACTIVITY_SEQNO], [OPERATION], [STATE], [ATTEMPTS], [QUEUED_AT], [NEXT_ATTEMPT_AT])`,
+        `    SELECT COALESCE(i.${key}, d.${key}),`,
+        `        CASE WHEN d.${key} IS NULL THEN 'I' WHEN i.${key} IS NULL THEN 'D' ELSE 'U' END,`,
+        `        'ready', 0, SYSUTCDATETIME(), SYSUTCDATETIME()`,
+        `    FROM inserted AS i`,
+        `    FULL OUTER JOIN deleted AS d ON d.${key} = i.${key}`,
+        `    WHERE i.${key} IS NULL OR d.${key} IS NULL`,
+        ...changed.map((c) => `        OR ${c}`),
+      ];
+      return [
+        {
+          sql:
+            `CREATE TRIGGER ${qualified(spec.triggerName)} ON ${qualified(spec.table)} AFTER INSERT, UPDATE, DELETE AS\n` +
+            `BEGIN\n${body.map((l) => '    ' + l).join('\n')};\nEND`,
+        },
+      ];
+    },
+
+    captureTriggerDown(spec) {
+      return [{ sql: `DROP TRIGGER ${qualified(spec.triggerName)}` }];
+    },
+
+    captureTriggerNames(spec) {
+      return [spec.triggerName];
+    },
+
+    addColumn(table, column, type) {
+      return { sql: `ALTER TABLE ${qualified(table)} ADD ${quote(column)} ${type} NULL` };
+    },
+
+    dropColumn(table, column) {
+      return { sql: `ALTER TABLE ${qualified(table)} DROP COLUMN ${quote(column)}` };
+    },
+
+    exoType(tsqlType, options) {
+      return options?.identity ? `${tsqlType} IDENTITY(1,1)` : tsqlType;
+    },
+
+    ifTableExists(table, sql) {
+      return { sql: `IF OBJECT_ID(N'${schema}.${table}', N'U') IS NOT NULL ${sql}` };
+    },
+
+    literal(value) {
+      if (value === null) return 'NULL';
+      if (typeof value === 'number') return String(value);
+      return `N'${value.replace(/'/g, "''")}'`;
+    },
+
+    now() {
+      return 'SYSUTCDATETIME()';
+    },
+
+    ddlSession() {
+      return { begin: [{ sql: 'SET LOCK_TIMEOUT 5000' }], end: [{ sql: 'SET LOCK_TIMEOUT -1' }] };
+    },
+
+    async markEcho(trx) {
+      await trx.raw(MSSQL_RUNTIME.markEcho);
+    },
+
+    async insertReturningKey(db, table, row, key) {
+      const insert = db(`${schema}.${table}`).insert(row).toSQL();
+      const rows = (await db.raw(insert.sql + MSSQL_RUNTIME.identityReadBack(key), insert.bindings)) as Record<string, number>[];
+      const id = rows[rows.length - 1]?.[key];
+      if (id == null) throw new Error(`INSERT INTO ${table} returned no ${key}`);
+      return id;
+    },
+
+    async clearEcho(trx) {
+      await trx.raw(MSSQL_RUNTIME.clearEcho);
+    },
+
+    rows<T>(result: unknown) {
+      return result as T[];
+    },
+
+    async tableExists(db, table) {
+      const rows = (await db.raw('SELECT OBJECT_ID(?, ?) AS id', [`${schema}.${table}`, 'U'])) as { id: number | null }[];
+      return rows[0]?.id != null;
+    },
+
+    async columns(db, table) {
+      const rows = (await db.raw(
+        `SELECT c.name AS name, t.name AS type, c.max_length AS max_length, c.is_nullable AS nullable
+           FROM sys.columns c JOIN sys.types t ON t.user_type_id = c.user_type_id
+          WHERE c.object_id = OBJECT_ID(?) ORDER BY c.column_id`,
+        [`${schema}.${table}`],
+      )) as { name: string; type: string; max_length: number; nullable: boolean }[];
+      return rows.map((r): ColumnInfo => ({ name: r.name, type: mssqlType(r.type, r.max_length), nullable: !!r.nullable }));
+    },
+
+    async triggers(db, table) {
+      const rows = (await db.raw(
+        `SELECT tr.name AS name, tr.is_disabled AS disabled FROM sys.triggers tr WHERE tr.parent_id = OBJECT_ID(?)`,
+        [`${schema}.${table}`],
+      )) as { name: string; disabled: boolean }[];
+      return rows.map((r): TriggerInfo => ({ name: r.name, table, enabled: !r.disabled }));
+    },
+
+    async catalog(db) {
+      const objects: CatalogObject[] = [];
+      const cols = (await db.raw(
+        `SELECT o.name AS tbl, c.name AS col, t.name AS type, c.max_length AS max_length, c.is_nullable AS nullable,
+                c.is_identity AS ident, OBJECT_DEFINITION(c.default_object_id) AS dflt
+           FROM sys.tables o JOIN sys.columns c ON c.object_id = o.object_id
+           JOIN sys.types t ON t.user_type_id = c.user_type_id
+          WHERE o.schema_id = SCHEMA_ID(?)`,
+        [schema],
+      )) as { tbl: string; col: string; type: string; max_length: number; nullable: boolean; ident: boolean; dflt: string | null }[];
+      for (const r of cols) {
+        objects.push({
+          kind: 'column',
+          table: r.tbl,
+          name: r.col,
+          detail: `${mssqlType(r.type, r.max_length)}${r.nullable ? '' : ' not null'}${r.ident ? ' identity' : ''}${r.dflt ? ' default ' + r.dflt : ''}`,
+        });
+      }
+      for (const tbl of new Set(cols.map((c) => c.tbl))) objects.push({ kind: 'table', name: tbl, detail: '' });
+      const idx = (await db.raw(
+        `SELECT o.name AS tbl, i.name AS idx, i.is_unique AS uniq, i.filter_definition AS filt, c.name AS col, ic.key_ordinal AS ord
+           FROM sys.indexes i JOIN sys.tables o ON o.object_id = i.object_id
+           JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+           JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+          WHERE o.schema_id = SCHEMA_ID(?) AND i.name IS NOT NULL`,
+        [schema],
+      )) as { tbl: string; idx: string; uniq: boolean; filt: string | null; col: string; ord: number }[];
+      const byIndex = new Map<string, typeof idx>();
+      for (const r of idx) byIndex.set(`${r.tbl}.${r.idx}`, [...(byIndex.get(`${r.tbl}.${r.idx}`) ?? []), r]);
+      for (const rows of byIndex.values()) {
+        const first = rows[0]!;
+        const colsList = rows.sort((a, b) => a.ord - b.ord).map((r) => r.col).join(',');
+        objects.push({ kind: 'index', table: first.tbl, name: first.idx, detail: `${first.uniq ? 'unique ' : ''}(${colsList})${first.filt ? ' where ' + first.filt : ''}` });
+      }
+      const seqs = (await db.raw(`SELECT name FROM sys.sequences WHERE schema_id = SCHEMA_ID(?)`, [schema])) as { name: string }[];
+      for (const s of seqs) objects.push({ kind: 'sequence', name: s.name, detail: '' });
+      const trgs = (await db.raw(
+        `SELECT tr.name AS name, o.name AS tbl, tr.is_disabled AS disabled, OBJECT_DEFINITION(tr.object_id) AS def
+           FROM sys.triggers tr JOIN sys.tables o ON o.object_id = tr.parent_id WHERE o.schema_id = SCHEMA_ID(?)`,
+        [schema],
+      )) as { name: string; tbl: string; disabled: boolean; def: string | null }[];
+      for (const t of trgs) objects.push({ kind: 'trigger', table: t.tbl, name: t.name, detail: `${t.disabled ? 'disabled' : 'enabled'} ${t.def ?? ''}` });
+      return objects;
+    },
+
+    explainConnectionError(error) {
+      const e = error as { code?: string; message?: string; number?: number };
+      const message = e?.message ?? '';
+      if (e?.code === 'ELOGIN') {
+        if (/Cannot open database/i.test(message)) return `SQL Server refused the database: ${message}`;
+        return `SQL Server refused the login (check user and password): ${message}`;
+      }
+      if (e?.code === 'ESOCKET' || e?.code === 'ETIMEOUT' || e?.code === 'EINSTLOOKUP') {
+        return `SQL Server is not reachable: ${message}`;
+      }
+      return undefined;
+    },
+  };
+}
+
+function mssqlType(type: string, maxLength: number): string {
+  if (['varchar', 'char', 'varbinary', 'binary'].includes(type)) return `${type}(${maxLength === -1 ? 'max' : maxLength})`;
+  if (['nvarchar', 'nchar'].includes(type)) return `${type}(${maxLength === -1 ? 'max' : maxLength / 2})`;
+  return type;
+}

@@ -1,0 +1,265 @@
+import knexFactory, { type Knex } from 'knex';
+import type {
+  CaptureSpec,
+  CatalogObject,
+  ColumnInfo,
+  Dialect,
+  KeyedTable,
+  Statement,
+  TriggerInfo,
+} from './dialect.js';
+
+/** The transaction-local setting our inbound writer sets; `set_config(…, true)` ends with the transaction. */
+export const ECHO_SETTING = 'exo_numerik.echo';
+
+const EVENTS = [
+  { op: 'INSERT', suffix: 'INS', referencing: 'REFERENCING NEW TABLE AS "x_numerik_new"' },
+  { op: 'UPDATE', suffix: 'UPD', referencing: 'REFERENCING OLD TABLE AS "x_numerik_old" NEW TABLE AS "x_numerik_new"' },
+  { op: 'DELETE', suffix: 'DEL', referencing: 'REFERENCING OLD TABLE AS "x_numerik_old"' },
+] as const;
+
+/**
+ * PostgreSQL 15+ and PGlite: the stand-in for SQL Server on machines without one. Statement-level
+ * triggers with transition tables give the same set-based capture as SQL Server's inserted/deleted.
+ */
+export function postgresDialect(schema: string): Dialect {
+  const builder = knexFactory({ client: 'pg' });
+  const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
+  const qualified = (name: string) => `${quote(schema)}.${quote(name)}`;
+  const toStatements = (b: Knex.SchemaBuilder): Statement[] => b.toSQL().map((s) => ({ sql: s.sql }));
+
+  const captureFunction = (spec: CaptureSpec, event: (typeof EVENTS)[number]) => {
+    const key = quote(spec.key);
+    const col = (alias: string, c: string) => `${alias}.${quote(c)}`;
+    const source =
+      event.op === 'INSERT'
+        ? { from: `"x_numerik_new" AS i`, id: `i.${key}`, op: `'I'`, changed: [] as string[] }
+        : event.op === 'DELETE'
+          ? { from: `"x_numerik_old" AS d`, id: `d.${key}`, op: `'D'`, changed: [] as string[] }
+          : {
+              from: `"x_numerik_new" AS i FULL OUTER JOIN "x_numerik_old" AS d ON d.${key} = i.${key}`,
+              id: `COALESCE(i.${key}, d.${key})`,
+              op: `CASE WHEN d.${key} IS NULL THEN 'I' WHEN i.${key} IS NULL THEN 'D' ELSE 'U' END`,
+              changed: [
+                `i.${key} IS NULL OR d.${key} IS NULL`,
+                ...spec.watched.map(({ name }) => `${col('i', name)} IS DISTINCT FROM ${col('d', name)}`),
+              ],
+            };
+    const where = [`COALESCE(current_setting('${ECHO_SETTING}', true), '') <> 'on'`];
+    if (source.changed.length) where.push(`(${source.changed.join('\n            OR ')})`);
+    return (
+      `CREATE FUNCTION ${qualified(`${spec.triggerName}_${event.suffix}`)}() RETURNS trigger LANGUAGE plpgsql AS $$\n` +
+      `BEGIN\n` +
+      `    INSERT INTO ${qualified(spec.queue)} ("ACTIVITY_SEQNO", "OPERATION", "STATE", "ATTEMPTS", "QUEUED_AT", "NEXT_ATTEMPT_AT")\n` +
+      `        SELECT ${source.id}, ${source.op}, 'ready', 0, now(), now()\n` +
+      `        FROM ${source.from}\n` +
+      `        WHERE ${where.join('\n          AND ')};\n` +
+      `    RETURN NULL;\n` +
+      `END\n$$`
+    );
+  };
+
+  return {
+    name: 'postgres',
+    parserMode: 'postgresql',
+    schema,
+    builder,
+    qualified,
+    quote,
+
+    createKeyedTable(table: KeyedTable) {
+      return [
+        { sql: `CREATE SEQUENCE ${qualified(table.sequence)} AS bigint CACHE 1` },
+        ...toStatements(
+          builder.schema.withSchema(schema).createTable(table.name, (t) => {
+            t.bigInteger(table.key).notNullable().defaultTo(builder.raw(`nextval('${qualified(table.sequence)}')`));
+            table.build(t);
+            t.primary([table.key], { constraintName: `${table.name}_PK` });
+          }),
+        ),
+      ];
+    },
+
+    dropKeyedTable(table: KeyedTable) {
+      return [this.dropTable(table.name), { sql: `DROP SEQUENCE ${qualified(table.sequence)}` }];
+    },
+
+    createTable(name, build) {
+      return toStatements(builder.schema.withSchema(schema).createTable(name, build));
+    },
+
+    dropTable(name) {
+      return { sql: `DROP TABLE ${qualified(name)}` };
+    },
+
+    tuneQueueTable() {
+      return [];
+    },
+
+    captureTriggerUp(spec) {
+      return EVENTS.flatMap((event) => [
+        { sql: captureFunction(spec, event) },
+        {
+          sql:
+            `CREATE TRIGGER ${quote(`${spec.triggerName}_${event.suffix}`)} AFTER ${event.op} ON ${qualified(spec.table)} ` +
+            `${event.referencing} FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(`${spec.triggerName}_${event.suffix}`)}()`,
+        },
+      ]);
+    },
+
+    captureTriggerDown(spec) {
+      return EVENTS.flatMap((event) => [
+        { sql: `DROP TRIGGER ${quote(`${spec.triggerName}_${event.suffix}`)} ON ${qualified(spec.table)}` },
+        { sql: `DROP FUNCTION ${qualified(`${spec.triggerName}_${event.suffix}`)}()` },
+      ]);
+    },
+
+    captureTriggerNames(spec) {
+      return EVENTS.map((event) => `${spec.triggerName}_${event.suffix}`);
+    },
+
+    addColumn(table, column, type) {
+      return { sql: `ALTER TABLE ${qualified(table)} ADD COLUMN ${quote(column)} ${type} NULL` };
+    },
+
+    dropColumn(table, column) {
+      return { sql: `ALTER TABLE ${qualified(table)} DROP COLUMN ${quote(column)}` };
+    },
+
+    exoType(tsqlType, options) {
+      const type = tsqlType
+        .replace(/^INT$/i, 'integer')
+        .replace(/^DATETIME$/i, 'timestamp(3)')
+        .replace(/^IMAGE$/i, 'bytea')
+        .replace(/^FLOAT\(53\)$/i, 'double precision')
+        .toLowerCase();
+      return options?.identity ? `${type} GENERATED BY DEFAULT AS IDENTITY` : type;
+    },
+
+    ifTableExists(table, sql) {
+      return { sql, when: { tableExists: table } };
+    },
+
+    literal(value) {
+      if (value === null) return 'NULL';
+      if (typeof value === 'number') return String(value);
+      return `'${value.replace(/'/g, "''")}'`;
+    },
+
+    now() {
+      return 'now()';
+    },
+
+    ddlSession() {
+      return { begin: [{ sql: "SET LOCAL lock_timeout = '5s'" }], end: [] };
+    },
+
+    async markEcho(trx) {
+      await trx.raw(`SELECT set_config('${ECHO_SETTING}', 'on', true)`);
+    },
+
+    async insertReturningKey(db, table, row, key) {
+      const [inserted] = (await db(`${schema}.${table}`).insert(row).returning(key)) as Record<string, number>[];
+      if (inserted?.[key] == null) throw new Error(`INSERT INTO ${table} returned no ${key}`);
+      return inserted[key];
+    },
+
+    async clearEcho(trx) {
+      await trx.raw(`SELECT set_config('${ECHO_SETTING}', '', true)`);
+    },
+
+    rows: rowsOf,
+
+    async tableExists(db, table) {
+      const result = await db.raw('SELECT to_regclass(?) AS id', [qualified(table)]);
+      return rowsOf<{ id: string | null }>(result)[0]?.id != null;
+    },
+
+    async columns(db, table) {
+      const result = await db.raw(
+        `SELECT column_name AS name, data_type AS type, character_maximum_length AS len, is_nullable AS nullable
+           FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position`,
+        [schema, table],
+      );
+      return rowsOf<{ name: string; type: string; len: number | null; nullable: string }>(result).map(
+        (r): ColumnInfo => ({ name: r.name, type: r.len ? `${r.type}(${r.len})` : r.type, nullable: r.nullable === 'YES' }),
+      );
+    },
+
+    async triggers(db, table) {
+      const result = await db.raw(
+        `SELECT t.tgname AS name, t.tgenabled AS enabled
+           FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE NOT t.tgisinternal AND n.nspname = ? AND c.relname = ?`,
+        [schema, table],
+      );
+      return rowsOf<{ name: string; enabled: string }>(result).map(
+        (r): TriggerInfo => ({ name: r.name, table, enabled: r.enabled !== 'D' }),
+      );
+    },
+
+    async catalog(db) {
+      const objects: CatalogObject[] = [];
+      const cols = rowsOf<{ tbl: string; col: string; type: string; len: number | null; nullable: string; dflt: string | null; ident: string }>(
+        await db.raw(
+          `SELECT c.table_name AS tbl, c.column_name AS col, c.data_type AS type, c.character_maximum_length AS len,
+                  c.is_nullable AS nullable, c.column_default AS dflt, c.is_identity AS ident
+             FROM information_schema.columns c JOIN information_schema.tables t
+               ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+            WHERE c.table_schema = ?`,
+          [schema],
+        ),
+      );
+      for (const r of cols) {
+        objects.push({
+          kind: 'column',
+          table: r.tbl,
+          name: r.col,
+          detail: `${r.len ? `${r.type}(${r.len})` : r.type}${r.nullable === 'YES' ? '' : ' not null'}${r.ident === 'YES' ? ' identity' : ''}${r.dflt ? ' default ' + r.dflt : ''}`,
+        });
+      }
+      for (const tbl of new Set(cols.map((c) => c.tbl))) objects.push({ kind: 'table', name: tbl, detail: '' });
+      const idx = rowsOf<{ tbl: string; idx: string; def: string }>(
+        await db.raw(`SELECT tablename AS tbl, indexname AS idx, indexdef AS def FROM pg_indexes WHERE schemaname = ?`, [schema]),
+      );
+      for (const r of idx) objects.push({ kind: 'index', table: r.tbl, name: r.idx, detail: r.def });
+      const seqs = rowsOf<{ name: string }>(
+        await db.raw(`SELECT sequence_name AS name FROM information_schema.sequences WHERE sequence_schema = ?`, [schema]),
+      );
+      for (const s of seqs) objects.push({ kind: 'sequence', name: s.name, detail: '' });
+      const trgs = rowsOf<{ name: string; tbl: string; enabled: string; def: string }>(
+        await db.raw(
+          `SELECT t.tgname AS name, c.relname AS tbl, t.tgenabled AS enabled, pg_get_triggerdef(t.oid) AS def
+             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE NOT t.tgisinternal AND n.nspname = ?`,
+          [schema],
+        ),
+      );
+      for (const t of trgs) objects.push({ kind: 'trigger', table: t.tbl, name: t.name, detail: `${t.enabled === 'D' ? 'disabled' : 'enabled'} ${t.def}` });
+      const fns = rowsOf<{ name: string; src: string }>(
+        await db.raw(
+          `SELECT p.proname AS name, p.prosrc AS src FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ?`,
+          [schema],
+        ),
+      );
+      for (const f of fns) objects.push({ kind: 'function', name: f.name, detail: f.src });
+      return objects;
+    },
+
+    explainConnectionError(error) {
+      const e = error as { code?: string; message?: string };
+      const message = e?.message ?? String(error);
+      if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND' || e?.code === 'ETIMEDOUT' || e?.code === 'EHOSTUNREACH') {
+        return `PostgreSQL is not reachable: ${message}`;
+      }
+      if (e?.code === '28P01' || e?.code === '28000') return `PostgreSQL refused the login (check user and password): ${message}`;
+      if (e?.code === '3D000') return `PostgreSQL has no such database: ${message}`;
+      return undefined;
+    },
+  };
+}
+
+/** knex's pg and PGlite clients return `{ rows }` from raw queries. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,42 @@
+import type { CaptureSpec, KeyedTable } from '../../db/dialect/dialect.js';
+import { TASKS, TASKS_KEY, WATCHED_COLUMNS } from '../../db/exo/tasks.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import type { Migration } from '../migration.js';
+
+const at = { precision: 3 };
+
+export const queueTable: KeyedTable = {
+  name: OBJECTS.queue,
+  key: 'ID',
+  sequence: OBJECTS.queueSeq,
+  build(t) {
+    t.integer('ACTIVITY_SEQNO').notNullable();
+    t.string('OPERATION', 1).notNullable();
+    t.string('STATE', 10).notNullable();
+    t.integer('ATTEMPTS').notNullable();
+    t.datetime('QUEUED_AT', at).notNullable();
+    t.datetime('NEXT_ATTEMPT_AT', at).notNullable();
+    t.string('CLAIMED_BY', 100).nullable();
+    t.datetime('LEASE_UNTIL', at).nullable();
+    t.string('LAST_ERROR', 2000).nullable();
+    // Two indexes only: the trigger writes this table inside every Exo save.
+    t.index(['STATE', 'NEXT_ATTEMPT_AT'], `${OBJECTS.queue}_READY`);
+    t.index(['ACTIVITY_SEQNO'], `${OBJECTS.queue}_ACTIVITY`);
+  },
+};
+
+export const captureSpec: CaptureSpec = {
+  table: TASKS,
+  key: TASKS_KEY,
+  watched: WATCHED_COLUMNS,
+  queue: OBJECTS.queue,
+  triggerName: OBJECTS.captureTrigger,
+};
+
+/** The outbound queue and the triggers on TASKS that fill it: which activity changed, never its data. */
+export const changeCapture: Migration = {
+  name: '0002-change-capture',
+  summary: 'X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS',
+  up: (d) => [...d.createKeyedTable(queueTable), ...d.tuneQueueTable(OBJECTS.queue), ...d.captureTriggerUp(captureSpec)],
+  down: (d) => [...d.captureTriggerDown(captureSpec), ...d.dropKeyedTable(queueTable)],
+};

@@ -1,0 +1,7 @@
+import type { Migration } from '../migration.js';
+import { pluginTables } from './0001-plugin-tables.js';
+import { changeCapture } from './0002-change-capture.js';
+import { folderField } from './0003-folder-field.js';
+
+/** Every migration, in the order it is applied. */
+export const MIGRATIONS: readonly Migration[] = [pluginTables, changeCapture, folderField];

@@ -1,0 +1,24 @@
+-- exo-numerik: migrate down on SQL Server, schema dbo
+-- Every statement passed the migration guard. Each migration runs in one transaction, together
+-- with its row in X_NUMERIK_MIGRATIONS.
+
+-- ===== 0003-folder-field (down): TASKS.X_NUMERIK_FOLDER (nullable, metadata-only) and its EXTRA_FIELDS registration row
+IF OBJECT_ID(N'dbo.EXTRA_FIELDS', N'U') IS NOT NULL DELETE FROM [dbo].[EXTRA_FIELDS] WHERE [TABLE_NAME] = N'TASKS' AND [FIELD_NAME] = N'X_NUMERIK_FOLDER';
+ALTER TABLE [dbo].[TASKS] DROP COLUMN [X_NUMERIK_FOLDER];
+
+-- ===== 0002-change-capture (down): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS
+DROP TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE];
+DROP TABLE [dbo].[X_NUMERIK_QUEUE];
+DROP SEQUENCE [dbo].[X_NUMERIK_QUEUE_SEQ];
+
+-- ===== 0001-plugin-tables (down): X_NUMERIK_* tables: migrations, settings, log, post/customer/staff/type links, inbox
+DROP TABLE [dbo].[X_NUMERIK_INBOX];
+DROP SEQUENCE [dbo].[X_NUMERIK_INBOX_SEQ];
+DROP TABLE [dbo].[X_NUMERIK_TYPE_TAG];
+DROP TABLE [dbo].[X_NUMERIK_STAFF_LINK];
+DROP TABLE [dbo].[X_NUMERIK_CUSTOMER_LINK];
+DROP TABLE [dbo].[X_NUMERIK_POST_LINK];
+DROP TABLE [dbo].[X_NUMERIK_LOG];
+DROP SEQUENCE [dbo].[X_NUMERIK_LOG_SEQ];
+DROP TABLE [dbo].[X_NUMERIK_SETTINGS];
+DROP TABLE [dbo].[X_NUMERIK_MIGRATIONS];

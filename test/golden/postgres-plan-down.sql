@@ -1,0 +1,30 @@
+-- exo-numerik: migrate down on PostgreSQL, schema public
+-- Every statement passed the migration guard. Each migration runs in one transaction, together
+-- with its row in X_NUMERIK_MIGRATIONS.
+
+-- ===== 0003-folder-field (down): TASKS.X_NUMERIK_FOLDER (nullable, metadata-only) and its EXTRA_FIELDS registration row
+-- only where "public"."EXTRA_FIELDS" exists:
+DELETE FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_FOLDER';
+ALTER TABLE "public"."TASKS" DROP COLUMN "X_NUMERIK_FOLDER";
+
+-- ===== 0002-change-capture (down): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS
+DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_INS" ON "public"."TASKS";
+DROP FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_INS"();
+DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_UPD" ON "public"."TASKS";
+DROP FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_UPD"();
+DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_DEL" ON "public"."TASKS";
+DROP FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_DEL"();
+DROP TABLE "public"."X_NUMERIK_QUEUE";
+DROP SEQUENCE "public"."X_NUMERIK_QUEUE_SEQ";
+
+-- ===== 0001-plugin-tables (down): X_NUMERIK_* tables: migrations, settings, log, post/customer/staff/type links, inbox
+DROP TABLE "public"."X_NUMERIK_INBOX";
+DROP SEQUENCE "public"."X_NUMERIK_INBOX_SEQ";
+DROP TABLE "public"."X_NUMERIK_TYPE_TAG";
+DROP TABLE "public"."X_NUMERIK_STAFF_LINK";
+DROP TABLE "public"."X_NUMERIK_CUSTOMER_LINK";
+DROP TABLE "public"."X_NUMERIK_POST_LINK";
+DROP TABLE "public"."X_NUMERIK_LOG";
+DROP SEQUENCE "public"."X_NUMERIK_LOG_SEQ";
+DROP TABLE "public"."X_NUMERIK_SETTINGS";
+DROP TABLE "public"."X_NUMERIK_MIGRATIONS";
