@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Dialect } from './dialect/dialect.js';
 import { mssqlDialect } from './dialect/mssql.js';
 import { postgresDialect } from './dialect/postgres.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import { describeTarget, type DbTarget, type MssqlTarget } from './target.js';
 
 /** An open database: knex, the dialect that knows the engine, and where it points. */
@@ -52,8 +53,12 @@ export function dbOver(knex: Knex, target: DbTarget, close: () => Promise<void> 
   };
 }
 
-export async function connect(target: DbTarget): Promise<Db> {
-  const knex = open(target);
+export interface ConnectOptions {
+  logger?: Logger;
+}
+
+export async function connect(target: DbTarget, options: ConnectOptions = {}): Promise<Db> {
+  const knex = open(target, knexLog(options.logger ?? silentLogger));
   const db = dbOver(knex, target);
   try {
     await knex.raw('SELECT 1 AS ok');
@@ -67,7 +72,13 @@ export async function connect(target: DbTarget): Promise<Db> {
   return db;
 }
 
-function open(target: DbTarget): Knex {
+/** knex's own messages (pool retries, deprecations) go to our logger at debug level: we report failures ourselves. */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  const debug = (message: unknown) => logger.debug(`knex: ${message instanceof Error ? message.message : String(message)}`);
+  return { warn: debug, error: debug, deprecate: debug, debug };
+}
+
+function open(target: DbTarget, log: Knex.Config['log']): Knex {
   switch (target.client) {
     case 'pglite': {
       if (target.dataDir) mkdirSync(path.dirname(path.resolve(target.dataDir)), { recursive: true });
@@ -75,7 +86,7 @@ function open(target: DbTarget): Knex {
         parsers: { [pgliteTypes.TIMESTAMP]: parseWallClock, [pgliteTypes.INT8]: Number },
       };
       const pglite = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
-      return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { pglite } } as Knex.Config);
+      return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { pglite }, log } as Knex.Config);
     }
     case 'postgres': {
       // node-postgres writes Dates in the machine's zone unless told otherwise; wall-clock values
@@ -95,10 +106,11 @@ function open(target: DbTarget): Knex {
             } as unknown as Knex.PgConnectionConfig['types'],
           },
           pool: { min: 0, max: 10 },
+          log,
         });
     }
     case 'mssql':
-      return knexFactory(mssqlConfig(target));
+      return knexFactory({ ...mssqlConfig(target), log });
   }
 }
 

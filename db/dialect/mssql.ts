@@ -1,6 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
 import type {
-  CaptureSpec,
   CatalogObject,
   ColumnInfo,
   Dialect,

@@ -69,7 +69,7 @@ export function postgresDialect(schema: string): Dialect {
 
     createKeyedTable(table: KeyedTable) {
       return [
-        { sql: `CREATE SEQUENCE ${qualified(table.sequence)} AS bigint CACHE 1` },
+        { sql: `CREATE SEQUENCE ${qualified(table.sequence)} AS bigint CACHE 100` },
         ...toStatements(
           builder.schema.withSchema(schema).createTable(table.name, (t) => {
             t.bigInteger(table.key).notNullable().defaultTo(builder.raw(`nextval('${qualified(table.sequence)}')`));

@@ -19,9 +19,9 @@ export const queueTable: KeyedTable = {
     t.string('CLAIMED_BY', 100).nullable();
     t.datetime('LEASE_UNTIL', at).nullable();
     t.string('LAST_ERROR', 2000).nullable();
-    // Two indexes only: the trigger writes this table inside every Exo save.
-    t.index(['STATE', 'NEXT_ATTEMPT_AT'], `${OBJECTS.queue}_READY`);
-    t.index(['ACTIVITY_SEQNO'], `${OBJECTS.queue}_ACTIVITY`);
+    // No index besides the primary key: the trigger writes this table inside every Exo save, and
+    // each index costs about as much as the row itself (npm run bench -- triggers). The queue holds
+    // only live work (parked and dead items move to X_NUMERIK_LOG), so claims walk the key in order.
   },
 };
 

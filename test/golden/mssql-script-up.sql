@@ -134,16 +134,6 @@ GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0002-change-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
-CREATE INDEX [X_NUMERIK_QUEUE_READY] ON [dbo].[X_NUMERIK_QUEUE] ([STATE], [NEXT_ATTEMPT_AT]);
-GO
-IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
-IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0002-change-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
-GO
-CREATE INDEX [X_NUMERIK_QUEUE_ACTIVITY] ON [dbo].[X_NUMERIK_QUEUE] ([ACTIVITY_SEQNO]);
-GO
-IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
-IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0002-change-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
-GO
 ALTER TABLE [dbo].[X_NUMERIK_QUEUE] ADD CONSTRAINT [X_NUMERIK_QUEUE_ID_DF] DEFAULT (NEXT VALUE FOR [dbo].[X_NUMERIK_QUEUE_SEQ]) FOR [ID];
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
@@ -185,7 +175,7 @@ GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0002-change-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
-INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0002-change-capture', N'92b6597277a2e18c022dcdcf6f59e45fc68536efd03e9ff499924bec09b0c831', SYSUTCDATETIME());
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0002-change-capture', N'5e4198bb875d2b6ba53368a8253f5b856afb3398b03f67d280d46ab2974890c2', SYSUTCDATETIME());
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0002-change-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END

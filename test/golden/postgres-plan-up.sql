@@ -5,7 +5,7 @@
 -- ===== 0001-plugin-tables (up): X_NUMERIK_* tables: migrations, settings, log, post/customer/staff/type links, inbox
 create table "public"."X_NUMERIK_MIGRATIONS" ("NAME" varchar(200) not null, "CHECKSUM" varchar(64) not null, "APPLIED_AT" timestamptz(3) not null, constraint "X_NUMERIK_MIGRATIONS_PK" primary key ("NAME"));
 create table "public"."X_NUMERIK_SETTINGS" ("SETTING_KEY" varchar(100) not null, "SETTING_VALUE" text not null, "UPDATED_AT" timestamptz(3) not null, "UPDATED_BY" varchar(100) null, constraint "X_NUMERIK_SETTINGS_PK" primary key ("SETTING_KEY"));
-CREATE SEQUENCE "public"."X_NUMERIK_LOG_SEQ" AS bigint CACHE 1;
+CREATE SEQUENCE "public"."X_NUMERIK_LOG_SEQ" AS bigint CACHE 100;
 create table "public"."X_NUMERIK_LOG" ("ID" bigint not null default nextval('"public"."X_NUMERIK_LOG_SEQ"'), "LOGGED_AT" timestamptz(3) not null, "DIRECTION" varchar(10) not null, "KIND" varchar(20) not null, "ACTIVITY_SEQNO" integer null, "POST_ID" varchar(64) null, "REASON" varchar(400) not null, "DETAIL" text null, "RESOLVED_AT" timestamptz(3) null, constraint "X_NUMERIK_LOG_PK" primary key ("ID"));
 create index "X_NUMERIK_LOG_KIND" on "public"."X_NUMERIK_LOG" ("KIND", "LOGGED_AT");
 create table "public"."X_NUMERIK_POST_LINK" ("ACTIVITY_SEQNO" integer not null, "POST_ID" varchar(64) not null, "POST_TYPE" varchar(10) not null, "ORIGIN" varchar(10) not null, "STATE" varchar(10) not null, "EXO_HASH" varchar(64) null, "NUMERIK_VERSION" integer null, "NUMERIK_HASH" varchar(64) null, "CREATED_AT" timestamptz(3) not null, "SYNCED_AT" timestamptz(3) not null, constraint "X_NUMERIK_POST_LINK_PK" primary key ("ACTIVITY_SEQNO"));
@@ -16,17 +16,15 @@ create table "public"."X_NUMERIK_STAFF_LINK" ("STAFFNO" integer not null, "USER_
 alter table "public"."X_NUMERIK_STAFF_LINK" add constraint "X_NUMERIK_STAFF_LINK_USER" unique ("USER_ID");
 create table "public"."X_NUMERIK_TYPE_TAG" ("TYPE_SEQNO" integer not null, "TAG_NAME" varchar(100) not null, "TAG_ID" varchar(64) null, "SOURCE" varchar(10) not null, "UPDATED_AT" timestamptz(3) not null, constraint "X_NUMERIK_TYPE_TAG_PK" primary key ("TYPE_SEQNO"));
 create index "X_NUMERIK_TYPE_TAG_TAG" on "public"."X_NUMERIK_TYPE_TAG" ("TAG_NAME");
-CREATE SEQUENCE "public"."X_NUMERIK_INBOX_SEQ" AS bigint CACHE 1;
+CREATE SEQUENCE "public"."X_NUMERIK_INBOX_SEQ" AS bigint CACHE 100;
 create table "public"."X_NUMERIK_INBOX" ("ID" bigint not null default nextval('"public"."X_NUMERIK_INBOX_SEQ"'), "EVENT_ID" varchar(100) not null, "EVENT_TYPE" varchar(40) not null, "POST_ID" varchar(64) not null, "POST_VERSION" integer null, "SOURCE" varchar(10) not null, "RECEIVED_AT" timestamptz(3) not null, "STATE" varchar(10) not null, "ATTEMPTS" integer not null, "NEXT_ATTEMPT_AT" timestamptz(3) not null, "CLAIMED_BY" varchar(100) null, "LEASE_UNTIL" timestamptz(3) null, "LAST_ERROR" varchar(2000) null, constraint "X_NUMERIK_INBOX_PK" primary key ("ID"));
 alter table "public"."X_NUMERIK_INBOX" add constraint "X_NUMERIK_INBOX_EVENT" unique ("EVENT_ID");
 create index "X_NUMERIK_INBOX_READY" on "public"."X_NUMERIK_INBOX" ("STATE", "NEXT_ATTEMPT_AT");
 create index "X_NUMERIK_INBOX_POST" on "public"."X_NUMERIK_INBOX" ("POST_ID");
 
 -- ===== 0002-change-capture (up): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS
-CREATE SEQUENCE "public"."X_NUMERIK_QUEUE_SEQ" AS bigint CACHE 1;
+CREATE SEQUENCE "public"."X_NUMERIK_QUEUE_SEQ" AS bigint CACHE 100;
 create table "public"."X_NUMERIK_QUEUE" ("ID" bigint not null default nextval('"public"."X_NUMERIK_QUEUE_SEQ"'), "ACTIVITY_SEQNO" integer not null, "OPERATION" varchar(1) not null, "STATE" varchar(10) not null, "ATTEMPTS" integer not null, "QUEUED_AT" timestamptz(3) not null, "NEXT_ATTEMPT_AT" timestamptz(3) not null, "CLAIMED_BY" varchar(100) null, "LEASE_UNTIL" timestamptz(3) null, "LAST_ERROR" varchar(2000) null, constraint "X_NUMERIK_QUEUE_PK" primary key ("ID"));
-create index "X_NUMERIK_QUEUE_READY" on "public"."X_NUMERIK_QUEUE" ("STATE", "NEXT_ATTEMPT_AT");
-create index "X_NUMERIK_QUEUE_ACTIVITY" on "public"."X_NUMERIK_QUEUE" ("ACTIVITY_SEQNO");
 CREATE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_INS"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO "public"."X_NUMERIK_QUEUE" ("ACTIVITY_SEQNO", "OPERATION", "STATE", "ATTEMPTS", "QUEUED_AT", "NEXT_ATTEMPT_AT")

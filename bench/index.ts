@@ -1,0 +1,17 @@
+import { benchTriggers } from './triggers.js';
+
+/** `npm run bench -- <name>`: each bench prints its figures as ratios measured in one run. */
+const BENCHES: Record<string, () => Promise<void>> = {
+  triggers: benchTriggers,
+};
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const chosen = names.length ? names : Object.keys(BENCHES);
+for (const name of chosen) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    console.error(`unknown bench "${name}"; choose from: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(1);
+  }
+  await bench();
+}

@@ -1,0 +1,63 @@
+import type { Db } from '../db/connect.js';
+import { createExoFixture } from '../db/exo/fixture/create.js';
+import { exoSeed, taskRow } from '../db/exo/fixture/seed.js';
+import { OBJECTS } from '../db/plugin/objects.js';
+import { Migrator } from '../migrations/runner.js';
+import { benchTargets, median, openEngine, timed } from './engines.js';
+
+const ROWS = 10_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+
+/**
+ * What the capture trigger costs Exo: one INSERT … SELECT of 10,000 activities and one UPDATE of
+ * all of them, on a TASKS without and with the trigger, in alternating rounds on the same engine.
+ */
+export async function benchTriggers(): Promise<void> {
+  console.log(`capture trigger overhead: ${ROWS.toLocaleString('en')} rows per statement, ${ROUNDS} alternating rounds, median ms`);
+  for (const { name, target } of benchTargets()) {
+    const engine = await openEngine(target).catch((e: Error) => {
+      console.log(`  ${name}: skipped (${e.message})`);
+      return undefined;
+    });
+    if (!engine) continue;
+    try {
+      const source = await engine.schema();
+      await createExoFixture(source);
+      await exoSeed(source).tasks(ROWS, (i) => ({ subject: `Activity ${i}`, details: `Details of activity ${i}`, companyId: `D${i % 50}`, assignedTo: i % 7 }));
+      const plain = await engine.schema();
+      await createExoFixture(plain);
+      const captured = await engine.schema();
+      await createExoFixture(captured);
+      await new Migrator(captured).up();
+
+      const columns = Object.keys(taskRow()).map((c) => source.dialect.quote(c)).join(', ');
+      const insert = (db: Db) => db.knex.raw(`INSERT INTO ${db.dialect.qualified('TASKS')} (${columns}) SELECT ${columns} FROM ${source.dialect.qualified('TASKS')}`);
+      const update = (db: Db, round: number) => db.table('TASKS').update({ DETAILS: `Edited in round ${round}`, COMPLETED: round % 2 ? 'Y' : 'N' });
+      // TRUNCATE fires no trigger and leaves no dead rows behind, so every round starts alike.
+      const reset = async (db: Db) => {
+        await db.table('TASKS').truncate();
+        if (db === captured) await db.table(OBJECTS.queue).truncate();
+      };
+
+      const times = { plain: { insert: [] as number[], update: [] as number[] }, captured: { insert: [] as number[], update: [] as number[] } };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [label, db] of round % 2 ? ([['captured', captured], ['plain', plain]] as const) : ([['plain', plain], ['captured', captured]] as const)) {
+          times[label].insert.push(await timed(() => insert(db)));
+          times[label].update.push(await timed(() => update(db, round)));
+          await reset(db);
+        }
+      }
+      for (const op of ['insert', 'update'] as const) {
+        const p = median(times.plain[op]);
+        const c = median(times.captured[op]);
+        const best = Math.min(...times.captured[op]) / Math.min(...times.plain[op]);
+        console.log(
+          `  ${name.padEnd(8)} bulk ${op.padEnd(6)}  without ${p.toFixed(1).padStart(7)} ms   with ${c.toFixed(1).padStart(7)} ms   ` +
+            `ratio ${(c / p).toFixed(2)}× (best of each: ${best.toFixed(2)}×)`,
+        );
+      }
+    } finally {
+      await engine.close();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { registerMigrate } from './commands/migrate.js';
+import { registerStart } from './commands/start.js';
+import { CliContext } from './context.js';
+import { describeFailure } from './errors.js';
+
+const program = new Command('exo-numerik')
+  .description('Two-way sync between MYOB Exo Business activities and Numerik posts')
+  .option('-c, --config <file>', 'configuration file (default: ./exo-numerik.config.json if present)')
+  .showHelpAfterError();
+
+let context: CliContext | undefined;
+const ctx = () => (context ??= new CliContext(program.opts<{ config?: string }>()));
+
+registerStart(program, ctx);
+registerMigrate(program, ctx);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`exo-numerik: ${describeFailure(error)}`);
+  context?.logger.debug('failure', { stack: error instanceof Error ? error.stack : String(error) });
+  process.exitCode = 1;
+}

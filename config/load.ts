@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'exo-numerik.config.json';
+
+/** A configuration that cannot be used; the message names the file and the key. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Environment variables and the config key each one sets. Secrets belong here or in the file. */
+const ENV_KEYS: Record<string, [section: 'database', key: string, kind?: 'boolean']> = {
+  EXO_DB_CLIENT: ['database', 'client'],
+  EXO_DB_URL: ['database', 'url'],
+  EXO_DB_SERVER: ['database', 'server'],
+  EXO_DB_PORT: ['database', 'port'],
+  EXO_DB_NAME: ['database', 'database'],
+  EXO_DB_USER: ['database', 'user'],
+  EXO_DB_PASSWORD: ['database', 'password'],
+  EXO_DB_ENCRYPT: ['database', 'encrypt', 'boolean'],
+  EXO_DB_TRUST_SERVER_CERTIFICATE: ['database', 'trustServerCertificate', 'boolean'],
+  EXO_DB_SCHEMA: ['database', 'schema'],
+  EXO_PGLITE_DIR: ['database', 'pgliteDir'],
+};
+
+export interface LoadOptions {
+  /** A config file; without one, ./exo-numerik.config.json is read if it exists. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.EXO_NUMERIK_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const raw: Record<string, Record<string, unknown>> = file ? readConfigFile(file) : {};
+  const fromEnv = new Map<string, string>();
+  for (const [name, [section, key, kind]] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw[section] = { ...(raw[section] ?? {}), [key]: kind === 'boolean' ? /^(1|true|yes)$/i.test(value) : value };
+    fromEnv.set(`${section}.${key}`, name);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${file ? `config ${file}` : 'configuration'}: ${describeIssues(parsed.error, fromEnv)}`);
+  return parsed.data;
+}
+
+function readConfigFile(file: string): Record<string, Record<string, unknown>> {
+  const full = path.resolve(file);
+  if (!existsSync(full)) throw new ConfigError(`config file ${file} does not exist`);
+  try {
+    const value: unknown = JSON.parse(readFileSync(full, 'utf8'));
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be an object');
+    return value as Record<string, Record<string, unknown>>;
+  } catch (error) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** `database.port: expected number, received string` — the key first, never the value (it may be a secret). */
+export function describeIssues(error: z.ZodError, fromEnv: ReadonlyMap<string, string> = new Map()): string {
+  return error.issues
+    .map((issue) => {
+      const key = issue.path.join('.');
+      const where = key ? (fromEnv.has(key) ? `${key} (from ${fromEnv.get(key)})` : key) : '(top level)';
+      const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.map((k) => `"${k}"`).join(', ')}` : '';
+      return `${where}: ${issue.message}${keys && !issue.message.includes(keys.trim()) ? keys : ''}`;
+    })
+    .join('; ');
+}
