@@ -1,12 +1,12 @@
-import knexFactory, { type Knex } from 'knex';
+import knexFactory from 'knex';
 import type {
   CatalogObject,
   ColumnInfo,
   Dialect,
   KeyedTable,
-  Statement,
   TriggerInfo,
 } from './dialect.js';
+import { sharedDdl } from './shared-ddl.js';
 
 /** The SESSION_CONTEXT key our inbound writer sets; its value is the writing transaction's id. */
 export const ECHO_KEY = 'exo_numerik.echo';
@@ -27,7 +27,7 @@ export function mssqlDialect(schema: string): Dialect {
   const builder = knexFactory({ client: 'mssql' });
   const quote = (id: string) => `[${id.replace(/]/g, ']]')}]`;
   const qualified = (name: string) => `${quote(schema)}.${quote(name)}`;
-  const toStatements = (b: Knex.SchemaBuilder): Statement[] => b.toSQL().map((s) => ({ sql: s.sql }));
+  const { toStatements, ...ddl } = sharedDdl(builder, schema, qualified, quote);
 
   return {
     name: 'mssql',
@@ -36,6 +36,7 @@ export function mssqlDialect(schema: string): Dialect {
     builder,
     qualified,
     quote,
+    ...ddl,
 
     createKeyedTable(table: KeyedTable) {
       return [
@@ -57,18 +58,6 @@ export function mssqlDialect(schema: string): Dialect {
             `DEFAULT (NEXT VALUE FOR ${qualified(table.sequence)}) FOR ${quote(table.key)}`,
         },
       ];
-    },
-
-    dropKeyedTable(table: KeyedTable) {
-      return [this.dropTable(table.name), { sql: `DROP SEQUENCE ${qualified(table.sequence)}` }];
-    },
-
-    createTable(name, build) {
-      return toStatements(builder.schema.withSchema(schema).createTable(name, build));
-    },
-
-    dropTable(name) {
-      return { sql: `DROP TABLE ${qualified(name)}` };
     },
 
     tuneQueueTable(name) {
@@ -126,10 +115,6 @@ export function mssqlDialect(schema: string): Dialect {
 
     addColumn(table, column, type) {
       return { sql: `ALTER TABLE ${qualified(table)} ADD ${quote(column)} ${type} NULL` };
-    },
-
-    dropColumn(table, column) {
-      return { sql: `ALTER TABLE ${qualified(table)} DROP COLUMN ${quote(column)}` };
     },
 
     exoType(tsqlType, options) {

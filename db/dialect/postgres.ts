@@ -1,13 +1,13 @@
-import knexFactory, { type Knex } from 'knex';
+import knexFactory from 'knex';
 import type {
   CaptureSpec,
   CatalogObject,
   ColumnInfo,
   Dialect,
   KeyedTable,
-  Statement,
   TriggerInfo,
 } from './dialect.js';
+import { sharedDdl } from './shared-ddl.js';
 
 /** The transaction-local setting our inbound writer sets; `set_config(…, true)` ends with the transaction. */
 export const ECHO_SETTING = 'exo_numerik.echo';
@@ -26,7 +26,7 @@ export function postgresDialect(schema: string): Dialect {
   const builder = knexFactory({ client: 'pg' });
   const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
   const qualified = (name: string) => `${quote(schema)}.${quote(name)}`;
-  const toStatements = (b: Knex.SchemaBuilder): Statement[] => b.toSQL().map((s) => ({ sql: s.sql }));
+  const { toStatements, ...ddl } = sharedDdl(builder, schema, qualified, quote);
 
   const captureFunction = (spec: CaptureSpec, event: (typeof EVENTS)[number]) => {
     const key = quote(spec.key);
@@ -66,6 +66,7 @@ export function postgresDialect(schema: string): Dialect {
     builder,
     qualified,
     quote,
+    ...ddl,
 
     createKeyedTable(table: KeyedTable) {
       return [
@@ -78,18 +79,6 @@ export function postgresDialect(schema: string): Dialect {
           }),
         ),
       ];
-    },
-
-    dropKeyedTable(table: KeyedTable) {
-      return [this.dropTable(table.name), { sql: `DROP SEQUENCE ${qualified(table.sequence)}` }];
-    },
-
-    createTable(name, build) {
-      return toStatements(builder.schema.withSchema(schema).createTable(name, build));
-    },
-
-    dropTable(name) {
-      return { sql: `DROP TABLE ${qualified(name)}` };
     },
 
     tuneQueueTable() {
@@ -120,10 +109,6 @@ export function postgresDialect(schema: string): Dialect {
 
     addColumn(table, column, type) {
       return { sql: `ALTER TABLE ${qualified(table)} ADD COLUMN ${quote(column)} ${type} NULL` };
-    },
-
-    dropColumn(table, column) {
-      return { sql: `ALTER TABLE ${qualified(table)} DROP COLUMN ${quote(column)}` };
     },
 
     exoType(tsqlType, options) {

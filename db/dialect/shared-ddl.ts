@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+import type { Dialect, KeyedTable, Statement } from './dialect.js';
+
+/** DDL spelled the same on both engines once names are quoted; each dialect adds what differs. */
+export function sharedDdl(
+  builder: Knex,
+  schema: string,
+  qualified: (name: string) => string,
+  quote: (id: string) => string,
+): Pick<Dialect, 'createTable' | 'dropTable' | 'dropKeyedTable' | 'dropColumn'> & { toStatements(b: Knex.SchemaBuilder): Statement[] } {
+  const toStatements = (b: Knex.SchemaBuilder): Statement[] => b.toSQL().map((s) => ({ sql: s.sql }));
+  const dropTable = (name: string): Statement => ({ sql: `DROP TABLE ${qualified(name)}` });
+  return {
+    toStatements,
+    createTable: (name, build) => toStatements(builder.schema.withSchema(schema).createTable(name, build)),
+    dropTable,
+    dropKeyedTable: (table: KeyedTable) => [dropTable(table.name), { sql: `DROP SEQUENCE ${qualified(table.sequence)}` }],
+    dropColumn: (table, column) => ({ sql: `ALTER TABLE ${qualified(table)} DROP COLUMN ${quote(column)}` }),
+  };
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const workdir = () => mkdtempSync(path.join(tmpdir(), 'exo-numerik-cli-'));
+
+describe.concurrent('bad input: one line saying what is wrong, a non-zero exit code, nothing changed', () => {
+  it.each([
+    [{ EXO_DB_URL: 'postgres://exo:secret@127.0.0.1:1/exo' }, /^exo-numerik: PostgreSQL 127\.0\.0\.1:1\/exo schema public: PostgreSQL is not reachable: .*ECONNREFUSED.*\n$/],
+    [{ EXO_DB_URL: 'mssql://sa:secret@127.0.0.1:1/EXO' }, /^exo-numerik: SQL Server 127\.0\.0\.1,1 database EXO schema dbo: SQL Server is not reachable: .*\n$/],
+    [{ EXO_DB_SERVER: 'exo-sql', EXO_DB_PORT: 'eighty' }, /^exo-numerik: configuration: database\.port \(from EXO_DB_PORT\): .*expected number.*\n$/],
+    [{ EXO_DB_CLIENT: 'oracle' }, /^exo-numerik: configuration: database\.client \(from EXO_DB_CLIENT\): .*"pglite"\|"postgres"\|"mssql".*\n$/],
+  ])('%o', async (env, message) => {
+    const r = await runCli(['migrate', 'status'], { cwd: workdir(), env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toContain('secret');
+  });
+
+  it('a config file with a misspelt key or broken JSON', async () => {
+    const cwd = workdir();
+    writeFileSync(path.join(cwd, 'exo-numerik.config.json'), JSON.stringify({ database: { sever: 'exo-sql' } }));
+    const typo = await runCli(['migrate', 'status'], { cwd });
+    expect(typo.stderr).toBe('exo-numerik: config exo-numerik.config.json: database: Unrecognized key: "sever"\n');
+    writeFileSync(path.join(cwd, 'broken.json'), '{ "database": ');
+    const broken = await runCli(['--config', 'broken.json', 'migrate', 'status'], { cwd });
+    expect(broken.stderr).toMatch(/^exo-numerik: config file broken\.json is not valid JSON: /);
+    expect(broken.code).toBe(1);
+  });
+
+  it('an Exo database without TASKS', async () => {
+    const cwd = workdir();
+    const r = await runCli(['migrate', 'up', '--yes'], { cwd, env: { EXO_PGLITE_DIR: path.join(cwd, 'empty') } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('exo-numerik: TASKS is missing in schema public: this does not look like an Exo Business database\n');
+  });
+});
