@@ -160,11 +160,11 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
 
   it.runIf(target.name === 'mssql')('leaves @@IDENTITY to Exo: it is still the new TASKS key after our trigger ran', async () => {
     const insert = db.table('TASKS').insert(taskRow({ subject: 'identity' })).toSQL();
-    const rows = await db.query<{ at: number; scoped: number }>(
-      `${insert.sql}; SELECT CAST(@@IDENTITY AS int) AS at, CAST(SCOPE_IDENTITY() AS int) AS scoped`,
+    const rows = await db.query<{ any_scope: number; this_scope: number }>(
+      `${insert.sql}; SELECT CAST(@@IDENTITY AS int) AS any_scope, CAST(SCOPE_IDENTITY() AS int) AS this_scope`,
       insert.bindings,
     );
-    expect(rows.at(-1)!.at).toBe(rows.at(-1)!.scoped);
-    expect((await queued()).at(-1)!.ACTIVITY_SEQNO).toBe(rows.at(-1)!.scoped);
+    expect(rows.at(-1)!.any_scope).toBe(rows.at(-1)!.this_scope);
+    expect((await queued()).at(-1)!.ACTIVITY_SEQNO).toBe(rows.at(-1)!.this_scope);
   });
 });
