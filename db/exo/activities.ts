@@ -1,0 +1,90 @@
+import type { Knex } from 'knex';
+import type { Db } from '../connect.js';
+import { TASKS, TASKS_KEY } from './tasks.js';
+
+/** An Exo activity as the sync sees it. Dates are wall-clock values of the Exo site (see db/connect.ts). */
+export interface Activity {
+  seqno: number;
+  subject: string | null;
+  details: string | null;
+  companyId: string | null;
+  assignedTo: number | null;
+  createdBy: number | null;
+  modifiedBy: number | null;
+  completed: boolean;
+  completedAt: Date | null;
+  start: Date | null;
+  end: Date | null;
+  type: number | null;
+  status: number | null;
+  deleted: boolean;
+  eventType: number | null;
+  activityType: number;
+  createdAt: Date;
+  modifiedAt: Date | null;
+}
+
+interface TaskRow {
+  SEQNO: number;
+  SUBJECT: string | null;
+  DETAILS: string | null;
+  COMPANYID: string | null;
+  ASSIGNED_TO: number | null;
+  CREATEDBY: number | null;
+  MODIFIEDBY: number | null;
+  COMPLETED: string;
+  COMPLETED_DATETIME: Date | null;
+  START_DATETIME: Date | null;
+  END_DATETIME: Date | null;
+  TYPE: number | null;
+  STATUS: number | null;
+  DELETED_FLAG: string;
+  EVENTTYPE: number | null;
+  ACTIVITY_TYPE: number;
+  CREATEDATE: Date;
+  MODIFIEDDATE: Date | null;
+}
+
+const COLUMNS = [
+  'SEQNO', 'SUBJECT', 'DETAILS', 'COMPANYID', 'ASSIGNED_TO', 'CREATEDBY', 'MODIFIEDBY', 'COMPLETED', 'COMPLETED_DATETIME',
+  'START_DATETIME', 'END_DATETIME', 'TYPE', 'STATUS', 'DELETED_FLAG', 'EVENTTYPE', 'ACTIVITY_TYPE', 'CREATEDATE', 'MODIFIEDDATE',
+];
+
+function toActivity(r: TaskRow): Activity {
+  return {
+    seqno: r.SEQNO,
+    subject: r.SUBJECT,
+    details: r.DETAILS,
+    companyId: r.COMPANYID,
+    assignedTo: r.ASSIGNED_TO,
+    createdBy: r.CREATEDBY,
+    modifiedBy: r.MODIFIEDBY,
+    // CHAR(1) flags: 'Y' means yes; anything else (N, blank, NULL) means no.
+    completed: r.COMPLETED?.trim().toUpperCase() === 'Y',
+    completedAt: r.COMPLETED_DATETIME,
+    start: r.START_DATETIME,
+    end: r.END_DATETIME,
+    type: r.TYPE,
+    status: r.STATUS,
+    deleted: r.DELETED_FLAG?.trim().toUpperCase() === 'Y',
+    eventType: r.EVENTTYPE,
+    activityType: r.ACTIVITY_TYPE,
+    createdAt: r.CREATEDATE,
+    modifiedAt: r.MODIFIEDDATE,
+  };
+}
+
+/** SQL Server takes at most 2,100 parameters per request. */
+const IN_LIST = 1000;
+
+/** The current rows of these activities; a key without a row is absent from the map (deleted). */
+export async function readActivities(db: Db, seqnos: readonly number[], trx?: Knex.Transaction): Promise<Map<number, Activity>> {
+  const result = new Map<number, Activity>();
+  for (let i = 0; i < seqnos.length; i += IN_LIST) {
+    const rows: TaskRow[] = await (trx ?? db.knex)(`${db.target.schema}.${TASKS}`)
+      .select(COLUMNS)
+      .whereIn(TASKS_KEY, seqnos.slice(i, i + IN_LIST));
+    for (const r of rows) result.set(r.SEQNO, toActivity(r));
+  }
+  return result;
+}

@@ -1,0 +1,289 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Readable } from 'node:stream';
+import pRetry from 'p-retry';
+import { Agent, request, type Dispatcher } from 'undici';
+import { silentLogger, type Logger } from '../../logging/logger.js';
+import { HTTP_BACKOFF, backoffDelay, parseRetryAfter, type Backoff } from '../retry-policy.js';
+import { NumerikError, PreconditionFailedError, isTransientStatus } from './errors.js';
+import type {
+  NumerikCustomer,
+  NumerikTag,
+  NumerikUser,
+  Page,
+  Post,
+  PostInput,
+  PostPatch,
+  Tombstone,
+  Webhook,
+  WebhookEventType,
+} from './types.js';
+
+/**
+ * Every wire detail of the Numerik API lives in this file (paths, fields, headers, paging, errors),
+ * so adapting to the real API touches it and the sandbox only. Transient failures (network, 5xx,
+ * 408, 409, 429) are retried with full-jitter backoff, honouring Retry-After.
+ */
+export interface NumerikClientOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs?: number;
+  /** Attempts after the first; 429 answers do not use them up (they are bounded by maxRetryTimeMs). */
+  retries?: number;
+  maxRetryTimeMs?: number;
+  backoff?: Backoff;
+  /** Concurrent connections to Numerik. */
+  connections?: number;
+  logger?: Logger;
+}
+
+export type PostLookup = { kind: 'post'; post: Post } | { kind: 'gone' } | { kind: 'missing' };
+
+export const WEBHOOK_EVENTS: WebhookEventType[] = [
+  'post.created',
+  'post.updated',
+  'post.deleted',
+  'comment.created',
+  'comment.updated',
+  'comment.deleted',
+];
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+interface Call {
+  method: Dispatcher.HttpMethod;
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Answers that are results, not failures (404 of a lookup, 410 of a deleted post). */
+  accept?: number[];
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export class NumerikClient {
+  private readonly agent: Agent;
+  private readonly base: URL;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: NumerikClientOptions) {
+    this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.logger = options.logger ?? silentLogger;
+    const timeout = options.timeoutMs ?? 15_000;
+    this.agent = new Agent({ connections: options.connections ?? 32, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000 });
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  // ---- reference data ----
+
+  listUsers(): Promise<NumerikUser[]> {
+    return this.all<NumerikUser>('users');
+  }
+
+  listTags(): Promise<NumerikTag[]> {
+    return this.all<NumerikTag>('tags');
+  }
+
+  listCustomers(updatedSince?: string): AsyncGenerator<NumerikCustomer> {
+    return this.paged<NumerikCustomer>('customers', { updated_since: updatedSince });
+  }
+
+  // ---- posts ----
+
+  /** Posts changed since `updatedSince`, oldest first, deleted ones as tombstones. */
+  listPosts(updatedSince?: string): AsyncGenerator<Post | Tombstone> {
+    return this.paged<Post | Tombstone>('posts', { updated_since: updatedSince, include_deleted: true });
+  }
+
+  async getPost(id: string): Promise<PostLookup> {
+    const answer = await this.call({ method: 'GET', path: `posts/${encodeURIComponent(id)}`, accept: [404, 410] });
+    if (answer.status === 404) return { kind: 'missing' };
+    if (answer.status === 410) return { kind: 'gone' };
+    return { kind: 'post', post: answer.body as Post };
+  }
+
+  async findPostByExternalRef(externalRef: string): Promise<Post | undefined> {
+    const answer = await this.call({ method: 'GET', path: 'posts', query: { external_ref: externalRef, limit: 1 } });
+    return (answer.body as Page<Post>).data[0];
+  }
+
+  /**
+   * Creates a post once, whatever happens to the answers: every attempt carries the same
+   * Idempotency-Key, and a retry first looks for the post by its external_ref in case the create
+   * went through but its answer was lost.
+   */
+  async createPost(input: PostInput, idempotencyKey: string): Promise<Post> {
+    let attempt = 0;
+    return this.retrying(`POST posts (${input.external_ref ?? 'no external_ref'})`, async () => {
+      attempt += 1;
+      if (attempt > 1 && input.external_ref) {
+        const existing = await this.once({ method: 'GET', path: 'posts', query: { external_ref: input.external_ref, limit: 1 } });
+        const found = (existing.body as Page<Post>).data[0];
+        if (found) return found;
+      }
+      const answer = await this.once({ method: 'POST', path: 'posts', body: input, headers: { 'idempotency-key': idempotencyKey } });
+      return answer.body as Post;
+    });
+  }
+
+  /** A partial update; with `ifMatch`, a post that moved on meanwhile fails with PreconditionFailedError. */
+  async updatePost(id: string, patch: PostPatch, ifMatch?: number): Promise<Post> {
+    const answer = await this.call({
+      method: 'PATCH',
+      path: `posts/${encodeURIComponent(id)}`,
+      body: patch,
+      headers: ifMatch === undefined ? {} : { 'if-match': String(ifMatch) },
+      accept: [412],
+    });
+    if (answer.status === 412) throw new PreconditionFailedError(id);
+    return answer.body as Post;
+  }
+
+  async deletePost(id: string): Promise<void> {
+    await this.call({ method: 'DELETE', path: `posts/${encodeURIComponent(id)}`, accept: [404, 410] });
+  }
+
+  /** An attachment's bytes as a stream, with what Numerik says about them. */
+  async downloadAttachment(postId: string, attachmentId: string): Promise<{ stream: Readable; contentType?: string; contentLength?: number }> {
+    const url = new URL(`posts/${encodeURIComponent(postId)}/attachments/${encodeURIComponent(attachmentId)}/content`, this.base);
+    const response = await this.send('GET', url, undefined, {});
+    if (response.statusCode !== 200) {
+      const text = await response.body.text().catch(() => '');
+      throw this.failure('GET', url.pathname, response.statusCode, text, response.headers['retry-after']);
+    }
+    const length = response.headers['content-length'];
+    return {
+      stream: response.body,
+      contentType: headerValue(response.headers['content-type']),
+      contentLength: length === undefined ? undefined : Number(headerValue(length)),
+    };
+  }
+
+  // ---- webhooks ----
+
+  async registerWebhook(url: string, events: WebhookEventType[] = WEBHOOK_EVENTS): Promise<Webhook & { secret: string }> {
+    const answer = await this.call({ method: 'POST', path: 'webhooks', body: { url, events } });
+    return answer.body as Webhook & { secret: string };
+  }
+
+  listWebhooks(): Promise<Webhook[]> {
+    return this.all<Webhook>('webhooks');
+  }
+
+  async deleteWebhook(id: string): Promise<void> {
+    await this.call({ method: 'DELETE', path: `webhooks/${encodeURIComponent(id)}`, accept: [404] });
+  }
+
+  // ---- transport ----
+
+  private async all<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    for await (const item of this.paged<T>(path, {})) items.push(item);
+    return items;
+  }
+
+  private async *paged<T>(path: string, query: Call['query']): AsyncGenerator<T> {
+    let cursor: string | undefined;
+    do {
+      const answer = await this.call({ method: 'GET', path, query: { ...query, limit: 200, cursor } });
+      const page = answer.body as Page<T>;
+      yield* page.data;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+  }
+
+  private call(call: Call): Promise<Answer> {
+    return this.retrying(`${call.method} ${call.path}`, () => this.once(call));
+  }
+
+  private retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    const backoff = this.options.backoff ?? HTTP_BACKOFF;
+    return pRetry(attempt, {
+      retries: this.options.retries ?? 4,
+      maxRetryTime: this.options.maxRetryTimeMs ?? 60_000,
+      // The waits are ours (full jitter, Retry-After), taken in onFailedAttempt.
+      minTimeout: 0,
+      factor: 1,
+      shouldRetry: ({ error }) => error instanceof NumerikError && error.transient,
+      shouldConsumeRetry: ({ error }) => !(error instanceof NumerikError && error.status === 429),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (!(error instanceof NumerikError) || !error.transient || retriesLeft === 0) return;
+        const wait = error.retryAfterMs ?? backoffDelay(attemptNumber, backoff);
+        this.logger.debug('numerik: retrying', { call: what, attempt: attemptNumber, waitMs: wait, error: error.message });
+        await sleep(wait);
+      },
+    });
+  }
+
+  /** One HTTP exchange, its failure classified. */
+  private async once(call: Call): Promise<Answer> {
+    const url = new URL(call.path, this.base);
+    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const response = await this.send(call.method, url, call.body, call.headers ?? {});
+    const text = await response.body.text().catch((error: unknown) => {
+      throw networkFailure(call.method, url.pathname, error);
+    });
+    const { statusCode } = response;
+    if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body: text ? (JSON.parse(text) as unknown) : undefined };
+    if (call.accept?.includes(statusCode)) return { status: statusCode, body: undefined };
+    throw this.failure(call.method, url.pathname, statusCode, text, response.headers['retry-after']);
+  }
+
+  private async send(method: Dispatcher.HttpMethod, url: URL, body: unknown, headers: Record<string, string>) {
+    try {
+      return await request(url, {
+        method,
+        dispatcher: this.agent,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw networkFailure(method, url.pathname, error);
+    }
+  }
+
+  private failure(method: string, path: string, status: number, text: string, retryAfter: string | string[] | undefined): NumerikError {
+    let detail = text.slice(0, 300);
+    try {
+      const parsed = JSON.parse(text) as { error?: string; message?: string };
+      detail = parsed.message ?? parsed.error ?? detail;
+    } catch {
+      // not JSON: keep the text
+    }
+    const what = status === 401 || status === 403 ? 'Numerik refused the API token' : `Numerik answered ${status}`;
+    return new NumerikError(`${method} ${path}: ${what}${detail ? `: ${detail}` : ''}`, isTransientStatus(status), status, parseRetryAfter(retryAfter));
+  }
+}
+
+function networkFailure(method: string, path: string, error: unknown): NumerikError {
+  const code = (error as { code?: string }).code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  return new NumerikError(`${method} ${path}: Numerik not reachable (${code || message})`, NETWORK_CODES.has(code) || !code, undefined);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

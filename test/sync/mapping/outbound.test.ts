@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import type { Activity } from '../../../db/exo/activities.js';
+import { CUT_MARKER } from '../../../sync/mapping/limits.js';
+import { CUSTOMER_NOT_LINKED, planOutbound, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
+
+const wall = (iso: string) => new Date(`${iso}Z`);
+
+const activity = (over: Partial<Activity> = {}): Activity => ({
+  seqno: 4711,
+  subject: 'Call Jo',
+  details: 'Wants a quote for 40 chairs',
+  companyId: 'D101',
+  assignedTo: 1,
+  createdBy: 1,
+  modifiedBy: 1,
+  completed: false,
+  completedAt: null,
+  start: null,
+  end: wall('2026-12-03T10:00:00.000'),
+  type: 5,
+  status: null,
+  deleted: false,
+  eventType: 0,
+  activityType: 1,
+  createdAt: wall('2026-11-27T09:00:00.000'),
+  modifiedAt: wall('2026-11-27T09:00:00.000'),
+  ...over,
+});
+
+const context = (over: Partial<OutboundContext> = {}): OutboundContext => ({
+  enabled: true,
+  timeZone: 'Pacific/Auckland',
+  link: undefined,
+  customerId: 'cus_acme',
+  userOf: (staffno) => ({ 1: 'usr_ann', 2: 'usr_raj' })[staffno ?? 0],
+  tagOf: (type) => ({ 5: 'Phone call', 6: 'Meeting' })[type ?? 0],
+  excluded: { staff: new Set([9]), types: new Set([7]), statuses: new Set([3]) },
+  ...over,
+});
+
+const linked = (over: Partial<LinkState> = {}): LinkState => ({ postId: 'pst_1', postType: 'task', state: 'active', exoHash: 'old', exoAssignedTo: 1, ...over });
+
+describe('Exo → Numerik: what is not sent (rules 1, 6, 7)', () => {
+  it.each<[string, Activity | undefined, Partial<OutboundContext>, Partial<OutboundPlan>]>([
+    ['excluded staff', activity({ assignedTo: 9 }), {}, { kind: 'skip', reason: 'staff 9 is excluded' }],
+    ['excluded creator when nobody is assigned', activity({ assignedTo: null, createdBy: 9 }), {}, { kind: 'skip', reason: 'staff 9 is excluded' }],
+    ['excluded activity type', activity({ type: 7 }), {}, { kind: 'skip', reason: 'activity type 7 is excluded' }],
+    ['excluded status', activity({ status: 3 }), {}, { kind: 'skip', reason: 'activity status 3 is excluded' }],
+    ['an excluded activity that is already linked stops syncing', activity({ type: 7 }), { link: linked() }, { kind: 'skip', reason: 'activity type 7 is excluded' }],
+    ['a recurring activity', activity({ eventType: 1 }), {}, { kind: 'skip', reason: 'recurring activities are not synced' }],
+    ['no company', activity({ companyId: '  ' }), {}, { kind: 'skip', reason: 'the activity has no company' }],
+    ['a company that is no account reference', activity({ companyId: 'ACME' }), {}, { kind: 'skip', reason: 'company "ACME" is not an Exo account reference' }],
+    ['an account not linked to a Numerik customer', activity(), { customerId: undefined }, { kind: 'park', reason: CUSTOMER_NOT_LINKED }],
+    ['deleted before it was synced', undefined, {}, { kind: 'skip', reason: 'deleted in Exo before it was synced' }],
+    ['soft-deleted after it was synced: the post is kept', activity({ deleted: true }), { link: linked() }, { kind: 'skip', stopLink: true }],
+    ['a link whose post was deleted in Numerik', activity(), { link: linked({ state: 'deleted' }) }, { kind: 'skip', reason: 'link is deleted' }],
+  ])('%s', (_, a, ctx, expected) => {
+    expect(planOutbound(a, context(ctx))).toMatchObject(expected);
+  });
+});
+
+describe('Exo → Numerik: creating a post (rules 2, 4, 5, 8)', () => {
+  it('an open activity becomes a task: assignee, due date in UTC, subject as first line, tag, external_ref', () => {
+    const plan = planOutbound(activity(), context());
+    expect(plan).toMatchObject({
+      kind: 'create',
+      idempotencyKey: 'exo-numerik-create-4711',
+      input: {
+        type: 'task',
+        customer_id: 'cus_acme',
+        author_id: 'usr_ann',
+        assignee_id: 'usr_ann',
+        body_text: 'Call Jo\nWants a quote for 40 chairs',
+        body_html: '<p>Call Jo</p><p>Wants a quote for 40 chairs</p>',
+        due_at: '2026-12-02T21:00:00.000Z',
+        completed: false,
+        completed_at: null,
+        tags: ['Phone call'],
+        external_ref: 'exo-task:4711',
+      },
+      // Exo's details get the subject line too, so later updates keep it (rule 3).
+      exoWrite: { details: 'Call Jo\nWants a quote for 40 chairs' },
+    });
+    expect((plan as { input: object }).input).not.toHaveProperty('follow_up_date');
+  });
+
+  it('a completed activity becomes a note: no assignee, no follow-up, completion time in UTC', () => {
+    const plan = planOutbound(activity({ completed: true, completedAt: wall('2026-07-01T16:30:00.000') }), context());
+    expect(plan).toMatchObject({
+      kind: 'create',
+      input: { type: 'note', completed: true, completed_at: '2026-07-01T04:30:00.000Z', follow_up_date: null },
+    });
+    expect((plan as { input: object }).input).not.toHaveProperty('assignee_id');
+    expect((plan as { input: object }).input).not.toHaveProperty('due_at');
+  });
+
+  it('sends only the text above ##Comments##', () => {
+    const plan = planOutbound(activity({ details: 'Mine\n##Comments##\nAnn (1 Dec 10:00): sent it' }), context());
+    expect(plan).toMatchObject({ kind: 'create', input: { body_text: 'Call Jo\nMine' } });
+  });
+
+  it('leaves a task unassigned, and says so, when the staff member has no Numerik user', () => {
+    const plan = planOutbound(activity({ assignedTo: 4 }), context());
+    expect(plan).toMatchObject({ kind: 'create', input: { assignee_id: null }, notes: ['staff 4 has no Numerik user: task left unassigned'] });
+  });
+
+  it('sends no tag for a type without one, and no Exo write when the details already open with the subject', () => {
+    const plan = planOutbound(activity({ type: null, details: 'Call Jo\nmore' }), context());
+    expect(plan).toMatchObject({ kind: 'create', input: { tags: [] } });
+    expect((plan as { exoWrite?: object }).exoWrite).toBeUndefined();
+  });
+
+  it('cuts the written-back details to 5,500 characters with a marker, keeping the full text', () => {
+    const details = Array.from({ length: 60 }, (_, i) => `line ${i} ${'x'.repeat(90)}`).join('\n');
+    const plan = planOutbound(activity({ details }), context()) as Extract<OutboundPlan, { kind: 'create' }>;
+    expect(plan.exoWrite!.details!.length).toBeLessThanOrEqual(5500);
+    expect(plan.exoWrite!.details!.endsWith(CUT_MARKER)).toBe(true);
+    expect(plan.exoWrite!.uncutDetails).toBe(`Call Jo\n${details}`);
+  });
+});
+
+describe('Exo → Numerik: updating the linked post (rules 2, 3, 6)', () => {
+  it('ignores the subject: the text is the details, and the subject follows their first line', () => {
+    const plan = planOutbound(activity({ subject: 'Old subject', details: 'Jo called back\nwants 50 now' }), context({ link: linked() }));
+    expect(plan).toMatchObject({ kind: 'update', postId: 'pst_1', patch: { body_text: 'Jo called back\nwants 50 now', assignee_id: 'usr_ann' }, exoWrite: { subject: 'Jo called back' } });
+    expect((plan as { patch: object }).patch).not.toHaveProperty('type');
+    expect((plan as { patch: object }).patch).not.toHaveProperty('external_ref');
+  });
+
+  it('keeps the type decided at creation: a completed-then-reopened note stays a note', () => {
+    const plan = planOutbound(activity({ completed: false }), context({ link: linked({ postType: 'note' }) }));
+    expect(plan).toMatchObject({ kind: 'update', patch: { completed: false, follow_up_date: '2026-12-03' } });
+    expect((plan as { patch: object }).patch).not.toHaveProperty('assignee_id');
+  });
+
+  it('does not send a note’s reassignment, and says so', () => {
+    const plan = planOutbound(activity({ assignedTo: 2 }), context({ link: linked({ postType: 'note', exoAssignedTo: 1 }) }));
+    expect(plan).toMatchObject({ notes: ['reassigned in Exo to staff 2: not sent, a Numerik note cannot be reassigned'] });
+  });
+
+  it('sends nothing when the content hash is unchanged', () => {
+    const first = planOutbound(activity(), context({ link: linked() })) as Extract<OutboundPlan, { kind: 'update' }>;
+    expect(planOutbound(activity(), context({ link: linked({ exoHash: first.hash }) }))).toMatchObject({ kind: 'unchanged' });
+    expect(planOutbound(activity({ modifiedBy: 2, modifiedAt: wall('2026-12-01T00:00:00.000') }), context({ link: linked({ exoHash: first.hash }) }))).toMatchObject({ kind: 'unchanged' });
+    expect(planOutbound(activity({ completed: true }), context({ link: linked({ exoHash: first.hash }) }))).toMatchObject({ kind: 'update' });
+  });
+
+  it('keeps a post’s text when the details above the comments are empty', () => {
+    expect(planOutbound(activity({ details: '##Comments##\nAnn: ok' }), context({ link: linked() }))).toMatchObject({ patch: { body_text: 'Call Jo' } });
+  });
+
+  it('cuts the rewritten subject to 60 characters at a word', () => {
+    const details = 'The customer phoned about the delivery of forty chairs to the new office\nsecond line';
+    expect(planOutbound(activity({ details }), context({ link: linked() }))).toMatchObject({ exoWrite: { subject: 'The customer phoned about the delivery of forty chairs to' } });
+  });
+});
