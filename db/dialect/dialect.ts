@@ -27,6 +27,12 @@ export interface KeyedTable {
   build: (t: Knex.CreateTableBuilder) => void;
 }
 
+export interface ClaimOptions {
+  worker: string;
+  limit: number;
+  leaseMs: number;
+}
+
 export interface ColumnInfo {
   name: string;
   type: string;
@@ -109,6 +115,17 @@ export interface Dialect {
 
   /** The rows of a `knex.raw` result (SQL Server: an array; PostgreSQL: `{ rows }`). */
   rows<T>(result: unknown): T[];
+
+  /**
+   * Claims up to `limit` work rows (queue or inbox) that are ready, or whose lease expired: they
+   * become `claimed` by `worker` until `now + leaseMs`, their ATTEMPTS counted. The claiming
+   * statement re-checks each row's state itself, so it stays correct where lock hints are ignored.
+   */
+  claim(db: Knex | Knex.Transaction, table: string, options: ClaimOptions): Promise<Record<string, unknown>[]>;
+  /** SQL for "the database's UTC now plus ? milliseconds" (one binding). */
+  nowPlusMs(): string;
+  /** A unique or primary key violation (two writers raced for the same row). */
+  isUniqueViolation(error: unknown): boolean;
 
   // ---- Catalog ----
   tableExists(db: Knex | Knex.Transaction, table: string): Promise<boolean>;

@@ -155,6 +155,30 @@ export function mssqlDialect(schema: string): Dialect {
       await trx.raw(MSSQL_RUNTIME.clearEcho);
     },
 
+    async claim(db, table, { worker, limit, leaseMs }) {
+      const t = qualified(table);
+      const ready = `[STATE] IN ('ready', 'claimed') AND [NEXT_ATTEMPT_AT] <= SYSUTCDATETIME()`;
+      // OUTPUT without INTO is fine here: work tables have no triggers (keep it so).
+      return (await db.raw(
+        `UPDATE q SET q.[STATE] = 'claimed', q.[CLAIMED_BY] = ?, q.[ATTEMPTS] = q.[ATTEMPTS] + 1,
+                q.[LEASE_UNTIL] = DATEADD(millisecond, ?, SYSUTCDATETIME()), q.[NEXT_ATTEMPT_AT] = DATEADD(millisecond, ?, SYSUTCDATETIME())
+           OUTPUT inserted.*
+           FROM ${t} AS q
+          WHERE q.[ID] IN (SELECT TOP (?) [ID] FROM ${t} WITH (UPDLOCK, READPAST, ROWLOCK, READCOMMITTEDLOCK) WHERE ${ready} ORDER BY [ID])
+            AND q.${ready.replace(' AND [', ' AND q.[')}`,
+        [worker, leaseMs, leaseMs, limit],
+      )) as Record<string, unknown>[];
+    },
+
+    nowPlusMs() {
+      return 'DATEADD(millisecond, ?, SYSUTCDATETIME())';
+    },
+
+    isUniqueViolation(error) {
+      const numbers = [error, ...((error as { errors?: unknown[] })?.errors ?? [])].map((e) => (e as { number?: number })?.number);
+      return numbers.includes(2627) || numbers.includes(2601);
+    },
+
     rows<T>(result: unknown) {
       return result as T[];
     },

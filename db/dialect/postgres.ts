@@ -153,6 +153,28 @@ export function postgresDialect(schema: string): Dialect {
       await trx.raw(`SELECT set_config('${ECHO_SETTING}', '', true)`);
     },
 
+    async claim(db, table, { worker, limit, leaseMs }) {
+      const t = qualified(table);
+      const ready = `"STATE" IN ('ready', 'claimed') AND "NEXT_ATTEMPT_AT" <= now()`;
+      const result = await db.raw(
+        `UPDATE ${t} AS q SET "STATE" = 'claimed', "CLAIMED_BY" = ?, "ATTEMPTS" = q."ATTEMPTS" + 1,
+                "LEASE_UNTIL" = now() + (? * interval '1 millisecond'), "NEXT_ATTEMPT_AT" = now() + (? * interval '1 millisecond')
+          WHERE q."ID" IN (SELECT "ID" FROM ${t} WHERE ${ready} ORDER BY "ID" LIMIT ? FOR UPDATE SKIP LOCKED)
+            AND q.${ready.replace(' AND "', ' AND q."')}
+          RETURNING q.*`,
+        [worker, leaseMs, leaseMs, limit],
+      );
+      return rowsOf<Record<string, unknown>>(result);
+    },
+
+    nowPlusMs() {
+      return `now() + (? * interval '1 millisecond')`;
+    },
+
+    isUniqueViolation(error) {
+      return (error as { code?: string })?.code === '23505';
+    },
+
     rows: rowsOf,
 
     async tableExists(db, table) {

@@ -2,21 +2,19 @@ import type { KeyedTable } from '../../db/dialect/dialect.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import type { Migration } from '../migration.js';
 
-const at = { precision: 3 };
-
 export const logTable: KeyedTable = {
   name: OBJECTS.log,
   key: 'ID',
   sequence: OBJECTS.logSeq,
   build(t) {
-    t.datetime('LOGGED_AT', at).notNullable();
+    t.datetime('LOGGED_AT').notNullable();
     t.string('DIRECTION', 10).notNullable();
     t.string('KIND', 20).notNullable();
     t.integer('ACTIVITY_SEQNO').nullable();
     t.string('POST_ID', 64).nullable();
     t.string('REASON', 400).notNullable();
     t.text('DETAIL').nullable();
-    t.datetime('RESOLVED_AT', at).nullable();
+    t.datetime('RESOLVED_AT').nullable();
     t.index(['KIND', 'LOGGED_AT'], `${OBJECTS.log}_KIND`);
   },
 };
@@ -31,12 +29,12 @@ export const inboxTable: KeyedTable = {
     t.string('POST_ID', 64).notNullable();
     t.integer('POST_VERSION').nullable();
     t.string('SOURCE', 10).notNullable();
-    t.datetime('RECEIVED_AT', at).notNullable();
+    t.datetime('RECEIVED_AT').notNullable();
     t.string('STATE', 10).notNullable();
     t.integer('ATTEMPTS').notNullable();
-    t.datetime('NEXT_ATTEMPT_AT', at).notNullable();
+    t.datetime('NEXT_ATTEMPT_AT').notNullable();
     t.string('CLAIMED_BY', 100).nullable();
-    t.datetime('LEASE_UNTIL', at).nullable();
+    t.datetime('LEASE_UNTIL').nullable();
     t.string('LAST_ERROR', 2000).nullable();
     t.unique(['EVENT_ID'], { indexName: `${OBJECTS.inbox}_EVENT`, useConstraint: true });
     t.index(['STATE', 'NEXT_ATTEMPT_AT'], `${OBJECTS.inbox}_READY`);
@@ -52,12 +50,12 @@ export const pluginTables: Migration = {
     ...d.createTable(OBJECTS.migrations, (t) => {
       t.string('NAME', 200).notNullable().primary(`${OBJECTS.migrations}_PK`);
       t.string('CHECKSUM', 64).notNullable();
-      t.datetime('APPLIED_AT', at).notNullable();
+      t.datetime('APPLIED_AT').notNullable();
     }),
     ...d.createTable(OBJECTS.settings, (t) => {
       t.string('SETTING_KEY', 100).notNullable().primary(`${OBJECTS.settings}_PK`);
       t.text('SETTING_VALUE').notNullable();
-      t.datetime('UPDATED_AT', at).notNullable();
+      t.datetime('UPDATED_AT').notNullable();
       t.string('UPDATED_BY', 100).nullable();
     }),
     ...d.createKeyedTable(logTable),
@@ -66,12 +64,13 @@ export const pluginTables: Migration = {
       t.string('POST_ID', 64).notNullable();
       t.string('POST_TYPE', 10).notNullable();
       t.string('ORIGIN', 10).notNullable();
-      t.string('STATE', 10).notNullable();
+      t.string('STATE', 20).notNullable();
       t.string('EXO_HASH', 64).nullable();
+      t.integer('EXO_ASSIGNED_TO').nullable();
       t.integer('NUMERIK_VERSION').nullable();
       t.string('NUMERIK_HASH', 64).nullable();
-      t.datetime('CREATED_AT', at).notNullable();
-      t.datetime('SYNCED_AT', at).notNullable();
+      t.datetime('CREATED_AT').notNullable();
+      t.datetime('SYNCED_AT').notNullable();
       t.unique(['POST_ID'], { indexName: `${OBJECTS.postLink}_POST`, useConstraint: true });
     }),
     ...d.createTable(OBJECTS.customerLink, (t) => {
@@ -79,7 +78,7 @@ export const pluginTables: Migration = {
       t.integer('ACCNO').notNullable();
       t.string('CUSTOMER_ID', 64).notNullable();
       t.string('CUSTOMER_NAME', 200).nullable();
-      t.datetime('UPDATED_AT', at).notNullable();
+      t.datetime('UPDATED_AT').notNullable();
       t.primary(['ACCOUNT_TYPE', 'ACCNO'], { constraintName: `${OBJECTS.customerLink}_PK` });
       t.unique(['CUSTOMER_ID'], { indexName: `${OBJECTS.customerLink}_CUSTOMER`, useConstraint: true });
     }),
@@ -88,7 +87,7 @@ export const pluginTables: Migration = {
       t.string('USER_ID', 64).notNullable();
       t.string('EMAIL', 200).nullable();
       t.string('SOURCE', 10).notNullable();
-      t.datetime('UPDATED_AT', at).notNullable();
+      t.datetime('UPDATED_AT').notNullable();
       t.unique(['USER_ID'], { indexName: `${OBJECTS.staffLink}_USER`, useConstraint: true });
     }),
     ...d.createTable(OBJECTS.typeTag, (t) => {
@@ -96,7 +95,7 @@ export const pluginTables: Migration = {
       t.string('TAG_NAME', 100).notNullable();
       t.string('TAG_ID', 64).nullable();
       t.string('SOURCE', 10).notNullable();
-      t.datetime('UPDATED_AT', at).notNullable();
+      t.datetime('UPDATED_AT').notNullable();
       t.index(['TAG_NAME'], `${OBJECTS.typeTag}_TAG`);
     }),
     ...d.createKeyedTable(inboxTable),

@@ -3,8 +3,6 @@ import { TASKS, TASKS_KEY, WATCHED_COLUMNS } from '../../db/exo/tasks.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import type { Migration } from '../migration.js';
 
-const at = { precision: 3 };
-
 export const queueTable: KeyedTable = {
   name: OBJECTS.queue,
   key: 'ID',
@@ -14,10 +12,10 @@ export const queueTable: KeyedTable = {
     t.string('OPERATION', 1).notNullable();
     t.string('STATE', 10).notNullable();
     t.integer('ATTEMPTS').notNullable();
-    t.datetime('QUEUED_AT', at).notNullable();
-    t.datetime('NEXT_ATTEMPT_AT', at).notNullable();
+    t.datetime('QUEUED_AT').notNullable();
+    t.datetime('NEXT_ATTEMPT_AT').notNullable();
     t.string('CLAIMED_BY', 100).nullable();
-    t.datetime('LEASE_UNTIL', at).nullable();
+    t.datetime('LEASE_UNTIL').nullable();
     t.string('LAST_ERROR', 2000).nullable();
     // No index besides the primary key: the trigger writes this table inside every Exo save, and
     // each index costs about as much as the row itself (npm run bench -- triggers). The queue holds

@@ -1,7 +1,7 @@
 import type { Activity } from '../../db/exo/activities.js';
 import { parseCompanyId } from '../../db/exo/company.js';
 import { LIMITS } from '../../db/exo/tasks.js';
-import type { PostInput, PostPatch, PostType } from '../numerik/types.js';
+import type { Post, PostInput, PostPatch, PostType } from '../numerik/types.js';
 import { contentHash } from './hash.js';
 import { fitText } from './limits.js';
 import { firstLine, splitComments, textToHtml } from './text.js';
@@ -18,7 +18,6 @@ export interface LinkState {
 
 /** Everything the decision needs, looked up beforehand: the mapping itself does no I/O. */
 export interface OutboundContext {
-  enabled: boolean;
   timeZone: string;
   link: LinkState | undefined;
   /** Numerik customer of the activity's account, when linked. */
@@ -134,4 +133,17 @@ function detailsStartWithSubject(activity: Activity): ExoWrite | undefined {
   const full = activity.details?.trim() ? `${subject}\n${activity.details}` : subject;
   const fitted = fitText(full, LIMITS.DETAILS);
   return fitted.cut ? { details: fitted.text, uncutDetails: full } : { details: full };
+}
+
+/** The hash planOutbound would give a post with this content: equal means Numerik already shows it. */
+export function postContentHash(post: Post): string {
+  return contentHash({
+    type: post.type,
+    customer_id: post.customer_id,
+    body_text: post.body_text,
+    ...(post.type === 'task' ? { assignee_id: post.assignee_id, due_at: post.due_at } : { follow_up_date: post.follow_up_date }),
+    completed: post.completed,
+    completed_at: post.completed ? post.completed_at : null,
+    tags: post.tags,
+  });
 }

@@ -128,10 +128,10 @@ export class NumerikClient {
   /**
    * Creates a post once, whatever happens to the answers: every attempt carries the same
    * Idempotency-Key, and a retry first looks for the post by its external_ref in case the create
-   * went through but its answer was lost.
+   * went through but its answer was lost (`lookupFirst`: the caller knows an earlier try failed).
    */
-  async createPost(input: PostInput, idempotencyKey: string): Promise<Post> {
-    let attempt = 0;
+  async createPost(input: PostInput, idempotencyKey: string, options: { lookupFirst?: boolean } = {}): Promise<Post> {
+    let attempt = options.lookupFirst ? 1 : 0;
     return this.retrying(`POST posts (${input.external_ref ?? 'no external_ref'})`, async () => {
       attempt += 1;
       if (attempt > 1 && input.external_ref) {

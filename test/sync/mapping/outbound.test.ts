@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../../db/exo/activities.js';
 import { CUT_MARKER } from '../../../sync/mapping/limits.js';
-import { CUSTOMER_NOT_LINKED, planOutbound, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
+import { conflictWinner, type Side } from '../../../sync/mapping/conflict.js';
+import { CUSTOMER_NOT_LINKED, planOutbound, postContentHash, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
+import type { SyncOptions } from '../../../sync/options.js';
 
 const wall = (iso: string) => new Date(`${iso}Z`);
 
@@ -28,7 +30,6 @@ const activity = (over: Partial<Activity> = {}): Activity => ({
 });
 
 const context = (over: Partial<OutboundContext> = {}): OutboundContext => ({
-  enabled: true,
   timeZone: 'Pacific/Auckland',
   link: undefined,
   customerId: 'cus_acme',
@@ -152,5 +153,44 @@ describe('Exo → Numerik: updating the linked post (rules 2, 3, 6)', () => {
   it('cuts the rewritten subject to 60 characters at a word', () => {
     const details = 'The customer phoned about the delivery of forty chairs to the new office\nsecond line';
     expect(planOutbound(activity({ details }), context({ link: linked() }))).toMatchObject({ exoWrite: { subject: 'The customer phoned about the delivery of forty chairs to' } });
+  });
+});
+
+describe('the content hash of a post', () => {
+  it('equals the hash of the activity it was made from, so an answer lost after an update is recognised', () => {
+    const plan = planOutbound(activity(), context()) as Extract<OutboundPlan, { kind: 'create' }>;
+    const { input } = plan;
+    const post = {
+      ...input,
+      id: 'pst_1',
+      version: 1,
+      author_id: 'usr_ann',
+      assignee_id: input.assignee_id ?? null,
+      body_html: input.body_html!,
+      follow_up_date: null,
+      due_at: input.due_at ?? null,
+      completed: false,
+      completed_at: null,
+      tags: input.tags ?? [],
+      comments: [],
+      attachments: [],
+      external_ref: input.external_ref!,
+      created_at: '2026-11-27T00:00:00.000Z',
+      updated_at: '2026-11-27T00:00:00.000Z',
+    };
+    expect(postContentHash(post)).toBe(plan.hash);
+    expect(postContentHash({ ...post, body_text: 'edited in Numerik' })).not.toBe(plan.hash);
+  });
+});
+
+describe('conflicts', () => {
+  it.each<[SyncOptions['conflictPolicy'], string, string, Side]>([
+    ['exo-wins', '2026-01-01T00:00:00Z', '2026-06-01T00:00:00Z', 'exo'],
+    ['numerik-wins', '2026-06-01T00:00:00Z', '2026-01-01T00:00:00Z', 'numerik'],
+    ['newest-wins', '2026-06-01T00:00:00Z', '2026-01-01T00:00:00Z', 'exo'],
+    ['newest-wins', '2026-01-01T00:00:00Z', '2026-06-01T00:00:00Z', 'numerik'],
+    ['newest-wins', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'numerik'],
+  ])('%s: Exo changed %s, Numerik %s → %s', (policy, exo, numerik, winner) => {
+    expect(conflictWinner(policy, new Date(exo), numerik)).toBe(winner);
   });
 });

@@ -1,0 +1,60 @@
+import type { Db } from '../../connect.js';
+import type { AccountRef, AccountType } from '../../exo/company.js';
+import { OBJECTS } from '../objects.js';
+
+export interface CustomerLink extends AccountRef {
+  customerId: string;
+  customerName: string | null;
+}
+
+const key = (ref: AccountRef) => `${ref.type}${ref.accno}`;
+
+interface Row {
+  ACCOUNT_TYPE: AccountType;
+  ACCNO: number;
+  CUSTOMER_ID: string;
+  CUSTOMER_NAME: string | null;
+}
+
+/** Every Exo account linked to a Numerik customer, by `D123`-style key. */
+export async function readCustomerLinks(db: Db): Promise<Map<string, CustomerLink>> {
+  const rows: Row[] = await db.table(OBJECTS.customerLink).select('ACCOUNT_TYPE', 'ACCNO', 'CUSTOMER_ID', 'CUSTOMER_NAME');
+  return new Map(rows.map((r) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), { type: r.ACCOUNT_TYPE, accno: r.ACCNO, customerId: r.CUSTOMER_ID, customerName: r.CUSTOMER_NAME }]));
+}
+
+export const customerKey = key;
+
+/**
+ * Makes X_NUMERIK_CUSTOMER_LINK what Numerik says: new links added, changed ones updated, links
+ * whose customer no longer names the account removed. Returns the accounts that became linked.
+ */
+export async function replaceCustomerLinks(db: Db, links: readonly CustomerLink[]): Promise<string[]> {
+  return db.knex.transaction(async (trx) => {
+    const t = () => trx(`${db.target.schema}.${OBJECTS.customerLink}`);
+    const current = new Map<string, Row>((await t().select()).map((r: Row) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), r]));
+    const wanted = new Map<string, CustomerLink>();
+    // A customer id may name one account only (unique); the first one wins, as Numerik lists them.
+    const seenCustomers = new Set<string>();
+    for (const l of links) {
+      if (seenCustomers.has(l.customerId) || wanted.has(key(l))) continue;
+      seenCustomers.add(l.customerId);
+      wanted.set(key(l), l);
+    }
+    const removed = [...current.keys()].filter((k) => wanted.get(k)?.customerId !== current.get(k)!.CUSTOMER_ID);
+    for (const k of removed) {
+      const r = current.get(k)!;
+      await t().where({ ACCOUNT_TYPE: r.ACCOUNT_TYPE, ACCNO: r.ACCNO }).del();
+    }
+    const added: string[] = [];
+    for (const [k, l] of wanted) {
+      const row = current.get(k);
+      if (row && row.CUSTOMER_ID === l.customerId) {
+        if (row.CUSTOMER_NAME !== l.customerName) await t().where({ ACCOUNT_TYPE: l.type, ACCNO: l.accno }).update({ CUSTOMER_NAME: l.customerName, UPDATED_AT: new Date() });
+        continue;
+      }
+      await t().insert({ ACCOUNT_TYPE: l.type, ACCNO: l.accno, CUSTOMER_ID: l.customerId, CUSTOMER_NAME: l.customerName, UPDATED_AT: new Date() });
+      added.push(k);
+    }
+    return added;
+  });
+}

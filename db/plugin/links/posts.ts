@@ -1,0 +1,97 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../connect.js';
+import { OBJECTS } from '../objects.js';
+
+export type PostType = 'note' | 'task';
+
+/** X_NUMERIK_POST_LINK: an activity and its post, and what each side looked like at the last sync. */
+export interface PostLink {
+  activitySeqno: number;
+  postId: string;
+  postType: PostType;
+  origin: 'exo' | 'numerik';
+  state: 'active' | 'deleted' | 'exo-deleted';
+  exoHash: string | null;
+  exoAssignedTo: number | null;
+  numerikVersion: number | null;
+  numerikHash: string | null;
+  syncedAt: Date;
+}
+
+interface Row {
+  ACTIVITY_SEQNO: number;
+  POST_ID: string;
+  POST_TYPE: PostType;
+  ORIGIN: PostLink['origin'];
+  STATE: PostLink['state'];
+  EXO_HASH: string | null;
+  EXO_ASSIGNED_TO: number | null;
+  NUMERIK_VERSION: number | null;
+  NUMERIK_HASH: string | null;
+  SYNCED_AT: Date;
+}
+
+const fromRow = (r: Row): PostLink => ({
+  activitySeqno: r.ACTIVITY_SEQNO,
+  postId: r.POST_ID,
+  postType: r.POST_TYPE,
+  origin: r.ORIGIN,
+  state: r.STATE,
+  exoHash: r.EXO_HASH,
+  exoAssignedTo: r.EXO_ASSIGNED_TO,
+  numerikVersion: r.NUMERIK_VERSION,
+  numerikHash: r.NUMERIK_HASH,
+  syncedAt: r.SYNCED_AT,
+});
+
+export type PostLinkChange = Partial<Omit<PostLink, 'activitySeqno' | 'postId' | 'postType' | 'origin' | 'syncedAt'>>;
+
+const toColumns = (change: PostLinkChange) =>
+  Object.fromEntries(
+    Object.entries({
+      STATE: change.state,
+      EXO_HASH: change.exoHash,
+      EXO_ASSIGNED_TO: change.exoAssignedTo,
+      NUMERIK_VERSION: change.numerikVersion,
+      NUMERIK_HASH: change.numerikHash,
+    }).filter(([, v]) => v !== undefined),
+  );
+
+const table = (db: Db, trx?: Knex.Transaction) => (trx ?? db.knex)(`${db.target.schema}.${OBJECTS.postLink}`);
+
+export async function readPostLinks(db: Db, seqnos: readonly number[], trx?: Knex.Transaction): Promise<Map<number, PostLink>> {
+  const links = new Map<number, PostLink>();
+  for (let i = 0; i < seqnos.length; i += 1000) {
+    const rows: Row[] = await table(db, trx).select().whereIn('ACTIVITY_SEQNO', seqnos.slice(i, i + 1000));
+    for (const r of rows) links.set(r.ACTIVITY_SEQNO, fromRow(r));
+  }
+  return links;
+}
+
+export async function readPostLinkByPost(db: Db, postId: string, trx?: Knex.Transaction): Promise<PostLink | undefined> {
+  const [row] = (await table(db, trx).select().where({ POST_ID: postId })) as Row[];
+  return row ? fromRow(row) : undefined;
+}
+
+/** Inserts a new link; false when the activity or the post is linked already (another worker won). */
+export async function insertPostLink(db: Db, link: Omit<PostLink, 'syncedAt'>, trx?: Knex.Transaction): Promise<boolean> {
+  try {
+    await table(db, trx).insert({
+      ACTIVITY_SEQNO: link.activitySeqno,
+      POST_ID: link.postId,
+      POST_TYPE: link.postType,
+      ORIGIN: link.origin,
+      ...toColumns(link),
+      CREATED_AT: new Date(),
+      SYNCED_AT: new Date(),
+    });
+    return true;
+  } catch (error) {
+    if (db.dialect.isUniqueViolation(error) && !trx) return false;
+    throw error;
+  }
+}
+
+export async function updatePostLink(db: Db, seqno: number, change: PostLinkChange, trx?: Knex.Transaction): Promise<void> {
+  await table(db, trx).where({ ACTIVITY_SEQNO: seqno }).update({ ...toColumns(change), SYNCED_AT: new Date() });
+}

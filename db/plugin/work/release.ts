@@ -1,0 +1,23 @@
+import type { Db } from '../../connect.js';
+import { inChunks } from './held.js';
+
+/**
+ * Hands rows back: ready again after `delayMs` (0 for "now", as on shutdown), with the error that
+ * made the attempt fail. Only rows `worker` claimed; a lease that ran out is released too.
+ */
+export function releaseWork(db: Db, table: string, ids: readonly number[], worker: string, delayMs: number, error?: string): Promise<number> {
+  return inChunks(ids, (chunk) =>
+    db
+      .table(table)
+      .whereIn('ID', chunk)
+      .andWhere('CLAIMED_BY', worker)
+      .andWhere('STATE', 'claimed')
+      .update({
+        STATE: 'ready',
+        CLAIMED_BY: null,
+        LEASE_UNTIL: null,
+        NEXT_ATTEMPT_AT: db.knex.raw(db.dialect.nowPlusMs(), [delayMs]),
+        ...(error === undefined ? {} : { LAST_ERROR: error.slice(0, 2000) }),
+      }),
+  );
+}

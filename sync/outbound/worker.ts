@@ -1,0 +1,193 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { Db } from '../../db/connect.js';
+import { readActivities } from '../../db/exo/activities.js';
+import { readPostLinks } from '../../db/plugin/links/posts.js';
+import type { LogEntry } from '../../db/plugin/log.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import { parkActivity } from '../../db/plugin/parked.js';
+import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
+import { completeWork } from '../../db/plugin/work/complete.js';
+import { releaseWork } from '../../db/plugin/work/release.js';
+import { renewWork } from '../../db/plugin/work/renew.js';
+import { retireWork } from '../../db/plugin/work/retire.js';
+import { silentLogger, type Logger } from '../../logging/logger.js';
+import type { NumerikClient } from '../numerik/client.js';
+import type { OptionsSource } from '../options-source.js';
+import { QUEUE_BACKOFF, backoffDelay } from '../retry-policy.js';
+import { loadLookups } from './lookups.js';
+import { Pacer } from '../pacer.js';
+import { sendActivity, type Outcome } from './send.js';
+
+
+export interface OutboundWorkerOptions {
+  db: Db;
+  client: NumerikClient;
+  options: OptionsSource;
+  logger?: Logger;
+  workerId?: string;
+  batchSize?: number;
+  /** Activities sent at once. */
+  concurrency?: number;
+  leaseMs?: number;
+}
+
+export interface OutboundStats {
+  batches: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  conflicts: number;
+  parked: number;
+  retried: number;
+  dead: number;
+}
+
+interface Group {
+  seqno: number;
+  rows: WorkRow[];
+  attempts: number;
+}
+
+export const newWorkerId = (role: string) => `${role}@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+/**
+ * Drains X_NUMERIK_QUEUE into Numerik. A batch is claimed with a lease; the rows of one activity
+ * become one send of the activity's current row; a row is finished only while its lease is held.
+ * Several workers may drain one queue; one that dies loses its lease and another takes over.
+ */
+export class OutboundWorker {
+  readonly id: string;
+  readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, conflicts: 0, parked: 0, retried: 0, dead: 0 };
+  private readonly logger: Logger;
+  private readonly pacer = new Pacer();
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly o: OutboundWorkerOptions) {
+    this.id = o.workerId ?? newWorkerId('outbound');
+    this.logger = o.logger ?? silentLogger;
+  }
+
+  /** Claims and sends one batch; returns how many queue rows it claimed. */
+  async runBatch(): Promise<number> {
+    const options = await this.o.options();
+    if (!options.syncExoToNumerik) return 0;
+    const { db } = this.o;
+    const leaseMs = this.o.leaseMs ?? 60_000;
+    const rows = await claimWork(db, OBJECTS.queue, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
+    if (!rows.length) return 0;
+    const ids = rows.map((r) => r.id);
+    const renewal = setInterval(() => void renewWork(db, OBJECTS.queue, ids, this.id, leaseMs).catch(() => undefined), leaseMs / 3);
+    try {
+      const groups = this.group(rows);
+      const seqnos = groups.map((g) => g.seqno);
+      const [lookups, activities, links] = await Promise.all([loadLookups(db, options), readActivities(db, seqnos), readPostLinks(db, seqnos)]);
+      const limit = pLimit(this.o.concurrency ?? 16);
+      const outcomes = await Promise.all(
+        groups.map((g) =>
+          limit(async (): Promise<Outcome> => {
+            // Claimed this often without finishing: the worker holding it kept dying.
+            if (g.attempts > options.maxAttempts) return { kind: 'dead', error: `gave up after ${g.attempts - 1} attempts that never finished` };
+            return sendActivity({ db, client: this.o.client }, g.seqno, activities.get(g.seqno), links.get(g.seqno), lookups, g.attempts);
+          }),
+        ),
+      );
+      await this.settle(groups, outcomes, options.maxAttempts);
+      this.stats.batches += 1;
+      return rows.length;
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** Runs batches until nothing is ready (`sync --once`); items waiting for a retry stay queued. */
+  async drain(): Promise<OutboundStats> {
+    while ((await this.runBatch()) > 0);
+    return this.stats;
+  }
+
+  /** Runs until stop(): a full batch is followed at once by the next; an idle worker polls. */
+  start(): void {
+    this.running ??= (async () => {
+      while (!this.pacer.stopped) {
+        let claimed = 0;
+        try {
+          claimed = await this.runBatch();
+        } catch (error) {
+          this.logger.error('outbound batch failed', { worker: this.id, error: error instanceof Error ? error.message : String(error) });
+          await this.pacer.pause(5_000);
+          continue;
+        }
+        if (claimed < (this.o.batchSize ?? 100)) await this.pacer.pause((await this.o.options()).pollSeconds * 1000);
+      }
+    })();
+  }
+
+  /** Stops taking work; the batch in flight finishes and settles its rows, so no lease is left held. */
+  async stop(): Promise<void> {
+    this.pacer.stop();
+    await this.running;
+  }
+
+  private group(rows: WorkRow[]): Group[] {
+    const groups = new Map<number, Group>();
+    for (const r of rows) {
+      const seqno = Number(r.row.ACTIVITY_SEQNO);
+      const g = groups.get(seqno) ?? { seqno, rows: [], attempts: 0 };
+      g.rows.push(r);
+      g.attempts = Math.max(g.attempts, r.attempts);
+      groups.set(seqno, g);
+    }
+    return [...groups.values()];
+  }
+
+  private async settle(groups: Group[], outcomes: Outcome[], maxAttempts: number): Promise<void> {
+    const { db } = this.o;
+    const doneIds: number[] = [];
+    const doneLog: LogEntry[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      const g = groups[i]!;
+      const ids = g.rows.map((r) => r.id);
+      const keys = { worker: this.id, activity: g.seqno };
+      switch (outcome.kind) {
+        case 'done':
+          doneIds.push(...ids);
+          doneLog.push(...outcome.log);
+          if (outcome.action === 'lost-conflict') this.stats.conflicts += 1;
+          else this.stats[outcome.action] += 1;
+          if (outcome.action !== 'unchanged') this.logger.info(`outbound ${outcome.action}`, { ...keys, post: outcome.postId });
+          break;
+        case 'park':
+          await db.knex.transaction(async (trx) => {
+            if (await completeWork(db, OBJECTS.queue, ids, this.id, trx)) await parkActivity(db, trx, g.seqno, outcome.reason);
+          });
+          this.stats.parked += 1;
+          this.logger.warn('outbound parked', { ...keys, reason: outcome.reason });
+          break;
+        case 'retry':
+          if (g.attempts >= maxAttempts) {
+            await this.deadLetter(ids, g, `gave up after ${g.attempts} attempts: ${outcome.error}`);
+            break;
+          }
+          await releaseWork(db, OBJECTS.queue, ids, this.id, outcome.retryAfterMs ?? backoffDelay(g.attempts, QUEUE_BACKOFF), outcome.error);
+          this.stats.retried += 1;
+          this.logger.warn('outbound will retry', { ...keys, attempt: g.attempts, error: outcome.error });
+          break;
+        case 'dead':
+          await this.deadLetter(ids, g, outcome.error);
+          break;
+      }
+    }
+    if (doneIds.length) await retireWork(db, OBJECTS.queue, doneIds, this.id, doneLog);
+  }
+
+  private async deadLetter(ids: number[], g: Group, reason: string): Promise<void> {
+    await retireWork(this.o.db, OBJECTS.queue, ids, this.id, [
+      { direction: 'outbound', kind: 'dead', activitySeqno: g.seqno, reason, detail: { attempts: g.attempts } },
+    ]);
+    this.stats.dead += 1;
+    this.logger.error('outbound dead letter', { worker: this.id, activity: g.seqno, reason });
+  }
+}

@@ -1,0 +1,104 @@
+import type { Db } from '../../db/connect.js';
+import { exoSeed, type ExoSeed } from '../../db/exo/fixture/seed.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import { Migrator } from '../../migrations/runner.js';
+import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { NumerikClient } from '../../sync/numerik/client.js';
+import type { SyncOptionsInput } from '../../sync/options.js';
+import { optionsSource } from '../../sync/options-source.js';
+import { OutboundWorker, type OutboundWorkerOptions } from '../../sync/outbound/worker.js';
+import { refreshReferenceData } from '../../sync/reference/refresh.js';
+import { exoDb } from './exo.js';
+import type { TestEngine } from './targets.js';
+
+export const TEST_ZONE = 'Pacific/Auckland';
+
+/** An Exo company and its Numerik counterpart, migrated and linked, as a deployed site would be. */
+export interface SyncFixture {
+  db: Db;
+  seed: ExoSeed;
+  sandbox: Sandbox;
+  client: NumerikClient;
+  options: SyncOptionsInput;
+  staff: { ann: number; raj: number; eve: number };
+  types: { call: number; meeting: number; internal: number };
+  statuses: { open: number; cancelled: number };
+  users: { ann: string; raj: string };
+  customers: { acme: string; paper: string };
+  worker(over?: Partial<OutboundWorkerOptions>): OutboundWorker;
+  refresh(): ReturnType<typeof refreshReferenceData>;
+  queueDepth(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function syncFixture(engine: TestEngine, options: SyncOptionsInput = {}): Promise<SyncFixture> {
+  const db = await exoDb(engine);
+  await new Migrator(db).up();
+  const seed = exoSeed(db);
+  const staff = {
+    ann: await seed.staff({ name: 'Ann Smith', email: 'ann@example.com', loginId: 'ANN' }),
+    raj: await seed.staff({ name: 'Raj Patel', email: 'RAJ@example.com', loginId: 'RAJ' }),
+    eve: await seed.staff({ name: 'Eve Excluded', email: 'eve@example.com', loginId: 'EVE' }),
+  };
+  const types = { call: await seed.taskType('Phone call'), meeting: await seed.taskType('Meeting'), internal: await seed.taskType('Internal') };
+  const statuses = { open: await seed.taskStatus('Open'), cancelled: await seed.taskStatus('Cancelled') };
+  await seed.debtor({ accno: 101, name: 'Acme Ltd' });
+  await seed.debtor({ accno: 102, name: 'Kiwi Kitchens' });
+  await seed.creditor({ accno: 7, name: 'Paper Co' });
+
+  const sandbox = await startSandbox();
+  const users = {
+    ann: sandbox.store.addUser({ name: 'Ann Smith', email: 'Ann@Example.com' }).id,
+    raj: sandbox.store.addUser({ name: 'Raj Patel', email: 'raj@example.com' }).id,
+  };
+  const customers = {
+    acme: sandbox.store.upsertCustomer({ name: 'Acme Ltd', external_ref: 'DR:101' }).id,
+    paper: sandbox.store.upsertCustomer({ name: 'Paper Co', external_ref: 'CR:7' }).id,
+  };
+  sandbox.store.addTag('phone CALL');
+  const client = new NumerikClient({ baseUrl: sandbox.url, token: sandbox.token, backoff: { baseMs: 10, capMs: 100 } });
+  const configured: SyncOptionsInput = { timeZone: TEST_ZONE, excludedStaff: ['EVE'], excludedActivityTypes: ['Internal'], excludedActivityStatuses: [statuses.cancelled], pollSeconds: 0.05, ...options };
+  const source = optionsSource(db, configured);
+  const fixture: SyncFixture = {
+    db,
+    seed,
+    sandbox,
+    client,
+    options: configured,
+    staff,
+    types,
+    statuses,
+    users,
+    customers,
+    worker: (over = {}) => new OutboundWorker({ db, client, options: source, leaseMs: 10_000, ...over }),
+    refresh: async () => refreshReferenceData(db, client, await source()),
+    async queueDepth() {
+      const [row] = await db.table(OBJECTS.queue).count({ n: '*' });
+      return Number((row as { n: number | string }).n);
+    },
+    async close() {
+      await client.close();
+      await sandbox.close();
+    },
+  };
+  await fixture.refresh();
+  return fixture;
+}
+
+type StoredPost = Sandbox['store']['posts'] extends Map<string, infer P> ? P : never;
+
+/** Every post in the sandbox made for an Exo activity (deleted ones too), by activity key. */
+export function postsByActivity(sandbox: Sandbox): Map<number, StoredPost[]> {
+  const map = new Map<number, StoredPost[]>();
+  for (const post of sandbox.store.posts.values()) {
+    const m = /^exo-task:(\d+)$/.exec(post.external_ref ?? '');
+    if (!m) continue;
+    map.set(Number(m[1]), [...(map.get(Number(m[1])) ?? []), post]);
+  }
+  return map;
+}
+
+export async function logEntries(db: Db, kind?: string): Promise<{ KIND: string; ACTIVITY_SEQNO: number | null; POST_ID: string | null; REASON: string; DETAIL: string | null; RESOLVED_AT: Date | null }[]> {
+  const q = db.table(OBJECTS.log).select('KIND', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON', 'DETAIL', 'RESOLVED_AT').orderBy('ID');
+  return kind ? q.where({ KIND: kind }) : q;
+}
