@@ -1,21 +1,25 @@
 import { createInterface } from 'node:readline/promises';
-import { loadConfig } from '../config/load.js';
+import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { connect, type Db } from '../db/connect.js';
 import { resolveTarget } from '../db/target.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { Migrator } from '../migrations/runner.js';
+import { migrationOptions } from '../config/schema.js';
+import { NumerikClient } from '../sync/numerik/client.js';
+import { optionsSource, type OptionsSource } from '../sync/options-source.js';
 
 /** What every command needs, built from the global options. */
 export class CliContext {
   private cachedConfig?: Config;
   readonly logger: Logger;
 
-  constructor(private readonly options: { config?: string }) {
+  constructor(private readonly globalOptions: { config?: string }) {
     this.logger = createLogger();
   }
 
   get config(): Config {
-    this.cachedConfig ??= loadConfig({ file: this.options.config });
+    this.cachedConfig ??= loadConfig({ file: this.globalOptions.config });
     return this.cachedConfig;
   }
 
@@ -27,8 +31,33 @@ export class CliContext {
     return connect(this.target(), { logger: this.logger });
   }
 
-  async withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
+  /** A database whose exo-numerik migrations are all applied; anything else is a clear error. */
+  async openMigratedDb(): Promise<Db> {
     const db = await this.openDb();
+    const pending = await new Migrator(db, { options: migrationOptions(this.config) }).pending().catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
+    if (pending.length) {
+      await db.close();
+      throw new ConfigError(`${pending.length} migration(s) pending (${pending.map((m) => m.name).join(', ')}): run \`exo-numerik migrate up\` first`);
+    }
+    return db;
+  }
+
+  numerikClient(): NumerikClient {
+    const { apiUrl, token } = this.config.numerik;
+    if (!apiUrl) throw new ConfigError('numerik.apiUrl is not set (NUMERIK_API_URL)');
+    if (!token) throw new ConfigError('numerik.token is not set (NUMERIK_TOKEN)');
+    return new NumerikClient({ baseUrl: apiUrl, token, logger: this.logger });
+  }
+
+  syncOptions(db: Db): OptionsSource {
+    return optionsSource(db, this.config.sync, this.logger);
+  }
+
+  async withDb<T>(work: (db: Db) => Promise<T>, open: () => Promise<Db> = () => this.openDb()): Promise<T> {
+    const db = await open();
     try {
       return await work(db);
     } finally {

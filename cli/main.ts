@@ -1,5 +1,9 @@
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
+import { registerReference } from './commands/reference.js';
+import { registerSandbox } from './commands/sandbox.js';
+import { registerSync } from './commands/sync.js';
+import { registerWorker } from './commands/worker.js';
 import { registerStart } from './commands/start.js';
 import { CliContext } from './context.js';
 import { describeFailure } from './errors.js';
@@ -14,6 +18,10 @@ const ctx = () => (context ??= new CliContext(program.opts<{ config?: string }>(
 
 registerStart(program, ctx);
 registerMigrate(program, ctx);
+registerSync(program, ctx);
+registerWorker(program, ctx);
+registerReference(program, ctx);
+registerSandbox(program);
 
 try {
   await program.parseAsync(process.argv);

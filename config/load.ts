@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 }
 
 /** Environment variables and the config key each one sets. Secrets belong here or in the file. */
-const ENV_KEYS: Record<string, [section: 'database', key: string, kind?: 'boolean']> = {
+const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' | 'worker', key: string, kind?: 'boolean']> = {
   EXO_DB_CLIENT: ['database', 'client'],
   EXO_DB_URL: ['database', 'url'],
   EXO_DB_SERVER: ['database', 'server'],
@@ -23,6 +23,12 @@ const ENV_KEYS: Record<string, [section: 'database', key: string, kind?: 'boolea
   EXO_DB_TRUST_SERVER_CERTIFICATE: ['database', 'trustServerCertificate', 'boolean'],
   EXO_DB_SCHEMA: ['database', 'schema'],
   EXO_PGLITE_DIR: ['database', 'pgliteDir'],
+  NUMERIK_API_URL: ['numerik', 'apiUrl'],
+  NUMERIK_TOKEN: ['numerik', 'token'],
+  EXO_TIME_ZONE: ['sync', 'timeZone'],
+  EXO_WORKER_BATCH_SIZE: ['worker', 'batchSize'],
+  EXO_WORKER_CONCURRENCY: ['worker', 'concurrency'],
+  EXO_WORKER_LEASE_MS: ['worker', 'leaseMs'],
 };
 
 export interface LoadOptions {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dbSettingsSchema } from '../db/target.js';
 import { DEFAULT_MIGRATION_OPTIONS } from '../migrations/migration.js';
+import { syncOptionsSchema } from '../sync/options.js';
 
 const extraFieldSchema = z
   .object({
@@ -21,6 +22,24 @@ export const configSchema = z
     database: dbSettingsSchema.default({}),
     /** The EXTRA_FIELDS row of X_NUMERIK_FOLDER: copy the values of a field made with Exo Configurator. */
     extraField: extraFieldSchema.partial().default({}),
+    numerik: z
+      .object({
+        apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** The API token: from the environment (NUMERIK_TOKEN) or this file, never the command line. */
+        token: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    /** The options of DESIGN.md §4 as first configured; X_NUMERIK_SETTINGS overrides them at run time. */
+    sync: syncOptionsSchema.partial().default({}),
+    worker: z
+      .object({
+        batchSize: z.coerce.number().int().min(1).max(1000).default(100),
+        concurrency: z.coerce.number().int().min(1).max(256).default(16),
+        leaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+      })
+      .strict()
+      .default({ batchSize: 100, concurrency: 16, leaseMs: 60_000 }),
   })
   .strict();
 

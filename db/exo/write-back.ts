@@ -8,29 +8,31 @@ export interface FieldChange {
 }
 
 /**
- * Rewrites SUBJECT and/or DETAILS of one activity as the sync's own write: echo-suppressed (the
- * capture trigger skips it) and only if the fields still hold what the sync read, so an Exo user's
- * edit made meanwhile is never overwritten (it is queued and synced instead). MODIFIEDDATE is bumped,
- * as Exo's Outlook sync trusts it. Returns whether the row was written.
+ * Rewrites SUBJECT and/or DETAILS of one activity as the sync's own write, only if the fields still
+ * hold what the sync read, so an Exo user's edit made meanwhile is never overwritten (it is queued
+ * and synced instead). MODIFIEDDATE is bumped, as Exo's Outlook sync trusts it. With `echo: false`
+ * the capture trigger skips the write; otherwise it is queued like any edit. Returns whether the
+ * row was written.
  */
 export async function writeBackText(
   db: Db,
   seqno: number,
   change: { subject?: FieldChange; details?: FieldChange },
   modifiedAt: Date,
+  options: { echo: boolean },
 ): Promise<boolean> {
   const set: Record<string, unknown> = { MODIFIEDDATE: modifiedAt };
   if (change.subject) set.SUBJECT = change.subject.to;
   if (change.details) set.DETAILS = change.details.to;
   return db.knex.transaction(async (trx) => {
-    await db.dialect.markEcho(trx);
+    if (!options.echo) await db.dialect.markEcho(trx);
     try {
       let q = trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, seqno);
       q = unchanged(q, 'SUBJECT', change.subject);
       q = unchanged(q, 'DETAILS', change.details);
       return (await q.update(set)) > 0;
     } finally {
-      await db.dialect.clearEcho(trx);
+      if (!options.echo) await db.dialect.clearEcho(trx);
     }
   });
 }

@@ -4,8 +4,9 @@ import { cutAtWord } from './text.js';
 export const CUT_MARKER = '[cut by exo-numerik: the full text is in X_NUMERIK_LOG]';
 
 /**
- * Fits text into `max` characters, cutting at a line boundary and ending with a visible marker line.
- * Nothing is cut silently: `cut` tells the caller to keep the full text.
+ * Fits text into `max` characters, cutting at a line boundary and ending with a visible marker line;
+ * when the whole lines that fit would leave more than half the room empty, the overflowing line is
+ * cut at a word instead. Nothing is cut silently: `cut` tells the caller to keep the full text.
  */
 export function fitText(text: string, max: number): { text: string; cut: boolean } {
   if (Array.from(text).length <= max) return { text, cut: false };
@@ -15,7 +16,7 @@ export function fitText(text: string, max: number): { text: string; cut: boolean
   for (const line of text.split('\n')) {
     const length = Array.from(line).length + (kept.length ? 1 : 0);
     if (used + length > room) {
-      if (!kept.length) kept.push(cutAtWord(line, room));
+      if (used < room / 2) kept.push(cutAtWord(line, room - used - (kept.length ? 1 : 0)));
       break;
     }
     kept.push(line);

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
-import { insertPostLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
+import { insertPostLink, readPostLinks, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { conflictWinner } from '../mapping/conflict.js';
 import { planOutbound, postContentHash, type ExoWrite, type OutboundPlan } from '../mapping/outbound.js';
@@ -50,18 +50,21 @@ export async function sendActivity(
       case 'park':
         return { kind: 'park', reason: plan.reason };
       case 'create': {
-        const post = await deps.client.createPost(plan.input, plan.idempotencyKey, { lookupFirst: attempts > 1 });
-        await insertPostLink(deps.db, {
-          activitySeqno: seqno,
-          postId: post.id,
-          postType: post.type,
-          origin: 'exo',
-          state: 'active',
+        let post = await deps.client.createPost(plan.input, plan.idempotencyKey, { lookupFirst: attempts > 1 });
+        if (postContentHash(post) !== plan.hash) {
+          // The post was made earlier from older content (another worker's create, or one whose
+          // answer was lost): bring it to the activity's current state.
+          const { type: _type, external_ref: _ref, author_id: _author, ...patch } = plan.input;
+          post = await deps.client.updatePost(post.id, patch, post.version);
+        }
+        const link = {
           exoHash: plan.hash,
           exoAssignedTo: activity!.assignedTo,
           numerikVersion: post.version,
           numerikHash: postContentHash(post),
-        });
+        };
+        const inserted = await insertPostLink(deps.db, { activitySeqno: seqno, postId: post.id, postType: post.type, origin: 'exo', state: 'active', ...link });
+        if (!inserted) await updatePostLink(deps.db, seqno, link);
         const written = await writeBack(deps.db, activity!, plan.exoWrite, lookups.options.timeZone, post.id);
         return { kind: 'done', action: 'created', postId: post.id, log: [...notes, ...written, entry(seqno, 'synced', `created ${post.type} ${post.id}`, post.id)] };
       }
@@ -97,6 +100,11 @@ async function update(
     post = await client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
+    const fresh = (await readPostLinks(deps.db, [seqno])).get(seqno);
+    if (fresh?.numerikVersion !== link.numerikVersion) {
+      // Another worker synced this activity meanwhile: start over from what it left.
+      return { kind: 'retry', error: 'another worker synced this activity meanwhile', retryAfterMs: 0 };
+    }
     const current = await client.getPost(plan.postId);
     if (current.kind !== 'post') {
       await updatePostLink(deps.db, seqno, { state: 'deleted' });
@@ -126,7 +134,12 @@ async function update(
   return { kind: 'done', action: 'updated', postId: plan.postId, log: [...log, ...written, entry(seqno, 'synced', `updated ${post.type} ${post.id} (version ${post.version})`, post.id)] };
 }
 
-/** Writes the subject/details the plan asks for, echo-suppressed; a cut text is kept whole in the log. */
+/**
+ * Writes the subject/details the plan asks for; a cut text is kept whole in the log. The subject
+ * rewrite is echo-suppressed (rule 3; the subject is not part of an updated post). The details get
+ * the subject line once, after a create, and that write is captured like any edit: another worker
+ * that read the activity just before it then still brings Numerik to the same text.
+ */
 async function writeBack(db: Db, activity: Activity, write: ExoWrite | undefined, zone: string, postId?: string): Promise<LogEntry[]> {
   if (!write || (write.subject === undefined && write.details === undefined)) return [];
   await writeBackText(
@@ -137,6 +150,7 @@ async function writeBack(db: Db, activity: Activity, write: ExoWrite | undefined
       details: write.details === undefined ? undefined : { from: activity.details, to: write.details },
     },
     instantToWallClock(new Date(), zone),
+    { echo: write.details !== undefined },
   );
   return write.uncutDetails ? [entry(activity.seqno, 'truncated', 'DETAILS cut to 5,500 characters; the full text is in DETAIL', postId, { details: write.uncutDetails })] : [];
 }

@@ -12,6 +12,8 @@ export interface TestTarget {
   name: 'pglite' | 'postgres' | 'mssql';
   skip?: string;
   target(schema: string): DbTarget;
+  /** How a child process reaches this database (PGlite: it cannot, it belongs to one process). */
+  env?(schema: string): Record<string, string>;
 }
 
 export const TARGETS: TestTarget[] = [
@@ -20,11 +22,13 @@ export const TARGETS: TestTarget[] = [
     name: 'postgres',
     skip: process.env.EXO_TEST_PG_URL ? undefined : 'set EXO_TEST_PG_URL to run on a PostgreSQL server',
     target: (schema) => ({ client: 'postgres', url: process.env.EXO_TEST_PG_URL ?? '', schema }),
+    env: (schema) => ({ EXO_DB_URL: process.env.EXO_TEST_PG_URL ?? '', EXO_DB_SCHEMA: schema }),
   },
   {
     name: 'mssql',
     skip: process.env.EXO_TEST_MSSQL_URL ? undefined : 'SQL Server live suite skipped: set EXO_TEST_MSSQL_URL to run it',
     target: (schema) => resolveTarget({ client: 'mssql', url: process.env.EXO_TEST_MSSQL_URL ?? '', schema }),
+    env: (schema) => ({ EXO_DB_CLIENT: 'mssql', EXO_DB_URL: process.env.EXO_TEST_MSSQL_URL ?? '', EXO_DB_SCHEMA: schema }),
   },
 ];
 
@@ -37,9 +41,14 @@ export interface TestEngine {
  * Declares `suite` once per target, inside a describe named after the target. The engine opens
  * before the suite and every schema it handed out is dropped after it.
  */
-export function forEachTarget(title: string, suite: (engine: TestEngine, target: TestTarget) => void): void {
+export function forEachTarget(
+  title: string,
+  suite: (engine: TestEngine, target: TestTarget) => void,
+  options: { processes?: boolean } = {},
+): void {
   for (const t of TARGETS) {
-    describe.skipIf(!!t.skip)(`${title} [${t.name}]${t.skip ? ` (${t.skip})` : ''}`, () => {
+    const skip = t.skip ?? (options.processes && !t.env ? 'PGlite belongs to one process: this runs on a database server' : undefined);
+    describe.skipIf(!!skip)(`${title} [${t.name}]${skip ? ` (${skip})` : ''}`, () => {
       let base: Db | undefined;
       const schemas: Db[] = [];
       const engine: TestEngine = {

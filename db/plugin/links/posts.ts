@@ -92,6 +92,15 @@ export async function insertPostLink(db: Db, link: Omit<PostLink, 'syncedAt'>, t
   }
 }
 
-export async function updatePostLink(db: Db, seqno: number, change: PostLinkChange, trx?: Knex.Transaction): Promise<void> {
-  await table(db, trx).where({ ACTIVITY_SEQNO: seqno }).update({ ...toColumns(change), SYNCED_AT: new Date() });
+/**
+ * Updates a link. With a `numerikVersion` in the change, only a link that knows an older version
+ * is updated: two workers finishing the same activity leave the newest post version behind.
+ */
+export async function updatePostLink(db: Db, seqno: number, change: PostLinkChange, trx?: Knex.Transaction): Promise<boolean> {
+  let q = table(db, trx).where({ ACTIVITY_SEQNO: seqno });
+  if (change.numerikVersion != null) {
+    const version = change.numerikVersion;
+    q = q.andWhere((w) => w.whereNull('NUMERIK_VERSION').orWhere('NUMERIK_VERSION', '<', version));
+  }
+  return (await q.update({ ...toColumns(change), SYNCED_AT: new Date() })) > 0;
 }

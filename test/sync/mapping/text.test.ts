@@ -77,3 +77,14 @@ describe('Exo wall-clock times and Numerik instants (Pacific/Auckland, through D
     expect(dateToWallClock('2026-12-24')).toEqual(wall('2026-12-24T09:00:00.000'));
   });
 });
+
+describe('fitText keeps as much as fits', () => {
+  it('cuts inside a long last line rather than dropping it', () => {
+    const text = `${'s'.repeat(60)}\n${'word '.repeat(1100)}`;
+    const fitted = fitText(text, 5500);
+    expect(fitted.text.length).toBeLessThanOrEqual(5500);
+    expect(fitted.text.length).toBeGreaterThan(5400);
+    expect(fitted.text.startsWith(`${'s'.repeat(60)}\nword word`)).toBe(true);
+    expect(fitted.text.endsWith(`word\n${CUT_MARKER}`)).toBe(true);
+  });
+});

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import { OutboundWorker, type OutboundStats } from '../../sync/outbound/worker.js';
+import { refreshReferenceData } from '../../sync/reference/refresh.js';
+import type { CliContext } from '../context.js';
+
+export function summarise(stats: OutboundStats, stillQueued: number): string {
+  return [
+    `created ${stats.created}`,
+    `updated ${stats.updated}`,
+    `unchanged ${stats.unchanged}`,
+    `skipped ${stats.skipped}`,
+    `parked ${stats.parked}`,
+    `conflicts ${stats.conflicts}`,
+    `retrying ${stats.retried}`,
+    `dead letters ${stats.dead}`,
+    `still queued ${stillQueued}`,
+  ].join(', ');
+}
+
+export function registerSync(program: Command, ctx: () => CliContext): void {
+  program
+    .command('sync')
+    .description('send what is queued to Numerik, then exit with a summary')
+    .requiredOption('--once', 'drain the queue once (for a continuous worker: `exo-numerik worker`)')
+    .action(async () => {
+      const c = ctx();
+      const client = c.numerikClient();
+      try {
+        await c.withDb(
+          async (db) => {
+            const options = c.syncOptions(db);
+            await refreshReferenceData(db, client, await options(), c.logger);
+            const { batchSize, concurrency, leaseMs } = c.config.worker;
+            const stats = await new OutboundWorker({ db, client, options, logger: c.logger, batchSize, concurrency, leaseMs }).drain();
+            const [row] = await db.table(OBJECTS.queue).count({ n: '*' });
+            console.log(`exo → numerik: ${summarise(stats, Number((row as { n: number | string }).n))}`);
+          },
+          () => c.openMigratedDb(),
+        );
+      } finally {
+        await client.close();
+      }
+    });
+}

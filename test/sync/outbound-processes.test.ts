@@ -1,0 +1,73 @@
+import { afterEach, expect, it } from 'vitest';
+import { splitComments } from '../../sync/mapping/text.js';
+import { postsByActivity, syncFixture, TEST_ZONE, type SyncFixture } from '../support/sync.js';
+import { spawnCli, waitFor, type WorkerProcess } from '../support/processes.js';
+import { forEachTarget, type TestTarget } from '../support/targets.js';
+
+const workerEnv = (f: SyncFixture, target: TestTarget, over: Record<string, string> = {}) => ({
+  ...target.env!(f.db.target.schema),
+  NUMERIK_API_URL: f.sandbox.url,
+  NUMERIK_TOKEN: f.sandbox.token,
+  EXO_TIME_ZONE: TEST_ZONE,
+  EXO_WORKER_LEASE_MS: '2000',
+  ...over,
+});
+
+forEachTarget(
+  'outbound worker processes',
+  (engine, target) => {
+    let f: SyncFixture | undefined;
+    const children: WorkerProcess[] = [];
+    afterEach(async () => {
+      for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+      await f?.close();
+    });
+
+    it('kill -9 of a worker mid-batch: after recovery every change is in Numerik exactly once', async () => {
+      f = await syncFixture(engine);
+      await f.seed.tasks(400, (i) => ({ subject: `Crash ${i}`, details: `details ${i}`, companyId: 'D101' }));
+      f.sandbox.faults.set({ latencyMs: 30 });
+      const victim = spawnCli(['worker'], workerEnv(f, target, { EXO_WORKER_CONCURRENCY: '4', EXO_WORKER_BATCH_SIZE: '50' }));
+      children.push(victim);
+      await waitFor(() => f!.sandbox.store.posts.size >= 60, 60_000, 'the worker to create some posts');
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      const createdBeforeKill = f.sandbox.store.posts.size;
+      expect(createdBeforeKill).toBeLessThan(400);
+
+      f.sandbox.faults.clear();
+      const survivor = spawnCli(['worker'], workerEnv(f, target));
+      children.push(survivor);
+      await waitFor(async () => (await f!.queueDepth()) === 0, 60_000, 'the queue to drain after the crash');
+      survivor.child.kill('SIGTERM');
+      expect(await survivor.exited).toBe(0);
+
+      const posts = postsByActivity(f.sandbox);
+      const tasks: { SEQNO: number }[] = await f.db.table('TASKS').select('SEQNO');
+      expect(tasks).toHaveLength(400);
+      const lost = tasks.filter((t) => !posts.has(t.SEQNO));
+      const duplicated = [...posts.values()].filter((p) => p.length > 1);
+      expect({ lost: lost.length, duplicated: duplicated.length, posts: f.sandbox.store.posts.size }).toEqual({ lost: 0, duplicated: 0, posts: 400 });
+    });
+
+    it('two worker processes draining 2,000 changes at once: each post created once, at its final state', async () => {
+      f = await syncFixture(engine);
+      const workers = [spawnCli(['worker'], workerEnv(f, target)), spawnCli(['worker'], workerEnv(f, target))];
+      children.push(...workers);
+      await f.seed.tasks(1000, (i) => ({ subject: `Race ${i}`, companyId: 'D101' }));
+      await f.db.table('TASKS').update({ DETAILS: f.db.knex.raw(`CONCAT('final ', ${f.db.dialect.quote('SUBJECT')})`) });
+      await waitFor(async () => (await f!.queueDepth()) === 0 && f!.sandbox.store.posts.size === 1000, 120_000, '2,000 changes to drain');
+      for (const w of workers) w.child.kill('SIGTERM');
+      expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+
+      const posts = postsByActivity(f.sandbox);
+      const rows: { SEQNO: number; DETAILS: string }[] = await f.db.table('TASKS').select('SEQNO', 'DETAILS');
+      const wrong = rows.filter((r) => {
+        const p = posts.get(r.SEQNO);
+        return !p || p.length !== 1 || p[0]!.body_text !== splitComments(r.DETAILS).above || !r.DETAILS.includes('final Race');
+      });
+      expect(wrong).toEqual([]);
+    });
+  },
+  { processes: true },
+);
