@@ -1,8 +1,10 @@
+import { benchOutbound } from './outbound.js';
 import { benchTriggers } from './triggers.js';
 
 /** `npm run bench -- <name>`: each bench prints its figures as ratios measured in one run. */
 const BENCHES: Record<string, () => Promise<void>> = {
   triggers: benchTriggers,
+  outbound: benchOutbound,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -34,13 +34,13 @@ export class CliContext {
   /** A database whose exo-numerik migrations are all applied; anything else is a clear error. */
   async openMigratedDb(): Promise<Db> {
     const db = await this.openDb();
-    const pending = await new Migrator(db, { options: migrationOptions(this.config) }).pending().catch(async (error: unknown) => {
+    const pending = await new Migrator(db, { options: migrationOptions(this.config) }).pendingNames().catch(async (error: unknown) => {
       await db.close();
       throw error;
     });
     if (pending.length) {
       await db.close();
-      throw new ConfigError(`${pending.length} migration(s) pending (${pending.map((m) => m.name).join(', ')}): run \`exo-numerik migrate up\` first`);
+      throw new ConfigError(`${pending.length} migration(s) pending (${pending.join(', ')}): run \`exo-numerik migrate up\` first`);
     }
     return db;
   }

@@ -1,9 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
-import pg from 'pg';
 import type { Dialect } from './dialect/dialect.js';
 import { mssqlDialect } from './dialect/mssql.js';
 import { postgresDialect } from './dialect/postgres.js';
@@ -58,7 +55,7 @@ export interface ConnectOptions {
 }
 
 export async function connect(target: DbTarget, options: ConnectOptions = {}): Promise<Db> {
-  const knex = open(target, knexLog(options.logger ?? silentLogger));
+  const knex = await open(target, knexLog(options.logger ?? silentLogger));
   const db = dbOver(knex, target);
   try {
     await knex.raw('SELECT 1 AS ok');
@@ -78,9 +75,12 @@ function knexLog(logger: Logger): Knex.Config['log'] {
   return { warn: debug, error: debug, deprecate: debug, debug };
 }
 
-function open(target: DbTarget, log: Knex.Config['log']): Knex {
+/** Each engine's driver is loaded only when that engine is used. */
+async function open(target: DbTarget, log: Knex.Config['log']): Promise<Knex> {
   switch (target.client) {
     case 'pglite': {
+      const { PGlite, types: pgliteTypes } = await import('@electric-sql/pglite');
+      const { default: ClientPgLite } = await import('knex-pglite');
       if (target.dataDir) mkdirSync(path.dirname(path.resolve(target.dataDir)), { recursive: true });
       const options = {
         parsers: { [pgliteTypes.TIMESTAMP]: parseWallClock, [pgliteTypes.INT8]: Number },
@@ -89,6 +89,7 @@ function open(target: DbTarget, log: Knex.Config['log']): Knex {
       return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { pglite }, log } as Knex.Config);
     }
     case 'postgres': {
+      const { default: pg } = await import('pg');
       // node-postgres writes Dates in the machine's zone unless told otherwise; wall-clock values
       // (see parseWallClock) must go out by their UTC fields.
       pg.defaults.parseInputDatesAsUTC = true;
@@ -101,8 +102,7 @@ function open(target: DbTarget, log: Knex.Config['log']): Knex {
           connection: {
             connectionString: target.url,
             types: {
-              getTypeParser: (oid: number, format: 'text' | 'binary' = 'text') =>
-                typeParsers.get(oid) ?? pg.types.getTypeParser(oid, format),
+              getTypeParser: (oid: number, format: 'text' | 'binary' = 'text') => typeParsers.get(oid) ?? pg.types.getTypeParser(oid, format),
             } as unknown as Knex.PgConnectionConfig['types'],
           },
           pool: { min: 0, max: 10 },

@@ -1,4 +1,5 @@
-import sql from 'mssql';
+import { createRequire } from 'node:module';
+import type mssql from 'mssql';
 import { z } from 'zod';
 
 /** Where the Exo database lives. Exactly one of three engines; nothing else in the code cares which. */
@@ -130,6 +131,8 @@ export function parseMssqlUrl(url: string): MssqlParts {
     });
   }
   if (!url.includes('=')) throw new DbTargetError('database: the SQL Server URL is neither mssql://… nor Server=…;Database=…');
+  // Loaded only here: the SQL Server driver is large, and most processes never parse an ADO string.
+  const sql = createRequire(import.meta.url)('mssql') as typeof mssql;
   const parsed = sql.ConnectionPool.parseConnectionString(url) as {
     server?: string;
     port?: number;

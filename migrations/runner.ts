@@ -54,6 +54,12 @@ export class Migrator {
     return this.storage.applied();
   }
 
+  /** What is not applied yet, by name only: cheap enough for every start of a worker. */
+  async pendingNames(): Promise<string[]> {
+    const applied = new Set(await this.storage.executed());
+    return this.migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
+  }
+
   async pending(): Promise<PlannedMigration[]> {
     const applied = new Set(await this.storage.executed());
     return this.plan('up', this.migrations.filter((m) => !applied.has(m.name)).map((m) => m.name));

@@ -1,4 +1,5 @@
-import sqlParser from 'node-sql-parser';
+import { createRequire } from 'node:module';
+import type sqlParserModule from 'node-sql-parser';
 import {
   EXO_FOLDER_COLUMN,
   EXO_TABLE_EXTRA_FIELDS,
@@ -10,7 +11,12 @@ import {
 import type { QualifiedName } from './sql-text.js';
 import { GuardRefusal, type Effect, type GuardContext } from './verdict.js';
 
-const parser = new sqlParser.Parser();
+let loaded: InstanceType<typeof sqlParserModule.Parser> | undefined;
+/** Loaded on first use: its grammars are large, and only migration commands need them. */
+function parser(): InstanceType<typeof sqlParserModule.Parser> {
+  loaded ??= new (createRequire(import.meta.url)('node-sql-parser') as typeof sqlParserModule).Parser();
+  return loaded;
+}
 
 type Node = Record<string, unknown>;
 
@@ -50,7 +56,7 @@ export interface ParsedRules {
 function parse(sql: string, ctx: GuardContext): Node {
   let ast: unknown;
   try {
-    ast = parser.astify(sql, { database: ctx.parserMode });
+    ast = parser().astify(sql, { database: ctx.parserMode });
   } catch (error) {
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 160);
     throw new GuardRefusal(sql, `node-sql-parser (${ctx.parserMode}) cannot read it, so it cannot be proven safe: ${first}`);
@@ -64,7 +70,7 @@ function parse(sql: string, ctx: GuardContext): Node {
 function crossCheckTableList(sql: string, ctx: GuardContext, allowedExo: string | undefined): void {
   let list: string[];
   try {
-    list = parser.tableList(sql, { database: ctx.parserMode });
+    list = parser().tableList(sql, { database: ctx.parserMode });
   } catch {
     return;
   }
