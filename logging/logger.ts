@@ -49,7 +49,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return winston.createLogger({
     level: options.level ?? process.env.EXO_LOG_LEVEL ?? 'info',
     format,
-    transports: options.transports ?? [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
+    // Diagnostics go to stderr: stdout is a command's own output (a summary, a plan, JSON).
+    transports: options.transports ?? [new winston.transports.Console({ stderrLevels: Object.keys(winston.config.npm.levels) })],
   });
 }
 
