@@ -81,12 +81,19 @@ async function open(target: DbTarget, log: Knex.Config['log']): Promise<Knex> {
     case 'pglite': {
       const { PGlite, types: pgliteTypes } = await import('@electric-sql/pglite');
       const { default: ClientPgLite } = await import('knex-pglite');
+      // knex-pglite names a delete's command "DEL", so knex returned its raw result instead of the
+      // deleted row count; this names it as PostgreSQL does.
+      class PgliteClient extends (ClientPgLite as unknown as new (config: Knex.Config) => { processResponse(obj: { method?: string }, runner: unknown): unknown }) {
+        override processResponse(obj: { method?: string }, runner: unknown): unknown {
+          return super.processResponse(obj.method === 'del' ? { ...obj, method: 'delete' } : obj, runner);
+        }
+      }
       if (target.dataDir) mkdirSync(path.dirname(path.resolve(target.dataDir)), { recursive: true });
       const options = {
         parsers: { [pgliteTypes.TIMESTAMP]: parseWallClock, [pgliteTypes.INT8]: Number },
       };
       const pglite = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
-      return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { pglite }, log } as Knex.Config);
+      return knexFactory({ client: PgliteClient, dialect: 'postgres', connection: { pglite }, log } as unknown as Knex.Config);
     }
     case 'postgres': {
       const { default: pg } = await import('pg');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { textToHtml } from '../sync/mapping/text.js';
+import { htmlToText, textToHtml } from '../sync/mapping/text.js';
 import type {
   NumerikAttachment,
   NumerikComment,
@@ -34,17 +34,6 @@ interface StoredPost extends Post {
 export const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 const IDEMPOTENCY_MS = 24 * 60 * 60 * 1000;
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<\/p>\s*<p>/gi, '\n')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
 
 /**
  * Numerik's state, in memory: users, tags, customers, posts with versions and tombstones,

@@ -124,6 +124,11 @@ export interface Dialect {
   claim(db: Knex | Knex.Transaction, table: string, options: ClaimOptions): Promise<Record<string, unknown>[]>;
   /** SQL for "the database's UTC now plus ? milliseconds" (one binding). */
   nowPlusMs(): string;
+  /**
+   * The code page of TASKS.DETAILS as an iconv name: what its VARCHAR can hold. SQL Server reads it
+   * from the column's collation; PostgreSQL stores UTF-8 but stands in for Exo's Latin1 (1252).
+   */
+  codePage(db: Knex): Promise<string>;
   /** A unique or primary key violation (two writers raced for the same row). */
   isUniqueViolation(error: unknown): boolean;
 

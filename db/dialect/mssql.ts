@@ -174,6 +174,16 @@ export function mssqlDialect(schema: string): Dialect {
       return 'DATEADD(millisecond, ?, SYSUTCDATETIME())';
     },
 
+    async codePage(db) {
+      const rows = (await db.raw(
+        `SELECT CAST(COLLATIONPROPERTY(c.collation_name, 'CodePage') AS int) AS cp FROM sys.columns c WHERE c.object_id = OBJECT_ID(?) AND c.name = 'DETAILS'`,
+        [`${schema}.TASKS`],
+      )) as { cp: number | null }[];
+      const cp = rows[0]?.cp ?? 1252;
+      // 0: a Unicode-only collation; 65001: a UTF-8 collation (SQL Server 2019+).
+      return cp === 0 || cp === 65001 ? 'utf-8' : `cp${cp}`;
+    },
+
     isUniqueViolation(error) {
       const numbers = [error, ...((error as { errors?: unknown[] })?.errors ?? [])].map((e) => (e as { number?: number })?.number);
       return numbers.includes(2627) || numbers.includes(2601);

@@ -171,6 +171,10 @@ export function postgresDialect(schema: string): Dialect {
       return `now() + (? * interval '1 millisecond')`;
     },
 
+    async codePage() {
+      return 'cp1252';
+    },
+
     isUniqueViolation(error) {
       return (error as { code?: string })?.code === '23505';
     },

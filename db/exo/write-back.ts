@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connect.js';
 import { TASKS, TASKS_KEY } from './tasks.js';
+import { asSyncWriter } from './write-activity.js';
 
 export interface FieldChange {
   from: string | null;
@@ -24,17 +25,13 @@ export async function writeBackText(
   const set: Record<string, unknown> = { MODIFIEDDATE: modifiedAt };
   if (change.subject) set.SUBJECT = change.subject.to;
   if (change.details) set.DETAILS = change.details.to;
-  return db.knex.transaction(async (trx) => {
-    if (!options.echo) await db.dialect.markEcho(trx);
-    try {
-      let q = trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, seqno);
-      q = unchanged(q, 'SUBJECT', change.subject);
-      q = unchanged(q, 'DETAILS', change.details);
-      return (await q.update(set)) > 0;
-    } finally {
-      if (!options.echo) await db.dialect.clearEcho(trx);
-    }
-  });
+  const write = async (trx: Knex.Transaction) => {
+    let q = trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, seqno);
+    q = unchanged(q, 'SUBJECT', change.subject);
+    q = unchanged(q, 'DETAILS', change.details);
+    return (await q.update(set)) > 0;
+  };
+  return options.echo ? db.knex.transaction(write) : asSyncWriter(db, write);
 }
 
 function unchanged(q: Knex.QueryBuilder, column: string, change: FieldChange | undefined): Knex.QueryBuilder {

@@ -65,10 +65,13 @@ export const pluginTables: Migration = {
       t.string('POST_TYPE', 10).notNullable();
       t.string('ORIGIN', 10).notNullable();
       t.string('STATE', 20).notNullable();
+      // What each side looked like when the two last agreed: the base of the three-way merge.
       t.string('EXO_HASH', 64).nullable();
+      t.text('EXO_CONTENT').nullable();
       t.integer('EXO_ASSIGNED_TO').nullable();
       t.integer('NUMERIK_VERSION').nullable();
       t.string('NUMERIK_HASH', 64).nullable();
+      t.text('NUMERIK_CONTENT').nullable();
       t.datetime('CREATED_AT').notNullable();
       t.datetime('SYNCED_AT').notNullable();
       t.unique(['POST_ID'], { indexName: `${OBJECTS.postLink}_POST`, useConstraint: true });

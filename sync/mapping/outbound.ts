@@ -1,10 +1,10 @@
 import type { Activity } from '../../db/exo/activities.js';
 import { parseCompanyId } from '../../db/exo/company.js';
 import { LIMITS } from '../../db/exo/tasks.js';
-import type { Post, PostInput, PostPatch, PostType } from '../numerik/types.js';
-import { contentHash } from './hash.js';
+import type { PostInput, PostPatch, PostType } from '../numerik/types.js';
+import { changedFields, hashContent, instantKey, normaliseTags, type Content, type ContentField } from './content.js';
 import { fitText } from './limits.js';
-import { firstLine, splitComments, textToHtml } from './text.js';
+import { firstLine, htmlToText, splitComments, textToHtml } from './text.js';
 import { wallClockDate, wallClockToInstant } from './time.js';
 
 /** What the last sync of this activity left behind (X_NUMERIK_POST_LINK). */
@@ -14,11 +14,15 @@ export interface LinkState {
   state: 'active' | 'deleted' | 'exo-deleted';
   exoHash: string | null;
   exoAssignedTo: number | null;
+  /** Each side's content when the two last agreed (the bases of the three-way merge). */
+  exoBase: Content | null;
+  numerikBase: Content | null;
 }
 
 /** Everything the decision needs, looked up beforehand: the mapping itself does no I/O. */
 export interface OutboundContext {
   timeZone: string;
+  notesFormat: 'html' | 'text';
   link: LinkState | undefined;
   /** Numerik customer of the activity's account, when linked. */
   customerId: string | undefined;
@@ -26,10 +30,12 @@ export interface OutboundContext {
   userOf(staffno: number | null): string | undefined;
   /** Numerik tag of an Exo activity type. */
   tagOf(type: number | null): string | undefined;
+  /** Every tag that stands for an Exo activity type (lower case): the activity owns only those. */
+  typeTags: ReadonlySet<string>;
   excluded: { staff: ReadonlySet<number>; types: ReadonlySet<number>; statuses: ReadonlySet<number> };
 }
 
-/** What to write back to the activity, echo-suppressed, once Numerik has the post. */
+/** What to write back to the activity once Numerik has the post. */
 export interface ExoWrite {
   subject?: string;
   details?: string;
@@ -42,8 +48,8 @@ export type OutboundPlan =
   | { kind: 'skip'; reason: string; stopLink?: boolean }
   /** Waits for something outside the activity (sent automatically when it appears). */
   | { kind: 'park'; reason: string }
-  | { kind: 'create'; input: PostInput; hash: string; idempotencyKey: string; notes: string[]; exoWrite?: ExoWrite }
-  | { kind: 'update'; postId: string; patch: PostPatch; hash: string; notes: string[]; exoWrite?: ExoWrite }
+  | { kind: 'create'; input: PostInput; content: Content; hash: string; idempotencyKey: string; notes: string[]; exoWrite?: ExoWrite }
+  | { kind: 'update'; postId: string; patch: PostPatch; content: Content; hash: string; notes: string[]; exoWrite?: ExoWrite }
   | { kind: 'unchanged'; notes: string[]; exoWrite?: ExoWrite };
 
 export const CUSTOMER_NOT_LINKED = 'customer not linked';
@@ -52,9 +58,39 @@ export const externalRef = (seqno: number) => `exo-task:${seqno}`;
 /** Deterministic, so a create retried at any time (or by another worker) is the same create. */
 export const createKey = (seqno: number) => `exo-numerik-create-${seqno}`;
 
+/** The activity's text in Numerik's terms, and its HTML, whichever `notesFormat` Exo keeps. */
+function bodies(text: string, notesFormat: OutboundContext['notesFormat']): { body_text: string; body_html: string } {
+  return notesFormat === 'html' ? { body_text: htmlToText(text), body_html: text } : { body_text: text, body_html: textToHtml(text) };
+}
+
+/**
+ * The activity as Numerik content. A linked activity's text is its details (rule 3); a new one opens
+ * with its subject. The activity owns the tag of its type; Numerik's other tags are kept.
+ */
+export function activityContent(activity: Activity, ctx: OutboundContext, customerId: string): Content {
+  const type: PostType = ctx.link?.postType ?? (activity.completed ? 'note' : 'task');
+  const { above } = splitComments(activity.details);
+  const subject = activity.subject?.trim() ?? '';
+  const text = ctx.link ? above || subject : [subject, above].filter(Boolean).join('\n');
+  const instant = (d: Date | null) => (d ? instantKey(wallClockToInstant(d, ctx.timeZone)) : null);
+  const tag = ctx.tagOf(activity.type);
+  const numerikTags = (ctx.link?.numerikBase?.tags ?? []).filter((t) => !ctx.typeTags.has(t.toLowerCase()));
+  return {
+    type,
+    customer_id: customerId,
+    body_text: bodies(text, ctx.notesFormat).body_text,
+    ...(type === 'task'
+      ? { assignee_id: ctx.userOf(activity.assignedTo) ?? null, due_at: instant(activity.end) }
+      : { follow_up_date: !activity.completed && activity.end ? wallClockDate(activity.end) : null }),
+    completed: activity.completed,
+    completed_at: activity.completed ? instant(activity.completedAt ?? activity.modifiedAt ?? activity.createdAt) : null,
+    tags: normaliseTags(tag ? [tag, ...numerikTags] : numerikTags),
+  };
+}
+
 /**
  * Decides what Numerik should get for an Exo activity (DESIGN.md "Exo → Numerik" 1–8): nothing,
- * later, a new post, or an update of the linked post, and whether Exo's subject is to be rewritten.
+ * later, a new post, or the fields Exo changed since both sides last agreed.
  */
 export function planOutbound(activity: Activity | undefined, ctx: OutboundContext): OutboundPlan {
   const { link } = ctx;
@@ -72,40 +108,25 @@ export function planOutbound(activity: Activity | undefined, ctx: OutboundContex
   if (!parseCompanyId(activity.companyId)) return { kind: 'skip', reason: `company "${activity.companyId}" is not an Exo account reference` };
   if (!ctx.customerId) return { kind: 'park', reason: CUSTOMER_NOT_LINKED };
 
+  const content = activityContent(activity, ctx, ctx.customerId);
   const notes: string[] = [];
-  const type: PostType = link?.postType ?? (activity.completed ? 'note' : 'task');
-  const { above } = splitComments(activity.details);
-  const subject = activity.subject?.trim() ?? '';
-  // A new post opens with Exo's subject; afterwards the details are the text and the subject follows them.
-  const text = link ? above || subject : [subject, above].filter(Boolean).join('\n');
-  const instant = (d: Date | null) => (d ? wallClockToInstant(d, ctx.timeZone).toISOString() : null);
-  const assignee = type === 'task' ? (ctx.userOf(activity.assignedTo) ?? null) : undefined;
-  if (type === 'task' && activity.assignedTo !== null && !assignee) notes.push(`staff ${activity.assignedTo} has no Numerik user: task left unassigned`);
-  if (type === 'note' && link && activity.assignedTo !== link.exoAssignedTo) {
+  if (content.type === 'task' && activity.assignedTo !== null && !content.assignee_id) {
+    notes.push(`staff ${activity.assignedTo} has no Numerik user: task left unassigned`);
+  }
+  if (content.type === 'note' && link && activity.assignedTo !== link.exoAssignedTo) {
     notes.push(`reassigned in Exo to staff ${activity.assignedTo ?? 'nobody'}: not sent, a Numerik note cannot be reassigned`);
   }
-  const tag = ctx.tagOf(activity.type);
-  const dates =
-    type === 'task'
-      ? { assignee_id: assignee ?? null, due_at: instant(activity.end) }
-      : { follow_up_date: !activity.completed && activity.end ? wallClockDate(activity.end) : null };
-  const content = {
-    type,
-    customer_id: ctx.customerId,
-    body_text: text,
-    ...dates,
-    completed: activity.completed,
-    completed_at: activity.completed ? instant(activity.completedAt ?? activity.modifiedAt ?? activity.createdAt) : null,
-    tags: tag ? [tag] : [],
-  };
-  const hash = contentHash(content);
+  const hash = hashContent(content);
+  const { above } = splitComments(activity.details);
 
   if (!link) {
-    const { type: _type, ...fields } = content;
+    const { type, ...fields } = content;
     const author = ctx.userOf(activity.createdBy) ?? ctx.userOf(activity.assignedTo);
+    const openingHtml = ctx.notesFormat === 'html' ? [activity.subject?.trim(), above].filter(Boolean).join('<br>') : textToHtml(content.body_text);
     return {
       kind: 'create',
-      input: { type, ...fields, body_html: textToHtml(text), external_ref: externalRef(activity.seqno), ...(author ? { author_id: author } : {}) },
+      input: { type, ...fields, body_html: openingHtml, external_ref: externalRef(activity.seqno), ...(author ? { author_id: author } : {}) },
+      content,
       hash,
       idempotencyKey: createKey(activity.seqno),
       notes,
@@ -113,11 +134,14 @@ export function planOutbound(activity: Activity | undefined, ctx: OutboundContex
     };
   }
   // The subject follows the first line of the details (rule 3), written back only when it differs.
-  const subjectLine = above ? firstLine(above) : undefined;
+  const subjectLine = above ? firstLine(ctx.notesFormat === 'html' ? htmlToText(above) : above) : undefined;
   const exoWrite = subjectLine !== undefined && subjectLine !== (activity.subject ?? '') ? { subject: subjectLine } : undefined;
   if (hash === link.exoHash) return { kind: 'unchanged', notes, exoWrite };
-  const { type: _type, ...patch } = content;
-  return { kind: 'update', postId: link.postId, patch: { ...patch, body_html: textToHtml(text) }, hash, notes, exoWrite };
+  // Only what Exo changed since the two last agreed: Numerik's own edits of other fields stay.
+  const fields = link.exoBase ? changedFields(content, link.exoBase) : (Object.keys(content).filter((k) => k !== 'type') as ContentField[]);
+  const patch: PostPatch = Object.fromEntries(fields.map((f) => [f, content[f]]));
+  if (fields.includes('body_text')) patch.body_html = ctx.notesFormat === 'html' ? above || textToHtml(content.body_text) : textToHtml(content.body_text);
+  return { kind: 'update', postId: link.postId, patch, content, hash, notes, exoWrite };
 }
 
 /**
@@ -133,17 +157,4 @@ function detailsStartWithSubject(activity: Activity): ExoWrite | undefined {
   const full = activity.details?.trim() ? `${subject}\n${activity.details}` : subject;
   const fitted = fitText(full, LIMITS.DETAILS);
   return fitted.cut ? { details: fitted.text, uncutDetails: full } : { details: full };
-}
-
-/** The hash planOutbound would give a post with this content: equal means Numerik already shows it. */
-export function postContentHash(post: Post): string {
-  return contentHash({
-    type: post.type,
-    customer_id: post.customer_id,
-    body_text: post.body_text,
-    ...(post.type === 'task' ? { assignee_id: post.assignee_id, due_at: post.due_at } : { follow_up_date: post.follow_up_date }),
-    completed: post.completed,
-    completed_at: post.completed ? post.completed_at : null,
-    tags: post.tags,
-  });
 }

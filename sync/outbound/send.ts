@@ -1,25 +1,37 @@
+import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
 import { insertPostLink, readPostLinks, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
-import { conflictWinner } from '../mapping/conflict.js';
-import { planOutbound, postContentHash, type ExoWrite, type OutboundPlan } from '../mapping/outbound.js';
-import { instantToWallClock, wallClockToInstant } from '../mapping/time.js';
+import { converge } from '../converge/converge.js';
+import { outboundContext, type Lookups } from '../lookups.js';
+import { contentOfPost, hashContent, type Content } from '../mapping/content.js';
+import { planOutbound, type ExoWrite, type OutboundPlan } from '../mapping/outbound.js';
+import { instantToWallClock } from '../mapping/time.js';
 import type { NumerikClient } from '../numerik/client.js';
 import { NumerikError, PreconditionFailedError } from '../numerik/errors.js';
 import type { Post } from '../numerik/types.js';
-import { outboundContext, type Lookups } from './lookups.js';
 
 export type Outcome =
-  | { kind: 'done'; action: 'created' | 'updated' | 'unchanged' | 'skipped' | 'lost-conflict'; postId?: string; log: LogEntry[] }
+  | {
+      kind: 'done';
+      action: 'created' | 'updated' | 'unchanged' | 'skipped' | 'merged';
+      postId?: string;
+      log: LogEntry[];
+      /** The queue rows were finished (and logged) in the same transaction as the effect. */
+      finished?: boolean;
+    }
   | { kind: 'park'; reason: string }
+  | { kind: 'lost' }
   | { kind: 'retry'; error: string; retryAfterMs?: number }
   | { kind: 'dead'; error: string };
 
 export interface SendDeps {
   db: Db;
   client: NumerikClient;
+  /** Finishes this activity's queue rows inside `trx`, if this worker still holds them. */
+  finish(trx: Knex.Transaction): Promise<boolean>;
 }
 
 const entry = (seqno: number, kind: LogEntry['kind'], reason: string, postId?: string, detail?: unknown): LogEntry => ({
@@ -30,6 +42,19 @@ const entry = (seqno: number, kind: LogEntry['kind'], reason: string, postId?: s
   reason,
   detail,
 });
+
+/** What each side looks like once they agree: the bases of the next three-way merge. */
+function agreed(exoContent: Content, post: Post, assignedTo: number | null) {
+  const numerikContent = contentOfPost(post);
+  return {
+    exoHash: hashContent(exoContent),
+    exoContent: JSON.stringify(exoContent),
+    exoAssignedTo: assignedTo,
+    numerikVersion: post.version,
+    numerikHash: hashContent(numerikContent),
+    numerikContent: JSON.stringify(numerikContent),
+  };
+}
 
 /** Sends one activity's current state to Numerik, as planOutbound decides, and records the result. */
 export async function sendActivity(
@@ -49,25 +74,8 @@ export async function sendActivity(
         return { kind: 'done', action: 'skipped', postId: link?.postId, log: [entry(seqno, 'skipped', plan.reason, link?.postId)] };
       case 'park':
         return { kind: 'park', reason: plan.reason };
-      case 'create': {
-        let post = await deps.client.createPost(plan.input, plan.idempotencyKey, { lookupFirst: attempts > 1 });
-        if (postContentHash(post) !== plan.hash) {
-          // The post was made earlier from older content (another worker's create, or one whose
-          // answer was lost): bring it to the activity's current state.
-          const { type: _type, external_ref: _ref, author_id: _author, ...patch } = plan.input;
-          post = await deps.client.updatePost(post.id, patch, post.version);
-        }
-        const link = {
-          exoHash: plan.hash,
-          exoAssignedTo: activity!.assignedTo,
-          numerikVersion: post.version,
-          numerikHash: postContentHash(post),
-        };
-        const inserted = await insertPostLink(deps.db, { activitySeqno: seqno, postId: post.id, postType: post.type, origin: 'exo', state: 'active', ...link });
-        if (!inserted) await updatePostLink(deps.db, seqno, link);
-        const written = await writeBack(deps.db, activity!, plan.exoWrite, lookups.options.timeZone, post.id);
-        return { kind: 'done', action: 'created', postId: post.id, log: [...notes, ...written, entry(seqno, 'synced', `created ${post.type} ${post.id}`, post.id)] };
-      }
+      case 'create':
+        return await create(deps, seqno, activity!, plan, lookups, attempts, notes);
       case 'update':
         return await update(deps, seqno, activity!, link!, plan, lookups, notes);
       case 'unchanged': {
@@ -84,6 +92,29 @@ export async function sendActivity(
   }
 }
 
+async function create(
+  deps: SendDeps,
+  seqno: number,
+  activity: Activity,
+  plan: Extract<OutboundPlan, { kind: 'create' }>,
+  lookups: Lookups,
+  attempts: number,
+  notes: LogEntry[],
+): Promise<Outcome> {
+  let post = await deps.client.createPost(plan.input, plan.idempotencyKey, { lookupFirst: attempts > 1 });
+  if (hashContent(contentOfPost(post)) !== plan.hash) {
+    // The post was made earlier from older content (another worker's create, or one whose answer
+    // was lost): bring it to the activity's current state.
+    const { type: _type, external_ref: _ref, author_id: _author, ...patch } = plan.input;
+    post = await deps.client.updatePost(post.id, patch, post.version);
+  }
+  const bases = agreed(plan.content, post, activity.assignedTo);
+  const inserted = await insertPostLink(deps.db, { activitySeqno: seqno, postId: post.id, postType: post.type, origin: 'exo', state: 'active', ...bases });
+  if (!inserted) await updatePostLink(deps.db, seqno, bases);
+  const written = await writeBack(deps.db, activity, plan.exoWrite, lookups.options.timeZone, post.id);
+  return { kind: 'done', action: 'created', postId: post.id, log: [...notes, ...written, entry(seqno, 'synced', `created ${post.type} ${post.id}`, post.id)] };
+}
+
 async function update(
   deps: SendDeps,
   seqno: number,
@@ -93,11 +124,9 @@ async function update(
   lookups: Lookups,
   notes: LogEntry[],
 ): Promise<Outcome> {
-  const { client } = deps;
-  const log = [...notes];
   let post: Post;
   try {
-    post = await client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
+    post = await deps.client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
     const fresh = (await readPostLinks(deps.db, [seqno])).get(seqno);
@@ -105,33 +134,20 @@ async function update(
       // Another worker synced this activity meanwhile: start over from what it left.
       return { kind: 'retry', error: 'another worker synced this activity meanwhile', retryAfterMs: 0 };
     }
-    const current = await client.getPost(plan.postId);
-    if (current.kind !== 'post') {
-      await updatePostLink(deps.db, seqno, { state: 'deleted' });
-      return { kind: 'done', action: 'skipped', postId: plan.postId, log: [...log, entry(seqno, 'skipped', 'the post was deleted in Numerik', plan.postId)] };
-    }
-    const numerikHash = postContentHash(current.post);
-    if (numerikHash === plan.hash) {
-      // Numerik already shows it: an earlier attempt's update went through, its answer did not.
-      post = current.post;
-    } else if (numerikHash === link.numerikHash) {
-      // The post's version moved on without a content change (a comment): no conflict.
-      post = await client.updatePost(plan.postId, plan.patch, current.post.version);
-    } else {
-      // Both sides changed since the last sync.
-      const exoChangedAt = wallClockToInstant(activity.modifiedAt ?? activity.createdAt, lookups.options.timeZone);
-      const winner = conflictWinner(lookups.options.conflictPolicy, exoChangedAt, current.post.updated_at);
-      if (winner === 'numerik') {
-        log.push(entry(seqno, 'conflict', `conflict (${lookups.options.conflictPolicy}): Numerik's version won; Exo's is kept here`, plan.postId, { losing: 'exo', activity, numerik: current.post }));
-        return { kind: 'done', action: 'lost-conflict', postId: plan.postId, log };
-      }
-      log.push(entry(seqno, 'conflict', `conflict (${lookups.options.conflictPolicy}): Exo's version won; Numerik's is kept here`, plan.postId, { losing: 'numerik', post: current.post }));
-      post = await client.updatePost(plan.postId, plan.patch, current.post.version);
-    }
+    // Numerik changed the post since the two last agreed: merge both sides' changes.
+    const merged = await converge(deps, { postId: plan.postId, lookup: await deps.client.getPost(plan.postId), link, activity, lookups, finish: deps.finish, direction: 'outbound' });
+    if (merged.kind !== 'done') return merged;
+    const written = await writeBack(deps.db, activity, plan.exoWrite, lookups.options.timeZone, plan.postId);
+    return { kind: 'done', action: 'merged', postId: plan.postId, log: [...notes, ...written], finished: true };
   }
-  await updatePostLink(deps.db, seqno, { exoHash: plan.hash, exoAssignedTo: activity.assignedTo, numerikVersion: post.version, numerikHash: postContentHash(post) });
+  await updatePostLink(deps.db, seqno, agreed(plan.content, post, activity.assignedTo));
   const written = await writeBack(deps.db, activity, plan.exoWrite, lookups.options.timeZone, plan.postId);
-  return { kind: 'done', action: 'updated', postId: plan.postId, log: [...log, ...written, entry(seqno, 'synced', `updated ${post.type} ${post.id} (version ${post.version})`, post.id)] };
+  return {
+    kind: 'done',
+    action: 'updated',
+    postId: plan.postId,
+    log: [...notes, ...written, entry(seqno, 'synced', `updated ${post.type} ${post.id}: ${Object.keys(plan.patch).filter((k) => k !== 'body_html').join(', ')}`, post.id)],
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { Db } from '../../db/connect.js';
 import { readActivities } from '../../db/exo/activities.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
-import type { LogEntry } from '../../db/plugin/log.js';
+import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { parkActivity } from '../../db/plugin/parked.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
@@ -16,7 +16,8 @@ import { silentLogger, type Logger } from '../../logging/logger.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { OptionsSource } from '../options-source.js';
 import { QUEUE_BACKOFF, backoffDelay } from '../retry-policy.js';
-import { loadLookups } from './lookups.js';
+import { loadLookups } from '../lookups.js';
+import type { Knex } from 'knex';
 import { Pacer } from '../pacer.js';
 import { sendActivity, type Outcome } from './send.js';
 
@@ -37,9 +38,10 @@ export interface OutboundStats {
   batches: number;
   created: number;
   updated: number;
+  /** Updates that met a change made in Numerik meanwhile and were merged with it. */
+  merged: number;
   unchanged: number;
   skipped: number;
-  conflicts: number;
   parked: number;
   retried: number;
   dead: number;
@@ -60,7 +62,7 @@ export const newWorkerId = (role: string) => `${role}@${hostname()}:${process.pi
  */
 export class OutboundWorker {
   readonly id: string;
-  readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, conflicts: 0, parked: 0, retried: 0, dead: 0 };
+  readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0, parked: 0, retried: 0, dead: 0 };
   private readonly logger: Logger;
   private readonly pacer = new Pacer();
   private running: Promise<void> | undefined;
@@ -90,7 +92,8 @@ export class OutboundWorker {
           limit(async (): Promise<Outcome> => {
             // Claimed this often without finishing: the worker holding it kept dying.
             if (g.attempts > options.maxAttempts) return { kind: 'dead', error: `gave up after ${g.attempts - 1} attempts that never finished` };
-            return sendActivity({ db, client: this.o.client }, g.seqno, activities.get(g.seqno), links.get(g.seqno), lookups, g.attempts);
+            const finish = async (trx: Knex.Transaction) => (await completeWork(db, OBJECTS.queue, g.rows.map((r) => r.id), this.id, trx)) > 0;
+            return sendActivity({ db, client: this.o.client, finish }, g.seqno, activities.get(g.seqno), links.get(g.seqno), lookups, g.attempts);
           }),
         ),
       );
@@ -153,10 +156,9 @@ export class OutboundWorker {
       const keys = { worker: this.id, activity: g.seqno };
       switch (outcome.kind) {
         case 'done':
-          doneIds.push(...ids);
+          if (!outcome.finished) doneIds.push(...ids);
           doneLog.push(...outcome.log);
-          if (outcome.action === 'lost-conflict') this.stats.conflicts += 1;
-          else this.stats[outcome.action] += 1;
+          this.stats[outcome.action] += 1;
           if (outcome.action !== 'unchanged') this.logger.info(`outbound ${outcome.action}`, { ...keys, post: outcome.postId });
           break;
         case 'park':
@@ -178,9 +180,13 @@ export class OutboundWorker {
         case 'dead':
           await this.deadLetter(ids, g, outcome.error);
           break;
+        case 'lost':
+          // Another worker holds these rows now (our lease ran out): it finishes them.
+          break;
       }
     }
     if (doneIds.length) await retireWork(db, OBJECTS.queue, doneIds, this.id, doneLog);
+    else if (doneLog.length) await writeLog(db, doneLog);
   }
 
   private async deadLetter(ids: number[], g: Group, reason: string): Promise<void> {

@@ -43,7 +43,7 @@ GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
-CREATE TABLE [dbo].[X_NUMERIK_POST_LINK] ([ACTIVITY_SEQNO] int not null, [POST_ID] nvarchar(64) not null, [POST_TYPE] nvarchar(10) not null, [ORIGIN] nvarchar(10) not null, [STATE] nvarchar(20) not null, [EXO_HASH] nvarchar(64) null, [EXO_ASSIGNED_TO] int null, [NUMERIK_VERSION] int null, [NUMERIK_HASH] nvarchar(64) null, [CREATED_AT] datetime2 not null, [SYNCED_AT] datetime2 not null, CONSTRAINT [X_NUMERIK_POST_LINK_PK] PRIMARY KEY ([ACTIVITY_SEQNO]));
+CREATE TABLE [dbo].[X_NUMERIK_POST_LINK] ([ACTIVITY_SEQNO] int not null, [POST_ID] nvarchar(64) not null, [POST_TYPE] nvarchar(10) not null, [ORIGIN] nvarchar(10) not null, [STATE] nvarchar(20) not null, [EXO_HASH] nvarchar(64) null, [EXO_CONTENT] nvarchar(max) null, [EXO_ASSIGNED_TO] int null, [NUMERIK_VERSION] int null, [NUMERIK_HASH] nvarchar(64) null, [NUMERIK_CONTENT] nvarchar(max) null, [CREATED_AT] datetime2 not null, [SYNCED_AT] datetime2 not null, CONSTRAINT [X_NUMERIK_POST_LINK_PK] PRIMARY KEY ([ACTIVITY_SEQNO]));
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
@@ -113,7 +113,7 @@ GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
-INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0001-plugin-tables', N'52332b165e043e9d69c203df520a1f4f7b81ce832d5dee9db71efa2ae9ead621', SYSUTCDATETIME());
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0001-plugin-tables', N'04f554980ee535f87b95d0c6fe5502c09a8c8b4afd2c19186fac1d42117d553b', SYSUTCDATETIME());
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END

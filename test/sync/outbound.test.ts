@@ -228,11 +228,13 @@ forEachTarget('Exo → Numerik', (engine) => {
     f.sandbox.store.updatePost(post.id, { body_text: 'changed in Numerik' });
     await tasks().where({ SEQNO: id }).update({ DETAILS: 'changed in Exo', MODIFIEDDATE: wall('2000-01-01T00:00:00.000') });
     await drain();
-    // newest-wins: the Numerik edit is newer than Exo's (stamped 2000), so Numerik keeps its text.
+    // newest-wins: the Numerik edit is newer than Exo's (stamped 2000): both sides now show Numerik's text.
     expect(onlyPost(id).body_text).toBe('changed in Numerik');
+    expect((await tasks().where({ SEQNO: id }).select('SUBJECT', 'DETAILS'))[0]).toEqual({ SUBJECT: 'changed in Numerik', DETAILS: 'changed in Numerik' });
     const conflict = (await logEntries(f.db, 'conflict')).find((e) => e.ACTIVITY_SEQNO === id)!;
-    expect(conflict.REASON).toBe("conflict (newest-wins): Numerik's version won; Exo's is kept here");
-    expect(JSON.parse(conflict.DETAIL!)).toMatchObject({ losing: 'exo', activity: { details: 'changed in Exo' } });
+    expect(conflict.REASON).toBe("conflict (newest-wins) on body_text: Numerik's version won; the other is kept here");
+    expect(JSON.parse(conflict.DETAIL!)).toMatchObject({ winner: 'numerik', fields: ['body_text'], losing: { side: 'exo', activity: { details: 'changed in Exo' } } });
+    expect(await f.queueDepth()).toBe(0);
   });
 
   it('is paused while syncExoToNumerik is off, and catches up when it is on again', async () => {

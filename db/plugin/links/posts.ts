@@ -12,9 +12,13 @@ export interface PostLink {
   origin: 'exo' | 'numerik';
   state: 'active' | 'deleted' | 'exo-deleted';
   exoHash: string | null;
+  /** JSON: the activity's content when both sides last agreed. */
+  exoContent: string | null;
   exoAssignedTo: number | null;
   numerikVersion: number | null;
   numerikHash: string | null;
+  /** JSON: the post's content when both sides last agreed. */
+  numerikContent: string | null;
   syncedAt: Date;
 }
 
@@ -25,9 +29,11 @@ interface Row {
   ORIGIN: PostLink['origin'];
   STATE: PostLink['state'];
   EXO_HASH: string | null;
+  EXO_CONTENT: string | null;
   EXO_ASSIGNED_TO: number | null;
   NUMERIK_VERSION: number | null;
   NUMERIK_HASH: string | null;
+  NUMERIK_CONTENT: string | null;
   SYNCED_AT: Date;
 }
 
@@ -38,9 +44,11 @@ const fromRow = (r: Row): PostLink => ({
   origin: r.ORIGIN,
   state: r.STATE,
   exoHash: r.EXO_HASH,
+  exoContent: r.EXO_CONTENT,
   exoAssignedTo: r.EXO_ASSIGNED_TO,
   numerikVersion: r.NUMERIK_VERSION,
   numerikHash: r.NUMERIK_HASH,
+  numerikContent: r.NUMERIK_CONTENT,
   syncedAt: r.SYNCED_AT,
 });
 
@@ -51,9 +59,11 @@ const toColumns = (change: PostLinkChange) =>
     Object.entries({
       STATE: change.state,
       EXO_HASH: change.exoHash,
+      EXO_CONTENT: change.exoContent,
       EXO_ASSIGNED_TO: change.exoAssignedTo,
       NUMERIK_VERSION: change.numerikVersion,
       NUMERIK_HASH: change.numerikHash,
+      NUMERIK_CONTENT: change.numerikContent,
     }).filter(([, v]) => v !== undefined),
   );
 
@@ -93,14 +103,14 @@ export async function insertPostLink(db: Db, link: Omit<PostLink, 'syncedAt'>, t
 }
 
 /**
- * Updates a link. With a `numerikVersion` in the change, only a link that knows an older version
- * is updated: two workers finishing the same activity leave the newest post version behind.
+ * Updates a link. With a `numerikVersion` in the change, a link that knows a newer version is left
+ * alone: two workers finishing the same activity leave the newest post version behind.
  */
 export async function updatePostLink(db: Db, seqno: number, change: PostLinkChange, trx?: Knex.Transaction): Promise<boolean> {
   let q = table(db, trx).where({ ACTIVITY_SEQNO: seqno });
   if (change.numerikVersion != null) {
     const version = change.numerikVersion;
-    q = q.andWhere((w) => w.whereNull('NUMERIK_VERSION').orWhere('NUMERIK_VERSION', '<', version));
+    q = q.andWhere((w) => w.whereNull('NUMERIK_VERSION').orWhere('NUMERIK_VERSION', '<=', version));
   }
   return (await q.update({ ...toColumns(change), SYNCED_AT: new Date() })) > 0;
 }

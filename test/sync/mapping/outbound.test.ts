@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../../db/exo/activities.js';
 import { CUT_MARKER } from '../../../sync/mapping/limits.js';
 import { conflictWinner, type Side } from '../../../sync/mapping/conflict.js';
-import { CUSTOMER_NOT_LINKED, planOutbound, postContentHash, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
+import { contentOfPost, hashContent, threeWay, type Content } from '../../../sync/mapping/content.js';
+import { CUSTOMER_NOT_LINKED, planOutbound, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
 import type { SyncOptions } from '../../../sync/options.js';
 
 const wall = (iso: string) => new Date(`${iso}Z`);
@@ -31,6 +32,8 @@ const activity = (over: Partial<Activity> = {}): Activity => ({
 
 const context = (over: Partial<OutboundContext> = {}): OutboundContext => ({
   timeZone: 'Pacific/Auckland',
+  notesFormat: 'text',
+  typeTags: new Set(['phone call', 'meeting']),
   link: undefined,
   customerId: 'cus_acme',
   userOf: (staffno) => ({ 1: 'usr_ann', 2: 'usr_raj' })[staffno ?? 0],
@@ -39,7 +42,16 @@ const context = (over: Partial<OutboundContext> = {}): OutboundContext => ({
   ...over,
 });
 
-const linked = (over: Partial<LinkState> = {}): LinkState => ({ postId: 'pst_1', postType: 'task', state: 'active', exoHash: 'old', exoAssignedTo: 1, ...over });
+const linked = (over: Partial<LinkState> = {}): LinkState => ({
+  postId: 'pst_1',
+  postType: 'task',
+  state: 'active',
+  exoHash: 'old',
+  exoAssignedTo: 1,
+  exoBase: null,
+  numerikBase: null,
+  ...over,
+});
 
 describe('Exo → Numerik: what is not sent (rules 1, 6, 7)', () => {
   it.each<[string, Activity | undefined, Partial<OutboundContext>, Partial<OutboundPlan>]>([
@@ -141,6 +153,7 @@ describe('Exo → Numerik: updating the linked post (rules 2, 3, 6)', () => {
 
   it('sends nothing when the content hash is unchanged', () => {
     const first = planOutbound(activity(), context({ link: linked() })) as Extract<OutboundPlan, { kind: 'update' }>;
+    expect(first.kind).toBe('update');
     expect(planOutbound(activity(), context({ link: linked({ exoHash: first.hash }) }))).toMatchObject({ kind: 'unchanged' });
     expect(planOutbound(activity({ modifiedBy: 2, modifiedAt: wall('2026-12-01T00:00:00.000') }), context({ link: linked({ exoHash: first.hash }) }))).toMatchObject({ kind: 'unchanged' });
     expect(planOutbound(activity({ completed: true }), context({ link: linked({ exoHash: first.hash }) }))).toMatchObject({ kind: 'update' });
@@ -156,8 +169,8 @@ describe('Exo → Numerik: updating the linked post (rules 2, 3, 6)', () => {
   });
 });
 
-describe('the content hash of a post', () => {
-  it('equals the hash of the activity it was made from, so an answer lost after an update is recognised', () => {
+describe('content, and what an update sends', () => {
+  it('a post made from an activity has the activity’s content hash, so a lost answer is recognised', () => {
     const plan = planOutbound(activity(), context()) as Extract<OutboundPlan, { kind: 'create' }>;
     const { input } = plan;
     const post = {
@@ -178,8 +191,38 @@ describe('the content hash of a post', () => {
       created_at: '2026-11-27T00:00:00.000Z',
       updated_at: '2026-11-27T00:00:00.000Z',
     };
-    expect(postContentHash(post)).toBe(plan.hash);
-    expect(postContentHash({ ...post, body_text: 'edited in Numerik' })).not.toBe(plan.hash);
+    expect(hashContent(contentOfPost(post))).toBe(plan.hash);
+    expect(hashContent(contentOfPost({ ...post, body_text: 'edited in Numerik' }))).not.toBe(plan.hash);
+  });
+
+  it('sends only the fields Exo changed since the two sides last agreed, and keeps Numerik’s own tags', () => {
+    const created = planOutbound(activity(), context()) as Extract<OutboundPlan, { kind: 'create' }>;
+    const numerikBase: Content = { ...created.content, tags: ['Phone call', 'VIP'], due_at: '2026-12-24T00:00:00.000Z' };
+    const link = linked({ exoHash: created.hash, exoBase: created.content, numerikBase });
+    const plan = planOutbound(activity({ completed: true, type: 6, details: 'Call Jo\nWants a quote for 40 chairs' }), context({ link }));
+    expect(plan).toMatchObject({ kind: 'update', patch: { completed: true, tags: ['Meeting', 'VIP'] } });
+    expect(Object.keys((plan as { patch: object }).patch).sort()).toEqual(['completed', 'completed_at', 'tags']);
+  });
+});
+
+describe('the three-way merge', () => {
+  const base: Content = { type: 'task', customer_id: 'c', body_text: 'v1', assignee_id: 'u1', due_at: null, completed: false, completed_at: null, tags: [] };
+  it.each<[string, Partial<Content>, Partial<Content>, 'exo' | 'numerik', string[], string[], string[]]>([
+    ['nothing changed', {}, {}, 'exo', [], [], []],
+    ['Exo changed the text', { body_text: 'exo' }, {}, 'numerik', ['body_text'], [], []],
+    ['Numerik changed the due date', {}, { due_at: '2026-12-24T00:00:00.000Z' }, 'exo', [], ['due_at'], []],
+    ['each changed a different field: both kept', { body_text: 'exo' }, { completed: true }, 'exo', ['body_text'], ['completed'], []],
+    ['both made the same change: no conflict', { body_text: 'same' }, { body_text: 'same' }, 'exo', [], [], []],
+    ['both changed the text: Exo wins', { body_text: 'exo' }, { body_text: 'numerik' }, 'exo', ['body_text'], [], ['body_text']],
+    ['both changed the text: Numerik wins', { body_text: 'exo' }, { body_text: 'numerik' }, 'numerik', [], ['body_text'], ['body_text']],
+  ])('%s', (_, exo, numerik, winner, toNumerik, toExo, conflicts) => {
+    expect(threeWay({ exo: base, numerik: base }, { exo: { ...base, ...exo }, numerik: { ...base, ...numerik } }, winner)).toEqual({ toNumerik, toExo, conflicts });
+  });
+
+  it('compares each side with its own base: a value Exo cannot hold is not an Exo change', () => {
+    const numerikBase = { ...base, assignee_id: 'usr_unknown_to_exo' };
+    const exoBase = { ...base, assignee_id: null };
+    expect(threeWay({ exo: exoBase, numerik: numerikBase }, { exo: { ...exoBase, body_text: 'edited' }, numerik: numerikBase }, 'exo')).toEqual({ toNumerik: ['body_text'], toExo: [], conflicts: [] });
   });
 });
 
