@@ -42,7 +42,8 @@ const unencodable = new Map<string, Map<number, boolean>>();
  * a silent "?" (or a "best fit" letter) in a VARCHAR column.
  */
 export function fitCodePage(text: string, codePage: string): { text: string; replaced: number } {
-  if (/^[\x00-\x7f]*$/.test(text) || /^utf-?8$/i.test(codePage)) return { text, replaced: 0 };
+  const ascii = Array.from(text).every((ch) => ch.codePointAt(0)! < 0x80);
+  if (ascii || /^utf-?8$/i.test(codePage)) return { text, replaced: 0 };
   const cache = unencodable.get(codePage) ?? new Map<number, boolean>();
   unencodable.set(codePage, cache);
   let replaced = 0;

@@ -21,7 +21,7 @@ describe('exo-numerik sync --once', () => {
     const env = { NUMERIK_API_URL: sandbox.url, NUMERIK_TOKEN: sandbox.token, EXO_TIME_ZONE: 'Pacific/Auckland' };
     const r = await runCli(['sync', '--once'], { cwd, env });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^exo → numerik: created 2, updated 0, unchanged \d+, skipped 0, parked 1, conflicts 0, retrying 0, dead letters 0, still queued 0\n$/);
+    expect(r.stdout).toMatch(/^exo → numerik: created 2, updated 0, unchanged \d+, skipped 0, merged 0, parked 1, retrying 0, dead letters 0, still queued 0\n$/);
     expect(r.stderr).toContain('"message":"outbound parked"');
     expect([...sandbox.store.posts.values()].map((p) => p.body_text).sort()).toEqual(['Call Jo about the quote\nJo wants a quote for 40 chairs.', 'Sent the brochure\nPosted the 2027 brochure.']);
   });
