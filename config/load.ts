@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 }
 
 /** Environment variables and the config key each one sets. Secrets belong here or in the file. */
-const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' | 'worker', key: string, kind?: 'boolean']> = {
+const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' | 'worker' | 'api', key: string, kind?: 'boolean']> = {
   EXO_DB_CLIENT: ['database', 'client'],
   EXO_DB_URL: ['database', 'url'],
   EXO_DB_SERVER: ['database', 'server'],
@@ -25,6 +25,10 @@ const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' | 'work
   EXO_PGLITE_DIR: ['database', 'pgliteDir'],
   NUMERIK_API_URL: ['numerik', 'apiUrl'],
   NUMERIK_TOKEN: ['numerik', 'token'],
+  NUMERIK_WEBHOOK_SECRET: ['numerik', 'webhookSecret'],
+  EXO_API_HOST: ['api', 'host'],
+  EXO_API_PORT: ['api', 'port'],
+  EXO_API_PUBLIC_URL: ['api', 'publicUrl'],
   EXO_TIME_ZONE: ['sync', 'timeZone'],
   EXO_WORKER_BATCH_SIZE: ['worker', 'batchSize'],
   EXO_WORKER_CONCURRENCY: ['worker', 'concurrency'],

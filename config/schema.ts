@@ -27,11 +27,23 @@ export const configSchema = z
         apiUrl: z.url({ protocol: /^https?$/ }).optional(),
         /** The API token: from the environment (NUMERIK_TOKEN) or this file, never the command line. */
         token: z.string().min(1).optional(),
+        /** Webhook signing secret(s) besides those `webhooks register` stored; comma-separated while rotating. */
+        webhookSecret: z.string().min(1).optional(),
       })
       .strict()
       .default({}),
     /** The options of DESIGN.md §4 as first configured; X_NUMERIK_SETTINGS overrides them at run time. */
     sync: syncOptionsSchema.partial().default({}),
+    api: z
+      .object({
+        /** Loopback unless Numerik must reach it directly; usually a reverse proxy forwards to it. */
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.coerce.number().int().min(0).max(65535).default(8787),
+        /** The URL Numerik calls (through the reverse proxy), for `webhooks register`. */
+        publicUrl: z.url().optional(),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8787 }),
     worker: z
       .object({
         batchSize: z.coerce.number().int().min(1).max(1000).default(100),

@@ -181,7 +181,7 @@ export function sandboxApp(parts: SandboxParts): express.Express {
   app.use('/_sandbox', admin(parts));
   app.use(api(parts));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof SandboxError) return void res.status(error.status).json({ error: error.code, message: error.message });
+    if (error instanceof SandboxError) return void res.status(error.status).json({ error: error.code, message: error.message, ...error.extra });
     const status = (error as { status?: number }).status;
     if (status && status >= 400 && status < 500) return void res.status(status).json({ error: 'bad_request', message: (error as Error).message });
     res.status(500).json({ error: 'internal', message: error instanceof Error ? error.message : String(error) });

@@ -21,6 +21,8 @@ export class SandboxError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra fields of the error body (a 410 says when and by whom the post was deleted). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -85,7 +87,7 @@ export class SandboxStore {
   lookup(id: string): StoredPost {
     const post = this.posts.get(id);
     if (!post) throw new SandboxError(404, 'not_found', `post ${id} does not exist`);
-    if (post.deleted_at) throw new SandboxError(410, 'gone', `post ${id} was deleted`);
+    if (post.deleted_at) throw new SandboxError(410, 'gone', `post ${id} was deleted`, { deleted_at: post.deleted_at, deleted_by: post.deleted_by });
     return post;
   }
 

@@ -31,8 +31,8 @@ export interface ExoChange {
   /** TASKS columns and their new values. */
   columns: Record<string, unknown>;
   notes: string[];
-  /** Text that did not fit its column, kept whole in X_NUMERIK_LOG. */
-  cuts: { column: 'SUBJECT' | 'DETAILS'; full: string }[];
+  /** Text that did not fit DETAILS, kept whole in X_NUMERIK_LOG. */
+  cuts: { column: 'DETAILS'; full: string }[];
 }
 
 const unencodable = new Map<string, Map<number, boolean>>();
@@ -101,11 +101,8 @@ function staff(userId: string | null, role: string, ctx: InboundContext, notes: 
 function column(name: 'SUBJECT' | 'DETAILS', text: string, ctx: InboundContext, change: ExoChange): string {
   const encoded = fitCodePage(text, ctx.codePage);
   if (encoded.replaced) change.notes.push(`${encoded.replaced} character(s) the database code page (${ctx.codePage}) cannot hold were written as [U+XXXX] in ${name}`);
-  if (name === 'SUBJECT') {
-    const cut = cutAtWord(encoded.text, LIMITS.SUBJECT);
-    if (cut !== encoded.text) change.cuts.push({ column: name, full: text });
-    return cut;
-  }
+  // The subject is the first line cut to 60 characters by definition; the whole line is in DETAILS.
+  if (name === 'SUBJECT') return cutAtWord(encoded.text, LIMITS.SUBJECT);
   const fitted = fitText(encoded.text, LIMITS.DETAILS);
   if (fitted.cut) change.cuts.push({ column: name, full: text });
   return fitted.text;

@@ -36,7 +36,8 @@ export interface NumerikClientOptions {
   logger?: Logger;
 }
 
-export type PostLookup = { kind: 'post'; post: Post } | { kind: 'gone' } | { kind: 'missing' };
+/** A post as Numerik has it now; a deleted one says when and by whom, where Numerik tells. */
+export type PostLookup = { kind: 'post'; post: Post } | { kind: 'gone'; deletedAt?: string; deletedBy?: string | null } | { kind: 'missing' };
 
 export const WEBHOOK_EVENTS: WebhookEventType[] = [
   'post.created',
@@ -116,7 +117,10 @@ export class NumerikClient {
   async getPost(id: string): Promise<PostLookup> {
     const answer = await this.call({ method: 'GET', path: `posts/${encodeURIComponent(id)}`, accept: [404, 410] });
     if (answer.status === 404) return { kind: 'missing' };
-    if (answer.status === 410) return { kind: 'gone' };
+    if (answer.status === 410) {
+      const body = (answer.body ?? {}) as { deleted_at?: string; deleted_by?: string | null };
+      return { kind: 'gone', deletedAt: body.deleted_at, deletedBy: body.deleted_by ?? null };
+    }
     return { kind: 'post', post: answer.body as Post };
   }
 
@@ -243,7 +247,7 @@ export class NumerikClient {
     });
     const { statusCode } = response;
     if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body: text ? (JSON.parse(text) as unknown) : undefined };
-    if (call.accept?.includes(statusCode)) return { status: statusCode, body: undefined };
+    if (call.accept?.includes(statusCode)) return { status: statusCode, body: parseOrUndefined(text) };
     throw this.failure(call.method, url.pathname, statusCode, text, response.headers['retry-after']);
   }
 
@@ -282,6 +286,14 @@ function networkFailure(method: string, path: string, error: unknown): NumerikEr
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
   return new NumerikError(`${method} ${path}: Numerik not reachable (${code || message})`, NETWORK_CODES.has(code) || !code, undefined);
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,35 +1,34 @@
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Knex } from 'knex';
 import pLimit from 'p-limit';
 import type { Db } from '../../db/connect.js';
 import { readActivities } from '../../db/exo/activities.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
-import { parkActivity } from '../../db/plugin/parked.js';
+import { park } from '../../db/plugin/parked.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
 import { completeWork } from '../../db/plugin/work/complete.js';
-import { releaseWork } from '../../db/plugin/work/release.js';
 import { renewWork } from '../../db/plugin/work/renew.js';
 import { retireWork } from '../../db/plugin/work/retire.js';
+import { bury, retryOrBury } from '../../db/plugin/work/retry-or-bury.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
+import { loadLookups } from '../lookups.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { OptionsSource } from '../options-source.js';
 import { QUEUE_BACKOFF, backoffDelay } from '../retry-policy.js';
-import { loadLookups } from '../lookups.js';
-import type { Knex } from 'knex';
-import { Pacer } from '../pacer.js';
+import { WorkerLoop } from '../worker-loop.js';
 import { sendActivity, type Outcome } from './send.js';
 
-
-export interface OutboundWorkerOptions {
+export interface WorkerOptions {
   db: Db;
   client: NumerikClient;
   options: OptionsSource;
   logger?: Logger;
   workerId?: string;
   batchSize?: number;
-  /** Activities sent at once. */
+  /** Items handled at once. */
   concurrency?: number;
   leaseMs?: number;
 }
@@ -64,12 +63,17 @@ export class OutboundWorker {
   readonly id: string;
   readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0, parked: 0, retried: 0, dead: 0 };
   private readonly logger: Logger;
-  private readonly pacer = new Pacer();
-  private running: Promise<void> | undefined;
+  private readonly loop: WorkerLoop;
 
-  constructor(private readonly o: OutboundWorkerOptions) {
+  constructor(private readonly o: WorkerOptions) {
     this.id = o.workerId ?? newWorkerId('outbound');
     this.logger = o.logger ?? silentLogger;
+    this.loop = new WorkerLoop(
+      'outbound',
+      async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
+      async () => (await o.options()).pollSeconds * 1000,
+      this.logger,
+    );
   }
 
   /** Claims and sends one batch; returns how many queue rows it claimed. */
@@ -111,27 +115,13 @@ export class OutboundWorker {
     return this.stats;
   }
 
-  /** Runs until stop(): a full batch is followed at once by the next; an idle worker polls. */
   start(): void {
-    this.running ??= (async () => {
-      while (!this.pacer.stopped) {
-        let claimed = 0;
-        try {
-          claimed = await this.runBatch();
-        } catch (error) {
-          this.logger.error('outbound batch failed', { worker: this.id, error: error instanceof Error ? error.message : String(error) });
-          await this.pacer.pause(5_000);
-          continue;
-        }
-        if (claimed < (this.o.batchSize ?? 100)) await this.pacer.pause((await this.o.options()).pollSeconds * 1000);
-      }
-    })();
+    this.loop.start();
   }
 
   /** Stops taking work; the batch in flight finishes and settles its rows, so no lease is left held. */
-  async stop(): Promise<void> {
-    this.pacer.stop();
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private group(rows: WorkRow[]): Group[] {
@@ -154,6 +144,7 @@ export class OutboundWorker {
       const g = groups[i]!;
       const ids = g.rows.map((r) => r.id);
       const keys = { worker: this.id, activity: g.seqno };
+      const deadLetter = { direction: 'outbound' as const, activitySeqno: g.seqno };
       switch (outcome.kind) {
         case 'done':
           if (!outcome.finished) doneIds.push(...ids);
@@ -163,22 +154,22 @@ export class OutboundWorker {
           break;
         case 'park':
           await db.knex.transaction(async (trx) => {
-            if (await completeWork(db, OBJECTS.queue, ids, this.id, trx)) await parkActivity(db, trx, g.seqno, outcome.reason);
+            if (await completeWork(db, OBJECTS.queue, ids, this.id, trx)) await park(db, trx, { activitySeqno: g.seqno }, outcome.reason);
           });
           this.stats.parked += 1;
           this.logger.warn('outbound parked', { ...keys, reason: outcome.reason });
           break;
-        case 'retry':
-          if (g.attempts >= maxAttempts) {
-            await this.deadLetter(ids, g, `gave up after ${g.attempts} attempts: ${outcome.error}`);
-            break;
-          }
-          await releaseWork(db, OBJECTS.queue, ids, this.id, outcome.retryAfterMs ?? backoffDelay(g.attempts, QUEUE_BACKOFF), outcome.error);
-          this.stats.retried += 1;
-          this.logger.warn('outbound will retry', { ...keys, attempt: g.attempts, error: outcome.error });
+        case 'retry': {
+          const delayMs = outcome.retryAfterMs ?? backoffDelay(g.attempts, QUEUE_BACKOFF);
+          const result = await retryOrBury(db, OBJECTS.queue, this.id, ids, { count: g.attempts, max: maxAttempts, delayMs, error: outcome.error }, deadLetter);
+          this.stats[result === 'retry' ? 'retried' : 'dead'] += 1;
+          this.logger[result === 'retry' ? 'warn' : 'error'](result === 'retry' ? 'outbound will retry' : 'outbound dead letter', { ...keys, attempt: g.attempts, error: outcome.error });
           break;
+        }
         case 'dead':
-          await this.deadLetter(ids, g, outcome.error);
+          await bury(db, OBJECTS.queue, this.id, ids, outcome.error, deadLetter, g.attempts);
+          this.stats.dead += 1;
+          this.logger.error('outbound dead letter', { ...keys, reason: outcome.error });
           break;
         case 'lost':
           // Another worker holds these rows now (our lease ran out): it finishes them.
@@ -187,13 +178,5 @@ export class OutboundWorker {
     }
     if (doneIds.length) await retireWork(db, OBJECTS.queue, doneIds, this.id, doneLog);
     else if (doneLog.length) await writeLog(db, doneLog);
-  }
-
-  private async deadLetter(ids: number[], g: Group, reason: string): Promise<void> {
-    await retireWork(this.o.db, OBJECTS.queue, ids, this.id, [
-      { direction: 'outbound', kind: 'dead', activitySeqno: g.seqno, reason, detail: { attempts: g.attempts } },
-    ]);
-    this.stats.dead += 1;
-    this.logger.error('outbound dead letter', { worker: this.id, activity: g.seqno, reason });
   }
 }

@@ -54,7 +54,7 @@ describe('Numerik sandbox contract: resources', () => {
     expect(await client.getPost(post.id)).toEqual({ kind: 'post', post: updated });
     expect(await client.getPost('pst_never')).toEqual({ kind: 'missing' });
     await client.deletePost(post.id);
-    expect(await client.getPost(post.id)).toEqual({ kind: 'gone' });
+    expect(await client.getPost(post.id)).toEqual({ kind: 'gone', deletedAt: expect.any(String), deletedBy: sandbox.store.apiUser.id });
   });
 
   it('rejects an invalid post with 400, which the client calls permanent', async () => {

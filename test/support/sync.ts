@@ -6,7 +6,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { NumerikClient } from '../../sync/numerik/client.js';
 import type { SyncOptionsInput } from '../../sync/options.js';
 import { optionsSource } from '../../sync/options-source.js';
-import { OutboundWorker, type OutboundWorkerOptions } from '../../sync/outbound/worker.js';
+import { OutboundWorker, type WorkerOptions } from '../../sync/outbound/worker.js';
 import { refreshReferenceData } from '../../sync/reference/refresh.js';
 import { exoDb } from './exo.js';
 import type { TestEngine } from './targets.js';
@@ -25,7 +25,7 @@ export interface SyncFixture {
   statuses: { open: number; cancelled: number };
   users: { ann: string; raj: string };
   customers: { acme: string; paper: string };
-  worker(over?: Partial<OutboundWorkerOptions>): OutboundWorker;
+  worker(over?: Partial<WorkerOptions>): OutboundWorker;
   refresh(): ReturnType<typeof refreshReferenceData>;
   queueDepth(): Promise<number>;
   close(): Promise<void>;
@@ -101,4 +101,21 @@ export function postsByActivity(sandbox: Sandbox): Map<number, StoredPost[]> {
 export async function logEntries(db: Db, kind?: string): Promise<{ KIND: string; ACTIVITY_SEQNO: number | null; POST_ID: string | null; REASON: string; DETAIL: string | null; RESOLVED_AT: Date | null }[]> {
   const q = db.table(OBJECTS.log).select('KIND', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON', 'DETAIL', 'RESOLVED_AT').orderBy('ID');
   return kind ? q.where({ KIND: kind }) : q;
+}
+
+/** Waits until webhooks are delivered (unless told not to) and both work tables are empty. */
+export async function settled(f: SyncFixture, options: { timeoutMs?: number; webhooks?: boolean } = {}): Promise<void> {
+  const until = Date.now() + (options.timeoutMs ?? 20_000);
+  let quietSince = 0;
+  while (Date.now() < until) {
+    const [inbox] = await f.db.table(OBJECTS.inbox).count({ n: '*' });
+    const held = options.webhooks === false ? 0 : f.sandbox.webhooks.pending;
+    const busy = held > 0 || (await f.queueDepth()) > 0 || Number((inbox as { n: number | string }).n) > 0;
+    if (!busy) {
+      quietSince ||= Date.now();
+      if (Date.now() - quietSince > 300) return;
+    } else quietSince = 0;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the sync did not settle');
 }

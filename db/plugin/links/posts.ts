@@ -78,9 +78,13 @@ export async function readPostLinks(db: Db, seqnos: readonly number[], trx?: Kne
   return links;
 }
 
-export async function readPostLinkByPost(db: Db, postId: string, trx?: Knex.Transaction): Promise<PostLink | undefined> {
-  const [row] = (await table(db, trx).select().where({ POST_ID: postId })) as Row[];
-  return row ? fromRow(row) : undefined;
+export async function readPostLinksByPost(db: Db, postIds: readonly string[], trx?: Knex.Transaction): Promise<Map<string, PostLink>> {
+  const links = new Map<string, PostLink>();
+  for (let i = 0; i < postIds.length; i += 1000) {
+    const rows: Row[] = await table(db, trx).select().whereIn('POST_ID', postIds.slice(i, i + 1000));
+    for (const r of rows) links.set(r.POST_ID, fromRow(r));
+  }
+  return links;
 }
 
 /** Inserts a new link; false when the activity or the post is linked already (another worker won). */

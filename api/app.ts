@@ -1,0 +1,20 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { webhookRouter, type WebhookDeps } from './webhooks.js';
+
+export type ApiDeps = WebhookDeps;
+
+/** The local API Numerik (through the customer's reverse proxy) and operators talk to. */
+export function createApi(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(webhookRouter(deps));
+  app.use((_req, res) => void res.status(404).json({ error: 'not_found' }));
+  app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === 'entity.too.large') return void res.status(413).json({ error: 'too_large', reason: 'the body is over 1 MB' });
+    if (error.status && error.status >= 400 && error.status < 500) return void res.status(error.status).json({ error: 'bad_request', reason: error.message });
+    deps.logger.error('api error', { error: error.message });
+    res.status(500).json({ error: 'internal' });
+  });
+  return app;
+}

@@ -1,0 +1,205 @@
+import type { Knex } from 'knex';
+import pLimit from 'p-limit';
+import { readActivities } from '../../db/exo/activities.js';
+import { readPostLinksByPost } from '../../db/plugin/links/posts.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import { park } from '../../db/plugin/parked.js';
+import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
+import { completeWork } from '../../db/plugin/work/complete.js';
+import { renewWork } from '../../db/plugin/work/renew.js';
+import { bury, retryOrBury } from '../../db/plugin/work/retry-or-bury.js';
+import { silentLogger, type Logger } from '../../logging/logger.js';
+import { converge, type ConvergeOutcome } from '../converge/converge.js';
+import { loadLookups, type Lookups } from '../lookups.js';
+import type { PostLookup } from '../numerik/client.js';
+import { QUEUE_BACKOFF, backoffDelay } from '../retry-policy.js';
+import { WorkerLoop } from '../worker-loop.js';
+import { newWorkerId, type WorkerOptions } from '../outbound/worker.js';
+
+export interface InboundStats {
+  batches: number;
+  inserted: number;
+  updated: number;
+  inSync: number;
+  deleted: number;
+  skipped: number;
+  conflicts: number;
+  parked: number;
+  retried: number;
+  dead: number;
+}
+
+interface Group {
+  postId: string;
+  rows: WorkRow[];
+  attempts: number;
+  /** The newest version the events name; null when one of them names none (a poll, a deletion). */
+  version: number | null;
+  deletion: boolean;
+}
+
+const USER_NAMES_TTL_MS = 5 * 60_000;
+
+/**
+ * Applies X_NUMERIK_INBOX to Exo. Events of one post coalesce into one fetch of the post's current
+ * state (webhooks only say what to look at); a version the link has already seen costs nothing.
+ * The activity, its link and the events' completion are written in one transaction (converge).
+ */
+export class InboundWorker {
+  readonly id: string;
+  readonly stats: InboundStats = { batches: 0, inserted: 0, updated: 0, inSync: 0, deleted: 0, skipped: 0, conflicts: 0, parked: 0, retried: 0, dead: 0 };
+  private readonly logger: Logger;
+  private readonly loop: WorkerLoop;
+  private userNames: { at: number; names: Map<string, string> } | undefined;
+
+  constructor(private readonly o: WorkerOptions) {
+    this.id = o.workerId ?? newWorkerId('inbound');
+    this.logger = o.logger ?? silentLogger;
+    this.loop = new WorkerLoop(
+      'inbound',
+      async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
+      async () => (await o.options()).pollSeconds * 1000,
+      this.logger,
+    );
+  }
+
+  async runBatch(): Promise<number> {
+    const options = await this.o.options();
+    if (!options.syncNumerikToExo) return 0;
+    const { db } = this.o;
+    const leaseMs = this.o.leaseMs ?? 60_000;
+    const rows = await claimWork(db, OBJECTS.inbox, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
+    if (!rows.length) return 0;
+    const ids = rows.map((r) => r.id);
+    const renewal = setInterval(() => void renewWork(db, OBJECTS.inbox, ids, this.id, leaseMs).catch(() => undefined), leaseMs / 3);
+    try {
+      const groups = this.group(rows);
+      const [lookups, links] = await Promise.all([loadLookups(db, options, await this.names()), readPostLinksByPost(db, groups.map((g) => g.postId))]);
+      const linkedActivities = await readActivities(db, [...links.values()].map((l) => l.activitySeqno));
+      const limit = pLimit(this.o.concurrency ?? 16);
+      const outcomes = await Promise.all(
+        groups.map((g) =>
+          limit(async (): Promise<ConvergeOutcome> => {
+            if (g.attempts > options.maxAttempts) return { kind: 'dead', error: `gave up after ${g.attempts - 1} attempts that never finished` };
+            const finish = async (trx: Knex.Transaction) => (await completeWork(db, OBJECTS.inbox, g.rows.map((r) => r.id), this.id, trx)) > 0;
+            const link = links.get(g.postId);
+            if (link && !g.deletion && g.version !== null && link.numerikVersion !== null && g.version <= link.numerikVersion) {
+              // Every event names a version both sides already agreed on: an echo, or late.
+              return (await db.knex.transaction(finish)) ? { kind: 'done', action: 'in-sync', conflicts: [] } : { kind: 'lost' };
+            }
+            return this.apply(g, link && { ...link }, link ? linkedActivities.get(link.activitySeqno) : undefined, lookups, finish);
+          }),
+        ),
+      );
+      await this.settle(groups, outcomes, options.maxAttempts);
+      this.stats.batches += 1;
+      return rows.length;
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  async drain(): Promise<InboundStats> {
+    while ((await this.runBatch()) > 0);
+    return this.stats;
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Wakes an idle worker: an event was just stored. */
+  poke(): void {
+    this.loop.poke();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  private async apply(
+    g: Group,
+    link: Parameters<typeof converge>[1]['link'],
+    activity: Parameters<typeof converge>[1]['activity'],
+    lookups: Lookups,
+    finish: (trx: Knex.Transaction) => Promise<boolean>,
+  ): Promise<ConvergeOutcome> {
+    let lookup: PostLookup;
+    try {
+      lookup = await this.o.client.getPost(g.postId);
+    } catch (error) {
+      return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+    }
+    let target = activity;
+    if (!link && lookup.kind === 'post') {
+      // A post this sync made for an activity, whose link was never written (its answer was lost).
+      const seqno = /^exo-task:(\d+)$/.exec(lookup.post.external_ref ?? '')?.[1];
+      if (seqno) target = (await readActivities(this.o.db, [Number(seqno)])).get(Number(seqno));
+    }
+    const deleted = lookup.kind === 'gone' ? { at: lookup.deletedAt ?? new Date().toISOString(), by: lookup.deletedBy ?? null } : undefined;
+    return converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, lookup, link, activity: target, lookups, finish, deleted, direction: 'inbound' });
+  }
+
+  private async names(): Promise<Map<string, string>> {
+    if (!this.userNames || Date.now() - this.userNames.at > USER_NAMES_TTL_MS) {
+      const users = await this.o.client.listUsers().catch(() => []);
+      this.userNames = { at: Date.now(), names: new Map(users.map((u) => [u.id, u.name])) };
+    }
+    return this.userNames.names;
+  }
+
+  private group(rows: WorkRow[]): Group[] {
+    const groups = new Map<string, Group>();
+    for (const r of rows) {
+      const postId = String(r.row.POST_ID);
+      const version = r.row.POST_VERSION === null || r.row.POST_VERSION === undefined ? null : Number(r.row.POST_VERSION);
+      const g = groups.get(postId) ?? { postId, rows: [], attempts: 0, version: 0, deletion: false };
+      g.rows.push(r);
+      g.attempts = Math.max(g.attempts, r.attempts);
+      g.version = g.version === null || version === null ? null : Math.max(g.version, version);
+      g.deletion ||= r.row.EVENT_TYPE === 'post.deleted';
+      groups.set(postId, g);
+    }
+    return [...groups.values()];
+  }
+
+  private async settle(groups: Group[], outcomes: ConvergeOutcome[], maxAttempts: number): Promise<void> {
+    const { db } = this.o;
+    for (const [i, outcome] of outcomes.entries()) {
+      const g = groups[i]!;
+      const ids = g.rows.map((r) => r.id);
+      const keys = { worker: this.id, post: g.postId };
+      const deadLetter = { direction: 'inbound' as const, postId: g.postId };
+      switch (outcome.kind) {
+        case 'done': {
+          const stat = outcome.action === 'in-sync' ? 'inSync' : outcome.action === 'adopted' ? 'updated' : outcome.action;
+          this.stats[stat] += 1;
+          this.stats.conflicts += outcome.conflicts.length ? 1 : 0;
+          if (outcome.action !== 'in-sync') this.logger.info(`inbound ${outcome.action}`, { ...keys, activity: outcome.seqno });
+          break;
+        }
+        case 'park':
+          await db.knex.transaction(async (trx) => {
+            if (await completeWork(db, OBJECTS.inbox, ids, this.id, trx)) await park(db, trx, { postId: g.postId }, outcome.reason);
+          });
+          this.stats.parked += 1;
+          this.logger.warn('inbound parked', { ...keys, reason: outcome.reason });
+          break;
+        case 'retry': {
+          const delayMs = outcome.retryAfterMs ?? backoffDelay(g.attempts, QUEUE_BACKOFF);
+          const result = await retryOrBury(db, OBJECTS.inbox, this.id, ids, { count: g.attempts, max: maxAttempts, delayMs, error: outcome.error }, deadLetter);
+          this.stats[result === 'retry' ? 'retried' : 'dead'] += 1;
+          this.logger[result === 'retry' ? 'warn' : 'error'](result === 'retry' ? 'inbound will retry' : 'inbound dead letter', { ...keys, attempt: g.attempts, error: outcome.error });
+          break;
+        }
+        case 'dead':
+          await bury(db, OBJECTS.inbox, this.id, ids, outcome.error, deadLetter, g.attempts);
+          this.stats.dead += 1;
+          this.logger.error('inbound dead letter', { ...keys, reason: outcome.error });
+          break;
+        case 'lost':
+          break;
+      }
+    }
+  }
+}
