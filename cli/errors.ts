@@ -5,10 +5,11 @@ import { DbTargetError } from '../db/target.js';
 import { GuardError } from '../migrations/guard/index.js';
 import { MigrationFailedError } from '../migrations/runner.js';
 import { NumerikError } from '../sync/numerik/errors.js';
+import { ListenError } from '../api/server.js';
 import { NotConfirmedError } from './context.js';
 
 /** Failures whose message already says what is wrong and what to do: printed alone, no stack. */
-const EXPLAINED = [ConfigError, DbTargetError, DbUnavailableError, ExoSchemaError, GuardError, MigrationFailedError, NotConfirmedError, NumerikError];
+const EXPLAINED = [ConfigError, DbTargetError, DbUnavailableError, ExoSchemaError, GuardError, MigrationFailedError, NotConfirmedError, NumerikError, ListenError];
 
 export function describeFailure(error: unknown): string {
   if (EXPLAINED.some((kind) => error instanceof kind)) return (error as Error).message;

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReference } from './commands/reference.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerServe } from './commands/serve.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { registerSync } from './commands/sync.js';
 import { registerWorker } from './commands/worker.js';
 import { registerStart } from './commands/start.js';
@@ -18,9 +20,11 @@ const ctx = () => (context ??= new CliContext(program.opts<{ config?: string }>(
 
 registerStart(program, ctx);
 registerMigrate(program, ctx);
+registerServe(program, ctx);
 registerSync(program, ctx);
 registerWorker(program, ctx);
 registerReference(program, ctx);
+registerWebhooks(program, ctx);
 registerSandbox(program);
 
 try {

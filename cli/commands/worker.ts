@@ -1,31 +1,39 @@
 import type { Command } from 'commander';
+import { reconcile } from '../../sync/inbound/reconcile.js';
+import { InboundWorker } from '../../sync/inbound/worker.js';
 import { OutboundWorker } from '../../sync/outbound/worker.js';
 import { refreshReferenceData } from '../../sync/reference/refresh.js';
 import type { CliContext } from '../context.js';
-import { summarise } from './sync.js';
 
 export function registerWorker(program: Command, ctx: () => CliContext): void {
   program
     .command('worker')
-    .description('send Exo changes to Numerik until stopped (SIGTERM/SIGINT finish the batch in flight and exit)')
-    .action(async () => {
+    .description('work the queue (Exo → Numerik) and/or the inbox (Numerik → Exo) until stopped; SIGTERM/SIGINT finish the batch in flight')
+    .option('--direction <direction>', 'outbound, inbound or both', 'both')
+    .action(async (opts: { direction: string }) => {
+      if (!['outbound', 'inbound', 'both'].includes(opts.direction)) throw new Error(`--direction must be outbound, inbound or both, not "${opts.direction}"`);
       const c = ctx();
       const client = c.numerikClient();
       const db = await c.openMigratedDb();
       const options = c.syncOptions(db);
-      const { batchSize, concurrency, leaseMs } = c.config.worker;
-      const worker = new OutboundWorker({ db, client, options, logger: c.logger, batchSize, concurrency, leaseMs });
-      const refresh = async () => {
+      const workerOptions = { db, client, options, logger: c.logger, ...c.config.worker };
+      const workers = [
+        ...(opts.direction !== 'inbound' ? [new OutboundWorker(workerOptions)] : []),
+        ...(opts.direction !== 'outbound' ? [new InboundWorker(workerOptions)] : []),
+      ];
+      const housekeeping = async () => {
         try {
-          await refreshReferenceData(db, client, await options(), c.logger);
+          const current = await options();
+          await refreshReferenceData(db, client, current, c.logger);
+          if (opts.direction !== 'outbound' && current.syncNumerikToExo) await reconcile(db, client, current, c.logger);
         } catch (error) {
-          c.logger.error('reference data refresh failed', { error: error instanceof Error ? error.message : String(error) });
+          c.logger.error('reference refresh / reconcile poll failed', { error: error instanceof Error ? error.message : String(error) });
         }
       };
-      await refresh();
-      const timer = setInterval(() => void refresh(), (await options()).reconcileMinutes * 60_000);
-      worker.start();
-      c.logger.info('outbound worker started', { worker: worker.id });
+      await housekeeping();
+      const timer = setInterval(() => void housekeeping(), (await options()).reconcileMinutes * 60_000);
+      for (const w of workers) w.start();
+      c.logger.info('workers started', { workers: workers.map((w) => w.id) });
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           c.logger.info('stopping: finishing the batch in flight', { signal });
@@ -35,8 +43,8 @@ export function registerWorker(program: Command, ctx: () => CliContext): void {
         process.once('SIGINT', () => stop('SIGINT'));
       });
       clearInterval(timer);
-      await worker.stop();
-      c.logger.info(`outbound worker stopped: ${summarise(worker.stats, -1).replace(', still queued -1', '')}`, { worker: worker.id });
+      await Promise.all(workers.map((w) => w.stop()));
+      c.logger.info('workers stopped', { stats: workers.map((w) => ({ worker: w.id, ...w.stats })) });
       await client.close();
       await db.close();
     });

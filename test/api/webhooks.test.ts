@@ -62,7 +62,7 @@ forEachTarget('POST /webhooks/numerik', (engine) => {
   });
 
   it.each([
-    ['no signature', (b: string) => ({ 'content-type': 'application/json' }), 'missing Numerik-Signature or Numerik-Timestamp'],
+    ['no signature', (_b: string) => ({ 'content-type': 'application/json' }), 'missing Numerik-Signature or Numerik-Timestamp'],
     ['a forged signature', (b: string) => signed(b, ['whsec_forged']), 'signature does not match'],
     ['a stale timestamp (a replay)', (b: string) => signed(b, [SECRET], Math.floor(Date.now() / 1000) - 301), 'timestamp outside the 5-minute window'],
     ['a timestamp from the future', (b: string) => signed(b, [SECRET], Math.floor(Date.now() / 1000) + 400), 'timestamp outside the 5-minute window'],

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { readWebhooks, removeWebhook } from '../../db/plugin/webhook-secrets.js';
+import { registerWebhook } from '../../sync/webhooks.js';
+import type { CliContext } from '../context.js';
+
+export function registerWebhooks(program: Command, ctx: () => CliContext): void {
+  const webhooks = program.command('webhooks').description("Numerik's webhooks to this service");
+
+  webhooks
+    .command('register')
+    .description('register our receiver with Numerik; the signing secret is stored in the database and never shown')
+    .option('--url <url>', 'the URL Numerik calls (default: api.publicUrl + /webhooks/numerik)')
+    .action(async (opts: { url?: string }) => {
+      const c = ctx();
+      const base = c.config.api.publicUrl;
+      const url = opts.url ?? (base ? `${base.replace(/\/$/, '')}/webhooks/numerik` : undefined);
+      if (!url) throw new Error('give --url, or set api.publicUrl (EXO_API_PUBLIC_URL)');
+      const client = c.numerikClient();
+      try {
+        await c.withDb(async (db) => {
+          const hook = await registerWebhook(db, client, url);
+          console.log(`registered webhook ${hook.id} for ${hook.url}; its secret is stored (not shown)`);
+        });
+      } finally {
+        await client.close();
+      }
+    });
+
+  webhooks
+    .command('list')
+    .description('the webhooks Numerik has for us, and whether we hold their secret')
+    .action(async () => {
+      const c = ctx();
+      const client = c.numerikClient();
+      try {
+        await c.withDb(async (db) => {
+          const ours = new Set((await readWebhooks(db)).map((h) => h.id));
+          const theirs = await client.listWebhooks();
+          if (!theirs.length) console.log('no webhooks registered');
+          for (const h of theirs) console.log(`${h.id}  ${h.url}  ${h.events.join(',')}  ${ours.has(h.id) ? 'secret stored' : 'secret NOT stored here'}`);
+        });
+      } finally {
+        await client.close();
+      }
+    });
+
+  webhooks
+    .command('remove <id>')
+    .description('unregister a webhook with Numerik and forget its secret')
+    .action(async (id: string) => {
+      const c = ctx();
+      const client = c.numerikClient();
+      try {
+        await c.withDb(async (db) => {
+          await client.deleteWebhook(id);
+          const known = await removeWebhook(db, id);
+          console.log(`removed webhook ${id}${known ? '' : ' (its secret was not stored here)'}`);
+        });
+      } finally {
+        await client.close();
+      }
+    });
+}
