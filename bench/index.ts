@@ -1,3 +1,4 @@
+import { benchInbound } from './inbound.js';
 import { benchOutbound } from './outbound.js';
 import { benchTriggers } from './triggers.js';
 
@@ -5,6 +6,7 @@ import { benchTriggers } from './triggers.js';
 const BENCHES: Record<string, () => Promise<void>> = {
   triggers: benchTriggers,
   outbound: benchOutbound,
+  inbound: benchInbound,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

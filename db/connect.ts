@@ -70,6 +70,16 @@ export async function connect(target: DbTarget, options: ConnectOptions = {}): P
 }
 
 /** knex's own messages (pool retries, deprecations) go to our logger at debug level: we report failures ourselves. */
+/**
+ * A second pool to the same database, so that one kind of work (the webhook receiver's single
+ * INSERTs) never waits behind another's transactions. PGlite lives in this process with one
+ * connection: there the same Db is shared.
+ */
+export async function separatePool(db: Db, options: ConnectOptions = {}): Promise<Db> {
+  if (db.target.client === 'pglite') return dbOver(db.knex, db.target, async () => undefined);
+  return connect(db.target, options);
+}
+
 function knexLog(logger: Logger): Knex.Config['log'] {
   const debug = (message: unknown) => logger.debug(`knex: ${message instanceof Error ? message.message : String(message)}`);
   return { warn: debug, error: debug, deprecate: debug, debug };

@@ -1,6 +1,6 @@
 import { createApi } from '../api/app.js';
 import { listen } from '../api/server.js';
-import type { Db } from '../db/connect.js';
+import { separatePool, type Db } from '../db/connect.js';
 import type { Logger } from '../logging/logger.js';
 import { reconcile } from '../sync/inbound/reconcile.js';
 import { InboundWorker } from '../sync/inbound/worker.js';
@@ -49,7 +49,9 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     inbound.poke();
   };
   await housekeeping();
-  const api = await listen(createApi({ db, logger, secrets: webhookSecrets(db, o.webhookSecrets), onStored: () => inbound.poke() }), o.api.host, o.api.port);
+  // The receiver answers Numerik in milliseconds: its own connections, never behind a worker's transaction.
+  const apiDb = await separatePool(db, { logger });
+  const api = await listen(createApi({ db: apiDb, logger, secrets: webhookSecrets(apiDb, o.webhookSecrets), onStored: () => inbound.poke() }), o.api.host, o.api.port);
   let timer: NodeJS.Timeout | undefined;
   const schedule = async () => {
     timer = setTimeout(async () => {
@@ -75,6 +77,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       clearTimeout(timer);
       await api.close();
       await Promise.all([outbound.stop(), inbound.stop()]);
+      await apiDb.close();
     },
   };
 }

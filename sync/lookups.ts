@@ -4,6 +4,7 @@ import { parseCompanyId, type AccountRef } from '../db/exo/company.js';
 import { readStaff, readTaskStatuses, readTaskTypes, type Lookup, type Staff } from '../db/exo/lookups.js';
 import { customerKey, readCustomerLinks, type CustomerLink } from '../db/plugin/links/customers.js';
 import type { PostLink } from '../db/plugin/links/posts.js';
+import { OBJECTS } from '../db/plugin/objects.js';
 import { readStaffLinks } from '../db/plugin/links/staff.js';
 import { readTypeTags } from '../db/plugin/links/type-tags.js';
 import type { Content } from './mapping/content.js';
@@ -78,6 +79,31 @@ export async function loadLookups(db: Db, options: SyncOptions, userNames: Reado
     defaultStaff: staffRef(options.defaultStaff, staff),
     defaultType,
     userNames,
+  };
+}
+
+/** One cheap query that changes whenever a customer, staff or type link is added, changed or removed. */
+async function linksStamp(db: Db): Promise<string> {
+  const parts = [OBJECTS.customerLink, OBJECTS.staffLink, OBJECTS.typeTag].map((t, i) => {
+    const table = db.dialect.qualified(t);
+    return `(SELECT COUNT(*) FROM ${table}) AS c${i}, (SELECT MAX(${db.dialect.quote('UPDATED_AT')}) FROM ${table}) AS m${i}`;
+  });
+  return JSON.stringify(await db.query(`SELECT ${parts.join(', ')}`));
+}
+
+/**
+ * Lookups read again only when a link changed (or the options, or after `maxAgeMs`): a worker woken
+ * by every webhook would otherwise read the same small tables hundreds of times a second. A new
+ * customer link is seen by the next batch, so activities queued again for it are not parked again.
+ */
+export function cachedLookups(db: Db, maxAgeMs = 60_000): (options: SyncOptions, userNames?: ReadonlyMap<string, string>) => Promise<Lookups> {
+  let cached: { at: number; stamp: string; options: SyncOptions; userNames?: ReadonlyMap<string, string>; lookups: Lookups } | undefined;
+  return async (options, userNames) => {
+    const stamp = await linksStamp(db);
+    if (!cached || cached.stamp !== stamp || cached.options !== options || cached.userNames !== userNames || Date.now() - cached.at > maxAgeMs) {
+      cached = { at: Date.now(), stamp, options, userNames, lookups: await loadLookups(db, options, userNames) };
+    }
+    return cached.lookups;
   };
 }
 

@@ -2,6 +2,7 @@
 export class Pacer {
   stopped = false;
   private wake: (() => void) | undefined;
+  private pokeTimer: NodeJS.Timeout | undefined;
 
   pause(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -16,12 +17,19 @@ export class Pacer {
     });
   }
 
-  poke(): void {
-    this.wake?.();
+  /** Ends the wait now, or after `afterMs` so that a burst of pokes wakes the loop once. */
+  poke(afterMs = 0): void {
+    if (!afterMs) return this.wake?.();
+    if (this.pokeTimer) return;
+    this.pokeTimer = setTimeout(() => {
+      this.pokeTimer = undefined;
+      this.wake?.();
+    }, afterMs);
   }
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.pokeTimer);
     this.wake?.();
   }
 }

@@ -31,9 +31,9 @@ export class WorkerLoop {
     })();
   }
 
-  /** Wakes an idle loop now (new work arrived). */
-  poke(): void {
-    this.pacer.poke();
+  /** Wakes an idle loop (new work arrived), after `afterMs` to gather a burst into one batch. */
+  poke(afterMs = 0): void {
+    this.pacer.poke(afterMs);
   }
 
   /** Stops after the batch in flight; start() may run it again. */

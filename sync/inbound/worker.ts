@@ -10,7 +10,7 @@ import { renewWork } from '../../db/plugin/work/renew.js';
 import { bury, retryOrBury } from '../../db/plugin/work/retry-or-bury.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { converge, type ConvergeOutcome } from '../converge/converge.js';
-import { loadLookups, type Lookups } from '../lookups.js';
+import { cachedLookups, type Lookups } from '../lookups.js';
 import type { PostLookup } from '../numerik/client.js';
 import { QUEUE_BACKOFF, backoffDelay } from '../retry-policy.js';
 import { WorkerLoop } from '../worker-loop.js';
@@ -50,11 +50,13 @@ export class InboundWorker {
   readonly stats: InboundStats = { batches: 0, inserted: 0, updated: 0, inSync: 0, deleted: 0, skipped: 0, conflicts: 0, parked: 0, retried: 0, dead: 0 };
   private readonly logger: Logger;
   private readonly loop: WorkerLoop;
+  private readonly lookups: ReturnType<typeof cachedLookups>;
   private userNames: { at: number; names: Map<string, string> } | undefined;
 
   constructor(private readonly o: WorkerOptions) {
     this.id = o.workerId ?? newWorkerId('inbound');
     this.logger = o.logger ?? silentLogger;
+    this.lookups = cachedLookups(o.db);
     this.loop = new WorkerLoop(
       'inbound',
       async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
@@ -74,7 +76,7 @@ export class InboundWorker {
     const renewal = setInterval(() => void renewWork(db, OBJECTS.inbox, ids, this.id, leaseMs).catch(() => undefined), leaseMs / 3);
     try {
       const groups = this.group(rows);
-      const [lookups, links] = await Promise.all([loadLookups(db, options, await this.names()), readPostLinksByPost(db, groups.map((g) => g.postId))]);
+      const [lookups, links] = await Promise.all([this.lookups(options, await this.names()), readPostLinksByPost(db, groups.map((g) => g.postId))]);
       const linkedActivities = await readActivities(db, [...links.values()].map((l) => l.activitySeqno));
       const limit = pLimit(this.o.concurrency ?? 16);
       const outcomes = await Promise.all(
@@ -108,9 +110,9 @@ export class InboundWorker {
     this.loop.start();
   }
 
-  /** Wakes an idle worker: an event was just stored. */
+  /** Wakes an idle worker: an event was just stored. Events arriving within 25 ms make one batch. */
   poke(): void {
-    this.loop.poke();
+    this.loop.poke(25);
   }
 
   stop(): Promise<void> {

@@ -14,7 +14,7 @@ import { renewWork } from '../../db/plugin/work/renew.js';
 import { retireWork } from '../../db/plugin/work/retire.js';
 import { bury, retryOrBury } from '../../db/plugin/work/retry-or-bury.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
-import { loadLookups } from '../lookups.js';
+import { cachedLookups } from '../lookups.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { OptionsSource } from '../options-source.js';
 import { QUEUE_BACKOFF, backoffDelay } from '../retry-policy.js';
@@ -64,10 +64,12 @@ export class OutboundWorker {
   readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0, parked: 0, retried: 0, dead: 0 };
   private readonly logger: Logger;
   private readonly loop: WorkerLoop;
+  private readonly lookups: ReturnType<typeof cachedLookups>;
 
   constructor(private readonly o: WorkerOptions) {
     this.id = o.workerId ?? newWorkerId('outbound');
     this.logger = o.logger ?? silentLogger;
+    this.lookups = cachedLookups(o.db);
     this.loop = new WorkerLoop(
       'outbound',
       async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
@@ -89,7 +91,7 @@ export class OutboundWorker {
     try {
       const groups = this.group(rows);
       const seqnos = groups.map((g) => g.seqno);
-      const [lookups, activities, links] = await Promise.all([loadLookups(db, options), readActivities(db, seqnos), readPostLinks(db, seqnos)]);
+      const [lookups, activities, links] = await Promise.all([this.lookups(options), readActivities(db, seqnos), readPostLinks(db, seqnos)]);
       const limit = pLimit(this.o.concurrency ?? 16);
       const outcomes = await Promise.all(
         groups.map((g) =>
