@@ -3,16 +3,14 @@ import pLimit from 'p-limit';
 import { readActivities } from '../../db/exo/activities.js';
 import { readPostLinksByPost } from '../../db/plugin/links/posts.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
-import { park } from '../../db/plugin/parked.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
 import { completeWork } from '../../db/plugin/work/complete.js';
 import { renewWork } from '../../db/plugin/work/renew.js';
-import { bury, retryOrBury } from '../../db/plugin/work/retry-or-bury.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { converge, type ConvergeOutcome } from '../converge/converge.js';
 import { cachedLookups, type Lookups } from '../lookups.js';
 import type { PostLookup } from '../numerik/client.js';
-import { QUEUE_BACKOFF, backoffDelay } from '../retry-policy.js';
+import { settleNotDone } from '../settle-failure.js';
 import { WorkerLoop } from '../worker-loop.js';
 import { newWorkerId, type WorkerOptions } from '../outbound/worker.js';
 
@@ -171,7 +169,6 @@ export class InboundWorker {
       const g = groups[i]!;
       const ids = g.rows.map((r) => r.id);
       const keys = { worker: this.id, post: g.postId };
-      const deadLetter = { direction: 'inbound' as const, postId: g.postId };
       switch (outcome.kind) {
         case 'done': {
           const stat = outcome.action === 'in-sync' ? 'inSync' : outcome.action === 'adopted' ? 'updated' : outcome.action;
@@ -180,27 +177,10 @@ export class InboundWorker {
           if (outcome.action !== 'in-sync') this.logger.info(`inbound ${outcome.action}`, { ...keys, activity: outcome.seqno });
           break;
         }
-        case 'park':
-          await db.knex.transaction(async (trx) => {
-            if (await completeWork(db, OBJECTS.inbox, ids, this.id, trx)) await park(db, trx, { postId: g.postId }, outcome.reason);
-          });
-          this.stats.parked += 1;
-          this.logger.warn('inbound parked', { ...keys, reason: outcome.reason });
-          break;
-        case 'retry': {
-          const delayMs = outcome.retryAfterMs ?? backoffDelay(g.attempts, QUEUE_BACKOFF);
-          const result = await retryOrBury(db, OBJECTS.inbox, this.id, ids, { count: g.attempts, max: maxAttempts, delayMs, error: outcome.error }, deadLetter);
-          this.stats[result === 'retry' ? 'retried' : 'dead'] += 1;
-          this.logger[result === 'retry' ? 'warn' : 'error'](result === 'retry' ? 'inbound will retry' : 'inbound dead letter', { ...keys, attempt: g.attempts, error: outcome.error });
-          break;
+        default: {
+          const result = await settleNotDone(db, { direction: 'inbound', table: OBJECTS.inbox, worker: this.id, ids, attempts: g.attempts, maxAttempts, item: { postId: g.postId } }, outcome, this.logger);
+          if (result !== 'lost') this.stats[result] += 1;
         }
-        case 'dead':
-          await bury(db, OBJECTS.inbox, this.id, ids, outcome.error, deadLetter, g.attempts);
-          this.stats.dead += 1;
-          this.logger.error('inbound dead letter', { ...keys, reason: outcome.error });
-          break;
-        case 'lost':
-          break;
       }
     }
   }

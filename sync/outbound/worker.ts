@@ -7,17 +7,15 @@ import { readActivities } from '../../db/exo/activities.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
-import { park } from '../../db/plugin/parked.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
 import { completeWork } from '../../db/plugin/work/complete.js';
 import { renewWork } from '../../db/plugin/work/renew.js';
 import { retireWork } from '../../db/plugin/work/retire.js';
-import { bury, retryOrBury } from '../../db/plugin/work/retry-or-bury.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { cachedLookups } from '../lookups.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { OptionsSource } from '../options-source.js';
-import { QUEUE_BACKOFF, backoffDelay } from '../retry-policy.js';
+import { settleNotDone } from '../settle-failure.js';
 import { WorkerLoop } from '../worker-loop.js';
 import { sendActivity, type Outcome } from './send.js';
 
@@ -146,7 +144,6 @@ export class OutboundWorker {
       const g = groups[i]!;
       const ids = g.rows.map((r) => r.id);
       const keys = { worker: this.id, activity: g.seqno };
-      const deadLetter = { direction: 'outbound' as const, activitySeqno: g.seqno };
       switch (outcome.kind) {
         case 'done':
           if (!outcome.finished) doneIds.push(...ids);
@@ -154,28 +151,10 @@ export class OutboundWorker {
           this.stats[outcome.action] += 1;
           if (outcome.action !== 'unchanged') this.logger.info(`outbound ${outcome.action}`, { ...keys, post: outcome.postId });
           break;
-        case 'park':
-          await db.knex.transaction(async (trx) => {
-            if (await completeWork(db, OBJECTS.queue, ids, this.id, trx)) await park(db, trx, { activitySeqno: g.seqno }, outcome.reason);
-          });
-          this.stats.parked += 1;
-          this.logger.warn('outbound parked', { ...keys, reason: outcome.reason });
-          break;
-        case 'retry': {
-          const delayMs = outcome.retryAfterMs ?? backoffDelay(g.attempts, QUEUE_BACKOFF);
-          const result = await retryOrBury(db, OBJECTS.queue, this.id, ids, { count: g.attempts, max: maxAttempts, delayMs, error: outcome.error }, deadLetter);
-          this.stats[result === 'retry' ? 'retried' : 'dead'] += 1;
-          this.logger[result === 'retry' ? 'warn' : 'error'](result === 'retry' ? 'outbound will retry' : 'outbound dead letter', { ...keys, attempt: g.attempts, error: outcome.error });
-          break;
+        default: {
+          const result = await settleNotDone(db, { direction: 'outbound', table: OBJECTS.queue, worker: this.id, ids, attempts: g.attempts, maxAttempts, item: { activitySeqno: g.seqno } }, outcome, this.logger);
+          if (result !== 'lost') this.stats[result] += 1;
         }
-        case 'dead':
-          await bury(db, OBJECTS.queue, this.id, ids, outcome.error, deadLetter, g.attempts);
-          this.stats.dead += 1;
-          this.logger.error('outbound dead letter', { ...keys, reason: outcome.error });
-          break;
-        case 'lost':
-          // Another worker holds these rows now (our lease ran out): it finishes them.
-          break;
       }
     }
     if (doneIds.length) await retireWork(db, OBJECTS.queue, doneIds, this.id, doneLog);

@@ -27,3 +27,19 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** What a worker process needs to reach this fixture's database and Numerik. */
+export function workerEnv(
+  f: { db: { target: { schema: string } }; sandbox: { url: string; token: string } },
+  target: { env?(schema: string): Record<string, string> },
+  over: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...target.env!(f.db.target.schema),
+    NUMERIK_API_URL: f.sandbox.url,
+    NUMERIK_TOKEN: f.sandbox.token,
+    EXO_TIME_ZONE: 'Pacific/Auckland',
+    EXO_WORKER_LEASE_MS: '2000',
+    ...over,
+  };
+}

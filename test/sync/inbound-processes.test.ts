@@ -2,8 +2,8 @@ import { afterEach, expect, it } from 'vitest';
 import { storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import type { PostInput } from '../../sync/numerik/types.js';
-import { spawnCli, waitFor, type WorkerProcess } from '../support/processes.js';
-import { syncFixture, TEST_ZONE, type SyncFixture } from '../support/sync.js';
+import { spawnCli, waitFor, workerEnv, type WorkerProcess } from '../support/processes.js';
+import { syncFixture, type SyncFixture } from '../support/sync.js';
 import { forEachTarget } from '../support/targets.js';
 
 forEachTarget(
@@ -15,15 +15,7 @@ forEachTarget(
       for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill('SIGKILL');
       await f?.close();
     });
-    const env = (fx: SyncFixture) => ({
-      ...target.env!(fx.db.target.schema),
-      NUMERIK_API_URL: fx.sandbox.url,
-      NUMERIK_TOKEN: fx.sandbox.token,
-      EXO_TIME_ZONE: TEST_ZONE,
-      EXO_WORKER_LEASE_MS: '2000',
-      EXO_WORKER_CONCURRENCY: '4',
-      EXO_WORKER_BATCH_SIZE: '25',
-    });
+    const env = (fx: SyncFixture) => workerEnv(fx, target, { EXO_WORKER_CONCURRENCY: '4', EXO_WORKER_BATCH_SIZE: '25' });
     const count = async (fx: SyncFixture, table: string, column: string, values: string[]) =>
       Number(((await fx.db.table(table).whereIn(column, values).count({ n: '*' }))[0] as { n: number | string }).n);
 

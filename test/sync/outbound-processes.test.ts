@@ -1,17 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { splitComments } from '../../sync/mapping/text.js';
-import { postsByActivity, syncFixture, TEST_ZONE, type SyncFixture } from '../support/sync.js';
-import { spawnCli, waitFor, type WorkerProcess } from '../support/processes.js';
-import { forEachTarget, type TestTarget } from '../support/targets.js';
-
-const workerEnv = (f: SyncFixture, target: TestTarget, over: Record<string, string> = {}) => ({
-  ...target.env!(f.db.target.schema),
-  NUMERIK_API_URL: f.sandbox.url,
-  NUMERIK_TOKEN: f.sandbox.token,
-  EXO_TIME_ZONE: TEST_ZONE,
-  EXO_WORKER_LEASE_MS: '2000',
-  ...over,
-});
+import { postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
+import { spawnCli, waitFor, workerEnv, type WorkerProcess } from '../support/processes.js';
+import { forEachTarget } from '../support/targets.js';
 
 forEachTarget(
   'outbound worker processes',

@@ -1,0 +1,51 @@
+import type { Db } from '../db/connect.js';
+import { park, type ParkedItem } from '../db/plugin/parked.js';
+import { completeWork } from '../db/plugin/work/complete.js';
+import { bury, retryOrBury } from '../db/plugin/work/retry-or-bury.js';
+import type { Logger } from '../logging/logger.js';
+import { QUEUE_BACKOFF, backoffDelay } from './retry-policy.js';
+
+export type NotDone =
+  | { kind: 'park'; reason: string }
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  | { kind: 'dead'; error: string }
+  /** The rows were taken over by another worker (our lease ran out): it finishes them. */
+  | { kind: 'lost' };
+
+export interface WorkItem {
+  direction: 'outbound' | 'inbound';
+  table: string;
+  worker: string;
+  ids: number[];
+  attempts: number;
+  maxAttempts: number;
+  /** What waits, when parked (and what a dead letter names). */
+  item: ParkedItem;
+}
+
+/** Settles work that did not finish: parked, tried again later, or a dead letter. Returns which. */
+export async function settleNotDone(db: Db, w: WorkItem, outcome: NotDone, logger: Logger): Promise<'parked' | 'retried' | 'dead' | 'lost'> {
+  const keys = { worker: w.worker, ...w.item };
+  const deadLetter = { direction: w.direction, ...('activitySeqno' in w.item ? { activitySeqno: w.item.activitySeqno } : { postId: w.item.postId }) };
+  switch (outcome.kind) {
+    case 'park':
+      await db.knex.transaction(async (trx) => {
+        if (await completeWork(db, w.table, w.ids, w.worker, trx)) await park(db, trx, w.item, outcome.reason);
+      });
+      logger.warn(`${w.direction} parked`, { ...keys, reason: outcome.reason });
+      return 'parked';
+    case 'retry': {
+      const delayMs = outcome.retryAfterMs ?? backoffDelay(w.attempts, QUEUE_BACKOFF);
+      const result = await retryOrBury(db, w.table, w.worker, w.ids, { count: w.attempts, max: w.maxAttempts, delayMs, error: outcome.error }, deadLetter);
+      if (result === 'retry') logger.warn(`${w.direction} will retry`, { ...keys, attempt: w.attempts, error: outcome.error });
+      else logger.error(`${w.direction} dead letter`, { ...keys, attempt: w.attempts, error: outcome.error });
+      return result === 'retry' ? 'retried' : 'dead';
+    }
+    case 'dead':
+      await bury(db, w.table, w.worker, w.ids, outcome.error, deadLetter, w.attempts);
+      logger.error(`${w.direction} dead letter`, { ...keys, reason: outcome.error });
+      return 'dead';
+    case 'lost':
+      return 'lost';
+  }
+}
