@@ -1,3 +1,4 @@
+import { benchAttachments } from './attachments.js';
 import { benchInbound } from './inbound.js';
 import { benchOutbound } from './outbound.js';
 import { benchTriggers } from './triggers.js';
@@ -7,6 +8,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   triggers: benchTriggers,
   outbound: benchOutbound,
   inbound: benchInbound,
+  attachments: benchAttachments,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

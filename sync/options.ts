@@ -31,9 +31,13 @@ export const syncOptionsSchema = z
     excludedActivityStatuses: z.array(lookupRef).default([]),
     notesFormat: z.enum(['html', 'text']).default('text'),
     downloadAttachments: z.boolean().default(false),
+    /** Where the service writes attachments: <root>/<activity key>/ (a local or mounted path). */
     attachmentsRoot: z.string().min(1).nullable().default(null),
-    /** How Exo users reach the folder: a UNC path or file: URL base (may differ from attachmentsRoot). */
-    attachmentsLinkField: z.string().min(1).nullable().default(null),
+    /** The TASKS column holding the hyperlink to the folder (an Exo extra field, X_ prefix). */
+    attachmentsLinkField: z.string().regex(/^X_[A-Z0-9_]{1,60}$/, 'an Exo extra field column (X_…)').default('X_NUMERIK_FOLDER'),
+    /** How Exo users reach the folders: a UNC path (\\server\share\Numerik) or a file: URL; default the root. */
+    attachmentsLinkBase: z.string().min(1).nullable().default(null),
+    maxAttachmentBytes: z.number().int().min(1).default(50 * 2 ** 20),
     /** Exo activity type name → Numerik tag name, where they differ. */
     typeTagMap: z.record(z.string(), z.string()).default({}),
     defaultStaff: staffRef.nullable().default(null),

@@ -34,3 +34,15 @@ export function asSyncWriter<T>(db: Db, work: (trx: Knex.Transaction) => Promise
     return result;
   });
 }
+
+/** The hyperlink to the activity's attachment folder, in its extra field (written as the sync). */
+export async function setFolderLink(db: Db, seqno: number, column: string, link: string): Promise<boolean> {
+  if (!/^X_[A-Z0-9_]{1,60}$/.test(column)) throw new Error(`the folder link field must be an Exo extra field (X_…), not ${column}`);
+  return asSyncWriter(db, async (trx) => {
+    const changed = await trx(`${db.target.schema}.${TASKS}`)
+      .where(TASKS_KEY, seqno)
+      .andWhere((q) => q.whereNull(column).orWhereNot(column, link))
+      .update({ [column]: link });
+    return changed > 0;
+  });
+}

@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { readActivities, type Activity } from '../../db/exo/activities.js';
 import { asSyncWriter, insertActivity, updateActivity } from '../../db/exo/write-activity.js';
 import { insertPostLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
+import { ATTACHMENTS_JOB, storeEventOnce } from '../../db/plugin/inbox/store-event.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { inboundContext, linkState, outboundContext, type Lookups } from '../lookups.js';
 import { conflictWinner } from '../mapping/conflict.js';
@@ -73,12 +74,19 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     reason,
     detail,
   });
-  /** Writes `work` as the sync (no echo), finishes the work rows and logs, all in one transaction. */
+  /**
+   * Writes `work` as the sync (no echo), finishes the work rows and logs, all in one transaction; and
+   * queues the post's attachments in it too, so the files follow the text and are never lost.
+   */
   const commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[]) =>
     asSyncWriter(db, async (trx) => {
       const result = await work(trx);
       if (!(await i.finish(trx))) throw new LeaseLost();
       await writeLog(db, log(), trx);
+      if (i.lookups.options.downloadAttachments && i.lookup.kind === 'post') {
+        const { post } = i.lookup;
+        await storeEventOnce(db, { eventId: `${ATTACHMENTS_JOB}:${post.id}:${post.version}`, type: ATTACHMENTS_JOB, postId: post.id, version: post.version, source: 'webhook' }, trx);
+      }
       return result;
     });
   const skip = async (reason: string, kind: LogEntry['kind'] = 'skipped') => {

@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import pLimit from 'p-limit';
 import { readActivities } from '../../db/exo/activities.js';
+import { ATTACHMENTS_JOB } from '../../db/plugin/inbox/store-event.js';
 import { readPostLinksByPost } from '../../db/plugin/links/posts.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
 import { completeWork } from '../../db/plugin/work/complete.js';
 import { renewWork } from '../../db/plugin/work/renew.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
+import { attachmentsJob } from '../attachments/job.js';
 import { converge, type ConvergeOutcome } from '../converge/converge.js';
 import { cachedLookups, type Lookups } from '../lookups.js';
 import type { PostLookup } from '../numerik/client.js';
@@ -28,6 +30,8 @@ export interface InboundStats {
 }
 
 interface Group {
+  /** An event about the post, or the job of downloading its attachments. */
+  kind: 'post' | 'attachments';
   postId: string;
   rows: WorkRow[];
   attempts: number;
@@ -83,6 +87,7 @@ export class InboundWorker {
             if (g.attempts > options.maxAttempts) return { kind: 'dead', error: `gave up after ${g.attempts - 1} attempts that never finished` };
             const finish = async (trx: Knex.Transaction) => (await completeWork(db, OBJECTS.inbox, g.rows.map((r) => r.id), this.id, trx)) > 0;
             const link = links.get(g.postId);
+            if (g.kind === 'attachments') return attachmentsJob({ db, client: this.o.client }, g.postId, link, options, finish);
             if (link && !g.deletion && g.version !== null && link.numerikVersion !== null && g.version <= link.numerikVersion) {
               // Every event names a version both sides already agreed on: an echo, or late.
               return (await db.knex.transaction(finish)) ? { kind: 'done', action: 'in-sync', conflicts: [] } : { kind: 'lost' };
@@ -152,13 +157,15 @@ export class InboundWorker {
     const groups = new Map<string, Group>();
     for (const r of rows) {
       const postId = String(r.row.POST_ID);
+      const kind = r.row.EVENT_TYPE === ATTACHMENTS_JOB ? 'attachments' : 'post';
       const version = r.row.POST_VERSION === null || r.row.POST_VERSION === undefined ? null : Number(r.row.POST_VERSION);
-      const g = groups.get(postId) ?? { postId, rows: [], attempts: 0, version: 0, deletion: false };
+      const key = `${kind}:${postId}`;
+      const g = groups.get(key) ?? { kind, postId, rows: [], attempts: 0, version: 0, deletion: false };
       g.rows.push(r);
       g.attempts = Math.max(g.attempts, r.attempts);
       g.version = g.version === null || version === null ? null : Math.max(g.version, version);
       g.deletion ||= r.row.EVENT_TYPE === 'post.deleted';
-      groups.set(postId, g);
+      groups.set(key, g);
     }
     return [...groups.values()];
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../config/schema.js';
 import { runCli } from '../support/cli.js';
 
 const README = readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
@@ -39,5 +40,18 @@ describe('the README runs (its commands cannot rot)', () => {
     const help = await runCli([...commandPath, '--help'], { cwd });
     expect(help.code).toBe(0);
     for (const option of args.filter((a) => a.startsWith('--'))) expect(help.stdout).toContain(option);
+  });
+});
+
+describe("the README's configuration examples are valid configuration files", () => {
+  const examples = [...README.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  it('shows some', () => {
+    expect(examples.length).toBeGreaterThan(0);
+  });
+
+  it.each(examples.map((e) => [e.split('\n')[0]!, e] as const))('%s', (_, example) => {
+    const parsed = configSchema.safeParse(JSON.parse(example));
+    expect(parsed.error?.issues ?? []).toEqual([]);
   });
 });

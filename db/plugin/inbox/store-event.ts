@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import type { Db } from '../../connect.js';
 import { OBJECTS } from '../objects.js';
 
+/** The inbox also carries the download of a post's attachments, a job of its own. */
+export const ATTACHMENTS_JOB = 'attachments';
+
 export interface InboundEvent {
   eventId: string;
   type: string;
@@ -31,4 +34,10 @@ export async function storeEvent(db: Db, event: InboundEvent, trx?: Knex.Transac
     if (!trx && db.dialect.isUniqueViolation(error)) return 'duplicate';
     throw error;
   }
+}
+
+/** Stores an event inside `trx` unless one with its id is there already (no failed statement in the transaction). */
+export async function storeEventOnce(db: Db, event: InboundEvent, trx: Knex.Transaction): Promise<void> {
+  const exists = await trx(`${db.target.schema}.${OBJECTS.inbox}`).where({ EVENT_ID: event.eventId }).first('ID');
+  if (!exists) await storeEvent(db, event, trx);
 }

@@ -1,0 +1,118 @@
+import { mkdir, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { NumerikClient } from '../numerik/client.js';
+import type { Post } from '../numerik/types.js';
+import type { SyncOptions } from '../options.js';
+import { AttachmentTooLarge, downloadAttachment } from './download.js';
+import { readIndex, writeIndex, type IndexedFile } from './folder-index.js';
+import { inside, safeFileName, uniqueName } from './safe-name.js';
+
+/** The attachments root cannot be used; says what to fix. The sync of text goes on meanwhile. */
+export class AttachmentsRootError extends Error {
+  override name = 'AttachmentsRootError';
+}
+
+export interface FileSync {
+  folder: string;
+  downloaded: string[];
+  kept: number;
+  removed: string[];
+  refused: { filename: string; reason: string }[];
+  /** Files now in the folder. */
+  present: number;
+}
+
+/** How an Exo user reaches an activity's folder: under the configured link base, or the root itself. */
+export function folderLink(options: Pick<SyncOptions, 'attachmentsLinkBase' | 'attachmentsRoot'>, seqno: number): string {
+  const base = options.attachmentsLinkBase ?? pathToFileURL(options.attachmentsRoot!).href;
+  if (/^file:/i.test(base)) return `${base.replace(/\/+$/, '')}/${seqno}`;
+  if (base.includes('\\')) return `${base.replace(/\\+$/, '')}\\${seqno}`;
+  return `${base.replace(/\/+$/, '')}/${seqno}`;
+}
+
+async function rootOf(options: SyncOptions): Promise<string> {
+  if (!options.attachmentsRoot) throw new AttachmentsRootError('downloadAttachments is on but attachmentsRoot is not set');
+  try {
+    if (!(await stat(options.attachmentsRoot)).isDirectory()) throw new AttachmentsRootError(`attachmentsRoot ${options.attachmentsRoot} is not a folder`);
+  } catch (error) {
+    if (error instanceof AttachmentsRootError) throw error;
+    throw new AttachmentsRootError(`attachmentsRoot ${options.attachmentsRoot} cannot be used (${(error as NodeJS.ErrnoException).code}): create it, or fix the setting`);
+  }
+  return path.resolve(options.attachmentsRoot);
+}
+
+const sameFile = async (folder: string, file: IndexedFile) => {
+  try {
+    return (await stat(inside(folder, file.name))).size === file.size;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Makes `<root>/<activity>/` hold the post's attachments (DESIGN.md "Numerik → Exo" 8): new and
+ * changed files are downloaded, identical ones kept, removed ones moved to `removed/`; what came
+ * from where is kept in attachments.json. A file over the size limit is refused and logged; any
+ * other failure stops the job for a retry, with the progress so far recorded.
+ */
+export async function syncPostFiles(client: NumerikClient, post: Post, seqno: number, options: SyncOptions): Promise<FileSync> {
+  const root = await rootOf(options);
+  const folder = inside(root, String(seqno));
+  const result: FileSync = { folder, downloaded: [], kept: 0, removed: [], refused: [], present: 0 };
+  if (!post.attachments.length) {
+    try {
+      await stat(folder);
+    } catch {
+      return result;
+    }
+  }
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw new AttachmentsRootError(`cannot create ${folder} (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const index = await readIndex(folder, post.id, seqno);
+  const byId = new Map(index.files.map((f) => [f.id, f]));
+  const taken = new Set(index.files.map((f) => f.name));
+  try {
+    for (const attachment of [...post.attachments].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      const known = byId.get(attachment.id);
+      const unchanged = known && known.size === attachment.size && (!attachment.sha256 || attachment.sha256 === known.sha256);
+      if (unchanged && (await sameFile(folder, known))) {
+        result.kept += 1;
+        continue;
+      }
+      const name = known?.name ?? uniqueName(safeFileName(attachment.filename), taken);
+      taken.add(name);
+      try {
+        const { sha256, size } = await downloadAttachment(client, post.id, attachment, folder, name, options.maxAttachmentBytes);
+        const entry: IndexedFile = { id: attachment.id, name, filename: attachment.filename, size, content_type: attachment.content_type, sha256, downloaded_at: new Date().toISOString() };
+        byId.set(attachment.id, entry);
+        result.downloaded.push(name);
+      } catch (error) {
+        if (!(error instanceof AttachmentTooLarge)) throw error;
+        result.refused.push({ filename: attachment.filename, reason: error.message });
+      }
+    }
+    const current = new Set(post.attachments.map((a) => a.id));
+    for (const file of [...byId.values()].filter((f) => !current.has(f.id))) {
+      await mkdir(path.join(folder, 'removed'), { recursive: true });
+      const removedFolder = path.join(folder, 'removed');
+      const name = uniqueName(file.name, new Set(index.removed.map((r) => r.name)));
+      try {
+        await rename(inside(folder, file.name), inside(removedFolder, name));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      index.removed.push({ ...file, name, removed_at: new Date().toISOString() });
+      byId.delete(file.id);
+      result.removed.push(file.name);
+    }
+  } finally {
+    index.files = [...byId.values()];
+    await writeIndex(folder, index);
+  }
+  result.present = index.files.length;
+  return result;
+}
