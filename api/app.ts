@@ -1,7 +1,13 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { operatorRouter, type OperatorDeps } from './operator.js';
 import { webhookRouter, type WebhookDeps } from './webhooks.js';
 
-export type ApiDeps = WebhookDeps;
+export type ApiDeps = WebhookDeps & {
+  /** Health, metrics, status and admin actions (the service has them; a bare receiver may not). */
+  operator?: Omit<OperatorDeps, 'db' | 'logger'>;
+  /** More routes (the demo's). */
+  routers?: Router[];
+};
 
 /** The local API Numerik (through the customer's reverse proxy) and operators talk to. */
 export function createApi(deps: ApiDeps): express.Express {
@@ -9,6 +15,8 @@ export function createApi(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(webhookRouter(deps));
+  if (deps.operator) app.use(operatorRouter({ db: deps.db, logger: deps.logger, ...deps.operator }));
+  for (const router of deps.routers ?? []) app.use(router);
   app.use((_req, res) => void res.status(404).json({ error: 'not_found' }));
   app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.too.large') return void res.status(413).json({ error: 'too_large', reason: 'the body is over 1 MB' });

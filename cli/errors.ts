@@ -6,10 +6,13 @@ import { GuardError } from '../migrations/guard/index.js';
 import { MigrationFailedError } from '../migrations/runner.js';
 import { NumerikError } from '../sync/numerik/errors.js';
 import { ListenError } from '../api/server.js';
+import { CommanderError } from 'commander';
+import { SettingError } from '../sync/settings.js';
 import { NotConfirmedError } from './context.js';
+import { ServiceAnswerError } from './running-service.js';
 
 /** Failures whose message already says what is wrong and what to do: printed alone, no stack. */
-const EXPLAINED = [ConfigError, DbTargetError, DbUnavailableError, ExoSchemaError, GuardError, MigrationFailedError, NotConfirmedError, NumerikError, ListenError];
+const EXPLAINED = [ConfigError, DbTargetError, DbUnavailableError, ExoSchemaError, GuardError, MigrationFailedError, NotConfirmedError, NumerikError, ListenError, SettingError, ServiceAnswerError, CommanderError];
 
 export function describeFailure(error: unknown): string {
   if (EXPLAINED.some((kind) => error instanceof kind)) return (error as Error).message;

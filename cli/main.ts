@@ -7,6 +7,8 @@ import { registerWebhooks } from './commands/webhooks.js';
 import { registerSync } from './commands/sync.js';
 import { registerWorker } from './commands/worker.js';
 import { registerStart } from './commands/start.js';
+import { registerOperate } from './commands/operate.js';
+import { registerDemo } from './commands/demo.js';
 import { CliContext } from './context.js';
 import { describeFailure } from './errors.js';
 
@@ -25,6 +27,8 @@ registerSync(program, ctx);
 registerWorker(program, ctx);
 registerReference(program, ctx);
 registerWebhooks(program, ctx);
+registerOperate(program, ctx);
+registerDemo(program, ctx);
 registerSandbox(program);
 
 try {

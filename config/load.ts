@@ -29,6 +29,7 @@ const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' | 'work
   EXO_API_HOST: ['api', 'host'],
   EXO_API_PORT: ['api', 'port'],
   EXO_API_PUBLIC_URL: ['api', 'publicUrl'],
+  EXO_API_ADMIN_TOKEN: ['api', 'adminToken'],
   EXO_TIME_ZONE: ['sync', 'timeZone'],
   EXO_WORKER_BATCH_SIZE: ['worker', 'batchSize'],
   EXO_WORKER_CONCURRENCY: ['worker', 'concurrency'],

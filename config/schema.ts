@@ -41,6 +41,8 @@ export const configSchema = z
         port: z.coerce.number().int().min(0).max(65535).default(8787),
         /** The URL Numerik calls (through the reverse proxy), for `webhooks register`. */
         publicUrl: z.url().optional(),
+        /** Bearer token for the admin actions (retry, settings) and for reading the status from elsewhere. */
+        adminToken: z.string().min(16, 'at least 16 characters').optional(),
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8787 }),

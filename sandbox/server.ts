@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { sandboxApp } from './app.js';
 import { Faults } from './faults.js';
-import { SandboxStore } from './store.js';
+import { SandboxStore, type SandboxSnapshot } from './store.js';
 import { WebhookSender } from './webhooks.js';
 
 export interface SandboxOptions {
@@ -10,6 +10,8 @@ export interface SandboxOptions {
   host?: string;
   /** The bearer token the API accepts. */
   token?: string;
+  /** Numerik's state to start from (the demo's, saved at its last stop). */
+  snapshot?: SandboxSnapshot;
 }
 
 export interface Sandbox {
@@ -26,7 +28,7 @@ export const SANDBOX_TOKEN = 'sandbox-token';
 
 /** A real Numerik stand-in on loopback: tests and the demo talk to it over HTTP. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const store = new SandboxStore();
+  const store = new SandboxStore(options.snapshot);
   const faults = new Faults();
   const webhooks = new WebhookSender(store, faults);
   const calls = new Map<string, number>();

@@ -28,9 +28,19 @@ export class SandboxError extends Error {
   }
 }
 
-interface StoredPost extends Post {
+export interface StoredPost extends Post {
   deleted_at: string | null;
   deleted_by: string | null;
+}
+
+export interface SandboxSnapshot {
+  apiUserId: string;
+  users: NumerikUser[];
+  tags: NumerikTag[];
+  customers: NumerikCustomer[];
+  posts: StoredPost[];
+  content: Record<string, string>;
+  lastTime: number;
 }
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
@@ -52,8 +62,31 @@ export class SandboxStore {
   readonly apiUser: NumerikUser;
   private lastTime = 0;
 
-  constructor() {
-    this.apiUser = this.addUser({ name: 'Exo integration', email: null });
+  constructor(snapshot?: SandboxSnapshot) {
+    if (!snapshot) {
+      this.apiUser = this.addUser({ name: 'Exo integration', email: null });
+      return;
+    }
+    for (const u of snapshot.users) this.users.set(u.id, u);
+    for (const t of snapshot.tags) this.tags.set(t.id, t);
+    for (const c of snapshot.customers) this.customers.set(c.id, c);
+    for (const p of snapshot.posts) this.posts.set(p.id, p);
+    for (const [key, base64] of Object.entries(snapshot.content)) this.content.set(key, Buffer.from(base64, 'base64'));
+    this.apiUser = this.users.get(snapshot.apiUserId)!;
+    this.lastTime = snapshot.lastTime;
+  }
+
+  /** Everything but idempotency keys and listeners, to carry the demo's Numerik across restarts. */
+  snapshot(): SandboxSnapshot {
+    return {
+      apiUserId: this.apiUser.id,
+      users: [...this.users.values()],
+      tags: [...this.tags.values()],
+      customers: [...this.customers.values()],
+      posts: [...this.posts.values()],
+      content: Object.fromEntries([...this.content].map(([key, bytes]) => [key, bytes.toString('base64')])),
+      lastTime: this.lastTime,
+    };
   }
 
   /** Strictly increasing timestamps, so `updated_since` never has to break ties. */

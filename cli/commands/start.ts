@@ -1,26 +1,32 @@
 import type { Command } from 'commander';
-import { migrationOptions } from '../../config/schema.js';
-import { addDemoActivities, createDemoExo } from '../../db/exo/fixture/demo.js';
-import { describeTarget } from '../../db/target.js';
-import { migrationStatus } from '../../migrations/drift.js';
-import { Migrator } from '../../migrations/runner.js';
+import { ConfigError } from '../../config/load.js';
 import type { CliContext } from '../context.js';
-import { printStatus } from './migrate.js';
+import { prepareEmbeddedDb } from '../demo-database.js';
+import { runService } from '../run-service.js';
+import { demoDirFor, runningService } from '../running-service.js';
 
 export function registerStart(program: Command, ctx: () => CliContext): void {
   program
     .command('start')
-    .description('bring the configured database up to date (the embedded one gets a demo Exo company) and show its status')
+    .description('run the sync; with no configuration, a demo: an embedded Exo company and a Numerik sandbox, kept in ./.exo-numerik')
     .action(async () => {
       const c = ctx();
-      await c.withDb(async (db) => {
-        const demo = db.target.client === 'pglite' && (await createDemoExo(db));
-        if (demo) console.log(`created a demo Exo company in ${describeTarget(db.target)}`);
-        const migrator = new Migrator(db, { options: migrationOptions(c.config) });
-        const applied = await migrator.up();
-        if (applied.length) console.log(`applied ${applied.join(', ')}`);
-        if (demo) await addDemoActivities(db);
-        printStatus(describeTarget(db.target), await migrationStatus(db, migrator));
-      });
+      const target = c.target();
+      const demo = !c.config.numerik.apiUrl;
+      if (target.client !== 'pglite') {
+        if (demo) throw new ConfigError('numerik.apiUrl is not set (NUMERIK_API_URL): the demo runs only on the embedded database');
+        // A real Exo database is migrated by its DBA (`exo-numerik migrate plan`, then `migrate up`), never on start.
+        return runService(c, await c.openMigratedDb());
+      }
+      const running = runningService(target);
+      if (running) throw new ConfigError(`exo-numerik already runs on this embedded database (pid ${running.pid}, ${running.url}/status)`);
+      const db = await c.openDb();
+      try {
+        await prepareEmbeddedDb(c, db, demo);
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
+      await runService(c, db, demo ? demoDirFor(target) : undefined);
     });
 }

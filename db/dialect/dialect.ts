@@ -94,6 +94,8 @@ export interface Dialect {
   literal(value: string | number | null): string;
   /** The current UTC time, as an SQL expression. */
   now(): string;
+  /** Seconds from `expression` (a time written with now()) to now, as an SQL expression. */
+  secondsSince(expression: string): string;
 
   /**
    * Session settings around a migration: DDL on TASKS needs a schema lock that queues behind Exo's

@@ -135,6 +135,10 @@ export function mssqlDialect(schema: string): Dialect {
       return 'SYSUTCDATETIME()';
     },
 
+    secondsSince(expression) {
+      return `DATEDIFF_BIG(millisecond, ${expression}, SYSUTCDATETIME()) / 1000.0`;
+    },
+
     ddlSession() {
       return { begin: [{ sql: 'SET LOCK_TIMEOUT 5000' }], end: [{ sql: 'SET LOCK_TIMEOUT -1' }] };
     },

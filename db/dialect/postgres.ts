@@ -135,6 +135,11 @@ export function postgresDialect(schema: string): Dialect {
       return 'now()';
     },
 
+    secondsSince(expression) {
+      // The work tables' times are now() cast to timestamp: LOCALTIMESTAMP is the same clock.
+      return `EXTRACT(EPOCH FROM (LOCALTIMESTAMP - ${expression}))`;
+    },
+
     ddlSession() {
       return { begin: [{ sql: "SET LOCAL lock_timeout = '5s'" }], end: [] };
     },

@@ -128,6 +128,9 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
         policy: options.conflictPolicy,
         winner,
         fields: merge.conflicts,
+        // Both versions of each field in conflict, for the status page to show side by side.
+        exo: Object.fromEntries(merge.conflicts.map((f) => [f, exoNow[f]])),
+        numerik: Object.fromEntries(merge.conflicts.map((f) => [f, numerikNow[f]])),
         losing: winner === 'exo' ? { side: 'numerik', content: numerikNow, post } : { side: 'exo', content: exoNow, activity },
       }),
     );

@@ -29,6 +29,8 @@ export interface WorkerOptions {
   /** Items handled at once. */
   concurrency?: number;
   leaseMs?: number;
+  /** Told how long each activity's send took (metrics). */
+  onSend?(seconds: number): void;
 }
 
 export interface OutboundStats {
@@ -97,7 +99,10 @@ export class OutboundWorker {
             // Claimed this often without finishing: the worker holding it kept dying.
             if (g.attempts > options.maxAttempts) return { kind: 'dead', error: `gave up after ${g.attempts - 1} attempts that never finished` };
             const finish = async (trx: Knex.Transaction) => (await completeWork(db, OBJECTS.queue, g.rows.map((r) => r.id), this.id, trx)) > 0;
-            return sendActivity({ db, client: this.o.client, finish }, g.seqno, activities.get(g.seqno), links.get(g.seqno), lookups, g.attempts);
+            const started = performance.now();
+            const outcome = await sendActivity({ db, client: this.o.client, finish }, g.seqno, activities.get(g.seqno), links.get(g.seqno), lookups, g.attempts);
+            this.o.onSend?.((performance.now() - started) / 1000);
+            return outcome;
           }),
         ),
       );

@@ -4,7 +4,7 @@ import { readStaff, readTaskTypes } from '../../db/exo/lookups.js';
 import { replaceCustomerLinks, type CustomerLink } from '../../db/plugin/links/customers.js';
 import { readStaffLinks, replaceEmailStaffLinks } from '../../db/plugin/links/staff.js';
 import { replaceTypeTags, type TypeTag } from '../../db/plugin/links/type-tags.js';
-import { requeueParked } from '../../db/plugin/parked.js';
+import { requeueEntries } from '../../db/plugin/requeue.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { CUSTOMER_NOT_LINKED } from '../mapping/outbound.js';
 import type { NumerikClient } from '../numerik/client.js';
@@ -31,7 +31,7 @@ export async function refreshReferenceData(db: Db, client: NumerikClient, option
     if (account) customers.push({ ...account, customerId: c.id, customerName: c.name });
   }
   const added = await replaceCustomerLinks(db, customers);
-  const requeued = added.length ? await requeueParked(db, CUSTOMER_NOT_LINKED) : 0;
+  const requeued = added.length ? (await requeueEntries(db, { kind: 'parked', reason: CUSTOMER_NOT_LINKED })).length : 0;
 
   const users = (await client.listUsers()).filter((u) => u.active && u.email);
   const byEmail = new Map(users.map((u) => [u.email!.toLowerCase(), u]));

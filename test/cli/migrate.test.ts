@@ -24,9 +24,9 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     expect(script.match(/^COMMIT TRANSACTION;$/gm)).toHaveLength(3);
   });
 
-  it('start: the embedded database gets the demo company and every migration; status, down and up follow', async () => {
+  it('demo create: the embedded database gets the demo company and every migration; status, down and up follow', async () => {
     const cwd = workdir();
-    const first = await runCli(['start'], { cwd });
+    const first = await runCli(['demo', 'create'], { cwd });
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('created a demo Exo company in embedded PGlite (.exo-numerik/pglite)');
     expect(first.stdout).toContain('applied 0001-plugin-tables, 0002-change-capture, 0003-folder-field');

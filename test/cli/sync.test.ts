@@ -14,7 +14,7 @@ describe('exo-numerik sync --once', () => {
 
   it('drains the demo company into Numerik and prints a summary; the unlinked account is parked', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'exo-numerik-sync-'));
-    expect((await runCli(['start'], { cwd })).code).toBe(0);
+    expect((await runCli(['demo', 'create'], { cwd })).code).toBe(0);
     sandbox.store.addUser({ name: 'Ann Smith', email: 'ann@demo.example' });
     sandbox.store.upsertCustomer({ name: 'Acme Ltd', external_ref: 'DR:101' });
     sandbox.store.upsertCustomer({ name: 'Harbour Cafe', external_ref: 'NA:3' });

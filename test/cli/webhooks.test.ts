@@ -15,7 +15,7 @@ afterAll(() => sandbox.close());
 
 it('webhooks register stores the signing secret and never prints it; list and remove follow', async () => {
   const cwd = mkdtempSync(path.join(tmpdir(), 'exo-numerik-hooks-'));
-  expect((await runCli(['start'], { cwd })).code).toBe(0);
+  expect((await runCli(['demo', 'create'], { cwd })).code).toBe(0);
   const env = { NUMERIK_API_URL: sandbox.url, NUMERIK_TOKEN: sandbox.token, EXO_LOG_LEVEL: 'debug' };
   const registered = await runCli(['webhooks', 'register', '--url', 'https://exo.example.com/numerik/webhooks/numerik'], { cwd, env });
   expect(registered.code).toBe(0);

@@ -1,0 +1,78 @@
+import express, { type Router } from 'express';
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import type { Db } from '../db/connect.js';
+import type { Logger } from '../logging/logger.js';
+import type { Operations } from '../service/operations.js';
+import { SettingError } from '../sync/settings.js';
+import { adminAccess, readAccess } from './access.js';
+import { renderStatusPage, type DemoView } from './status-page.js';
+
+export interface OperatorDeps {
+  db: Db;
+  logger: Logger;
+  operations: Operations;
+  adminToken?: string;
+  metrics?: Registry;
+  /** In the demo only: what the status page's demo panel shows. */
+  demoView?(): Promise<DemoView>;
+}
+
+const retryBody = z.union([z.object({ all: z.literal(true) }).strict(), z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000) }).strict()]);
+
+/** Health, metrics, the status (JSON and page), and the admin actions (retry, settings). */
+export function operatorRouter(deps: OperatorDeps): Router {
+  const router = express.Router();
+  const read = readAccess(deps.adminToken);
+  const admin = adminAccess(deps.adminToken);
+
+  router.get('/healthz', async (_req, res) => {
+    try {
+      await deps.db.knex.raw('SELECT 1');
+      res.json({ status: 'ok', database: 'ok' });
+    } catch (error) {
+      deps.logger.warn('health check: the database is unreachable', { error: (error as Error).message });
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  router.get('/', (_req, res) => res.redirect(302, '/status'));
+  router.get('/status', read, async (req, res) => {
+    const status = await deps.operations.status();
+    const wantsPage = req.query.format !== 'json' && req.accepts(['json', 'html']) === 'html';
+    if (!wantsPage) return void res.json(status);
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'");
+    res.type('html').send(renderStatusPage(status, await deps.demoView?.()));
+  });
+
+  if (deps.metrics) {
+    const registry = deps.metrics;
+    router.get('/metrics', read, async (_req, res) => {
+      res.setHeader('Content-Type', registry.contentType);
+      res.send(await registry.metrics());
+    });
+  }
+
+  router.post('/admin/retry', admin, express.json(), async (req, res) => {
+    const parsed = retryBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'bad_request', reason: 'send {"all": true} or {"ids": [dead-letter ids]}' });
+    const retried = await deps.operations.retry(parsed.data);
+    deps.logger.info('dead letters retried', { count: retried.length, ids: retried.slice(0, 50) });
+    res.json({ retried });
+  });
+
+  router.get('/admin/settings', admin, async (_req, res) => void res.json(await deps.operations.settings()));
+  router.put('/admin/settings/:key', admin, express.json(), async (req, res) => {
+    const body = req.body as { value?: unknown } | undefined;
+    if (!body || !('value' in body)) return void res.status(400).json({ error: 'bad_request', reason: 'send {"value": …}' });
+    try {
+      const view = await deps.operations.setSetting(String(req.params.key), body.value, 'api');
+      deps.logger.info('setting changed', { key: view.key });
+      res.json(view);
+    } catch (error) {
+      if (error instanceof SettingError) return void res.status(400).json({ error: 'bad_setting', reason: error.message });
+      throw error;
+    }
+  });
+  return router;
+}

@@ -1,0 +1,24 @@
+import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
+
+function lag(seconds: number | null): string {
+  if (seconds === null) return 'nothing waiting';
+  return seconds < 120 ? `oldest ${seconds} s` : seconds < 7200 ? `oldest ${Math.round(seconds / 60)} min` : `oldest ${Math.round(seconds / 3600)} h`;
+}
+
+const direction = (name: string, d: DirectionStatus) =>
+  `${name.padEnd(15)} ${d.enabled ? '' : '[paused] '}last success ${d.lastSuccessAt ?? 'never'} · waiting ${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''} · ${lag(d.oldestSeconds)}`;
+
+const item = (i: { activitySeqno: number | null; postId: string | null }) =>
+  [i.activitySeqno !== null ? `activity ${i.activitySeqno}` : '', i.postId ? `post ${i.postId}` : ''].filter(Boolean).join(', ');
+
+/** `exo-numerik status`: the status page's facts, as lines for a terminal. */
+export function formatStatus(s: SyncStatus): string {
+  const lines = [direction('Exo → Numerik', s.outbound), direction('Numerik → Exo', s.inbound), ''];
+  if (!s.parked.length) lines.push('parked: none');
+  for (const p of s.parked) lines.push(`parked: ${p.count} ${p.direction === 'outbound' ? 'activities' : 'posts'} waiting: ${p.reason} (since ${p.since})`);
+  lines.push(s.dead.total ? `dead letters: ${s.dead.total} (retry with \`exo-numerik retry ID…\` or \`retry --all\`)` : 'dead letters: none');
+  for (const d of s.dead.items) lines.push(`  #${d.id}  ${d.at}  ${d.direction} ${item(d)}: ${d.reason}`);
+  lines.push(s.conflicts.total ? `conflicts: ${s.conflicts.total}` : 'conflicts: none');
+  for (const c of s.conflicts.items) lines.push(`  #${c.id}  ${c.at}  ${item(c)}: ${c.fields.map((f) => f.field).join(', ')} (${c.policy}: ${c.winner} won)`);
+  return lines.join('\n');
+}

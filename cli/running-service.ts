@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_PGLITE_DIR, type DbTarget } from '../db/target.js';
+
+/** Written by `start` in the demo: where its service listens, for the other commands to reach it. */
+export const SERVICE_FILE = 'service.json';
+
+export interface RunningService {
+  pid: number;
+  url: string;
+  adminToken: string;
+  sandboxUrl: string;
+}
+
+/** The folder of the demo's files, beside its embedded database. */
+export function demoDirFor(target: DbTarget): string | undefined {
+  if (target.client !== 'pglite') return undefined;
+  return path.dirname(path.resolve(target.dataDir ?? DEFAULT_PGLITE_DIR));
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * The running service that owns the embedded database, if there is one: PGlite is one process's, so
+ * other commands go through that service's API instead of opening the database.
+ */
+export function runningService(target: DbTarget): RunningService | undefined {
+  const dir = demoDirFor(target);
+  const file = dir && path.join(dir, SERVICE_FILE);
+  if (!file || !existsSync(file)) return undefined;
+  const running = JSON.parse(readFileSync(file, 'utf8')) as RunningService;
+  return alive(running.pid) ? running : undefined;
+}
+
+/** The running service's answer was not a success: its reason, as it gave it. */
+export class ServiceAnswerError extends Error {
+  override name = 'ServiceAnswerError';
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One call to the running service's API with its admin token; a failure carries the service's reason. */
+export async function callService<T>(running: Pick<RunningService, 'url' | 'adminToken'>, method: string, route: string, body?: unknown): Promise<T> {
+  const answer = await fetch(`${running.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${running.adminToken}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch((error: unknown) => {
+    throw new ServiceAnswerError(`the running service at ${running.url} does not answer (${(error as Error).message})`);
+  });
+  const result = (await answer.json().catch(() => ({}))) as T & { reason?: string; error?: string };
+  if (!answer.ok) throw new ServiceAnswerError(result.reason ?? `${route} answered ${answer.status}`, result.error);
+  return result;
+}

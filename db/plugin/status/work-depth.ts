@@ -1,0 +1,29 @@
+import type { Db } from '../../connect.js';
+import { OBJECTS } from '../objects.js';
+
+export interface WorkDepth {
+  /** Rows waiting (ready, claimed, or waiting for a retry). */
+  depth: number;
+  /** Of those, rows whose last attempt failed and wait for their retry. */
+  retrying: number;
+  /** Age of the oldest row: how far this direction is behind. */
+  oldestSeconds: number | null;
+}
+
+const QUEUED_AT: Record<string, string> = { [OBJECTS.queue]: 'QUEUED_AT', [OBJECTS.inbox]: 'RECEIVED_AT' };
+
+/** How much work waits in X_NUMERIK_QUEUE or X_NUMERIK_INBOX, and for how long the oldest has. */
+export async function workDepth(db: Db, table: typeof OBJECTS.queue | typeof OBJECTS.inbox): Promise<WorkDepth> {
+  const [row] = (await db
+    .table(table)
+    .select(
+      db.knex.raw('COUNT(*) AS ??', ['depth']),
+      db.knex.raw('SUM(CASE WHEN ?? IS NOT NULL THEN 1 ELSE 0 END) AS ??', ['LAST_ERROR', 'retrying']),
+      db.knex.raw(`${db.dialect.secondsSince('MIN(??)')} AS ??`, [QUEUED_AT[table]!, 'oldest']),
+    )) as { depth: number | string; retrying: number | string | null; oldest: number | string | null }[];
+  return {
+    depth: Number(row!.depth),
+    retrying: Number(row!.retrying ?? 0),
+    oldestSeconds: row!.oldest === null ? null : Math.max(0, Math.round(Number(row!.oldest))),
+  };
+}

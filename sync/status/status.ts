@@ -1,0 +1,77 @@
+import type { Db } from '../../db/connect.js';
+import { lastSynced, openEntries, parkedByReason, type LogItem } from '../../db/plugin/status/log-summary.js';
+import { workDepth, type WorkDepth } from '../../db/plugin/status/work-depth.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import type { SyncOptions } from '../options.js';
+
+export interface DirectionStatus extends WorkDepth {
+  enabled: boolean;
+  lastSuccessAt: string | null;
+}
+
+export interface Conflict {
+  id: number;
+  at: string;
+  activitySeqno: number | null;
+  postId: string | null;
+  policy: string;
+  winner: 'exo' | 'numerik';
+  /** Each field in conflict: Exo's value and Numerik's, when the conflict was decided. */
+  fields: { field: string; exo: unknown; numerik: unknown }[];
+}
+
+export interface DeadLetter {
+  id: number;
+  at: string;
+  direction: string;
+  activitySeqno: number | null;
+  postId: string | null;
+  reason: string;
+}
+
+/** Everything an operator looks at: the same facts for `status`, GET /status and the status page. */
+export interface SyncStatus {
+  generatedAt: string;
+  outbound: DirectionStatus;
+  inbound: DirectionStatus;
+  parked: { direction: string; reason: string; count: number; since: string }[];
+  dead: { total: number; items: DeadLetter[] };
+  conflicts: { total: number; items: Conflict[] };
+}
+
+const iso = (d: Date | undefined | null) => (d ? d.toISOString() : null);
+
+function conflictOf(e: LogItem): Conflict {
+  const detail = (e.detail ?? {}) as { policy?: string; winner?: 'exo' | 'numerik'; fields?: string[]; exo?: Record<string, unknown>; numerik?: Record<string, unknown> };
+  return {
+    id: e.id,
+    at: e.loggedAt.toISOString(),
+    activitySeqno: e.activitySeqno,
+    postId: e.postId,
+    policy: detail.policy ?? '',
+    winner: detail.winner ?? 'exo',
+    fields: (detail.fields ?? []).map((field) => ({ field, exo: detail.exo?.[field] ?? null, numerik: detail.numerik?.[field] ?? null })),
+  };
+}
+
+export async function readStatus(db: Db, options: SyncOptions, limit = 50): Promise<SyncStatus> {
+  const [queue, inbox, last, parked, dead, conflicts] = await Promise.all([
+    workDepth(db, OBJECTS.queue),
+    workDepth(db, OBJECTS.inbox),
+    lastSynced(db),
+    parkedByReason(db),
+    openEntries(db, 'dead', limit),
+    openEntries(db, 'conflict', limit),
+  ]);
+  return {
+    generatedAt: new Date().toISOString(),
+    outbound: { enabled: options.syncExoToNumerik, lastSuccessAt: iso(last.outbound), ...queue },
+    inbound: { enabled: options.syncNumerikToExo, lastSuccessAt: iso(last.inbound), ...inbox },
+    parked: parked.map((p) => ({ ...p, since: p.since.toISOString() })),
+    dead: {
+      total: dead.total,
+      items: dead.items.map((e) => ({ id: e.id, at: e.loggedAt.toISOString(), direction: e.direction, activitySeqno: e.activitySeqno, postId: e.postId, reason: e.reason })),
+    },
+    conflicts: { total: conflicts.total, items: conflicts.items.map(conflictOf) },
+  };
+}
