@@ -8,8 +8,9 @@ export interface WorkerProcess {
 }
 
 /** Starts `exo-numerik <args>` as a real child process, with only the environment given. */
-export function spawnCli(args: string[], env: Record<string, string>): WorkerProcess {
+export function spawnCli(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): WorkerProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', TZ: 'Pacific/Auckland', EXO_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

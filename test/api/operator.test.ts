@@ -1,0 +1,144 @@
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { writeLog } from '../../db/plugin/log.js';
+import { park } from '../../db/plugin/parked.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import { silentLogger } from '../../logging/logger.js';
+import { startService, type Service } from '../../service/service.js';
+import { forEachTarget } from '../support/targets.js';
+import { settled, syncFixture, type SyncFixture } from '../support/sync.js';
+
+const TOKEN = 'admin-token-for-tests-0123456789';
+
+forEachTarget('the operator API', (engine) => {
+  let f: SyncFixture;
+  let service: Service;
+  const api = () => request(service.url);
+  const admin = (r: request.Test) => r.set('Authorization', `Bearer ${TOKEN}`);
+
+  beforeAll(async () => {
+    f = await syncFixture(engine);
+    service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0, adminToken: TOKEN }, worker: { leaseMs: 10_000 } });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await f?.close();
+  });
+  beforeEach(() => f.sandbox.faults.clear());
+
+  it('GET /healthz: the service and its database answer', async () => {
+    await api().get('/healthz').expect(200, { status: 'ok', database: 'ok' });
+  });
+
+  it('GET /status shows parked items grouped by reason, dead letters and conflicts (JSON; an HTML page for a browser)', async () => {
+    await f.db.knex.transaction(async (trx) => {
+      await park(f.db, trx, { activitySeqno: 901 }, 'customer not linked');
+      await park(f.db, trx, { activitySeqno: 902 }, 'customer not linked');
+    });
+    await writeLog(f.db, [
+      { direction: 'outbound', kind: 'dead', activitySeqno: 903, reason: 'Numerik refused the post (400): body_text too long' },
+      {
+        direction: 'inbound',
+        kind: 'conflict',
+        activitySeqno: 904,
+        postId: 'pst_x',
+        reason: 'conflict',
+        detail: { policy: 'newest-wins', winner: 'numerik', fields: ['body_text'], exo: { body_text: 'Exo <b>text</b>' }, numerik: { body_text: 'Numerik text' } },
+      },
+    ]);
+    const { body } = await api().get('/status').expect(200);
+    expect(body.parked).toEqual([{ direction: 'outbound', reason: 'customer not linked', count: 2, since: expect.any(String) }]);
+    expect(body.dead).toMatchObject({ total: 1, items: [{ direction: 'outbound', activitySeqno: 903, reason: 'Numerik refused the post (400): body_text too long' }] });
+    expect(body.conflicts.items[0]).toMatchObject({ activitySeqno: 904, winner: 'numerik', fields: [{ field: 'body_text', exo: 'Exo <b>text</b>', numerik: 'Numerik text' }] });
+    expect(body.outbound).toMatchObject({ enabled: true, depth: expect.any(Number) });
+
+    const page = await api().get('/status').set('Accept', 'text/html').expect(200).expect('content-type', /html/);
+    expect(page.text).toContain('<strong>2</strong> activities waiting: customer not linked');
+    expect(page.text).toContain('Exo &lt;b&gt;text&lt;/b&gt;');
+    expect(page.text).toMatch(/<button class="retry" data-id="\d+">Retry<\/button>/);
+  });
+
+  it('the status is for this machine: through a proxy it needs the admin token', async () => {
+    await api().get('/status').set('X-Forwarded-For', '203.0.113.9').expect(401);
+    await api().get('/metrics').set('X-Forwarded-For', '203.0.113.9').expect(401);
+    await admin(api().get('/status').set('X-Forwarded-For', '203.0.113.9')).expect(200);
+  });
+
+  it('POST /admin/retry needs the admin token, and sends a dead letter back to the queue', async () => {
+    const seqno = await f.seed.task({ subject: 'Retry me', companyId: 'D101' });
+    await settled(f);
+    await writeLog(f.db, [{ direction: 'outbound', kind: 'dead', activitySeqno: seqno, reason: 'gave up after 8 attempts: 503' }]);
+    const dead = (await api().get('/status').expect(200)).body.dead.items.find((d: { activitySeqno: number }) => d.activitySeqno === seqno);
+    await api().post('/admin/retry').send({ ids: [dead.id] }).expect(401);
+    await api().post('/admin/retry').set('Authorization', 'Bearer wrong-token-wrong-token').send({ ids: [dead.id] }).expect(401);
+    await admin(api().post('/admin/retry')).send({ ids: 'all' }).expect(400);
+    await admin(api().post('/admin/retry')).send({ ids: [dead.id] }).expect(200, { retried: [dead.id] });
+    expect((await f.db.table(OBJECTS.log).where({ ID: dead.id }).first('RESOLVED_AT')).RESOLVED_AT).not.toBeNull();
+    await admin(api().post('/admin/retry')).send({ ids: [dead.id] }).expect(200, { retried: [] });
+    await settled(f);
+    expect((await api().get('/status').expect(200)).body.dead.items.map((d: { id: number }) => d.id)).not.toContain(dead.id);
+  });
+
+  it('settings: a bad value is refused with the reason; a good one takes effect without a restart', async () => {
+    await admin(api().put('/admin/settings/pollSeconds')).send({ value: 'soon' }).expect(400, { error: 'bad_setting', reason: 'pollSeconds: Invalid input: expected number, received string (got "soon")' });
+    await admin(api().put('/admin/settings/noSuchOption')).send({ value: 1 }).expect(400);
+    await admin(api().put('/admin/settings/syncExoToNumerik')).send({ value: false }).expect(200, { key: 'syncExoToNumerik', value: false, source: 'stored' });
+    await new Promise((r) => setTimeout(r, 2_100));
+    const posts = f.sandbox.store.posts.size;
+    await f.seed.task({ subject: 'While paused', companyId: 'D101' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(f.sandbox.store.posts.size).toBe(posts);
+    expect((await api().get('/status').expect(200)).body.outbound).toMatchObject({ enabled: false, depth: 1 });
+    await admin(api().put('/admin/settings/syncExoToNumerik')).send({ value: true }).expect(200);
+    await settled(f, { timeoutMs: 10_000 });
+    expect(f.sandbox.store.posts.size).toBe(posts + 1);
+    const settings = (await admin(api().get('/admin/settings')).expect(200)).body as { key: string }[];
+    expect(settings.map((s) => s.key)).toContain('conflictPolicy');
+    expect(settings.map((s) => s.key).filter((k) => /^(secret|state)\./.test(k))).toEqual([]);
+  });
+
+  it('GET /metrics: depths, ages, counters and the send latency in Prometheus format', async () => {
+    const text = (await api().get('/metrics').expect(200)).text;
+    expect(text).toMatch(/^exo_numerik_work_depth\{direction="outbound"\} \d+$/m);
+    expect(text).toMatch(/^exo_numerik_oldest_item_age_seconds\{direction="inbound"\} \d+$/m);
+    expect(text).toMatch(/^exo_numerik_parked_items\{direction="outbound"\} 2$/m);
+    expect(text).toMatch(/^exo_numerik_items_total\{direction="outbound",result="created"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^exo_numerik_send_duration_seconds_count [1-9]\d*$/m);
+  });
+});
+
+forEachTarget('shutdown', (engine) => {
+  it('lets the batch in flight and the request in flight finish, and leaves no lease held', async () => {
+    const f = await syncFixture(engine);
+    try {
+      const service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 }, worker: { leaseMs: 30_000 } });
+      f.sandbox.faults.set({ latencyMs: 400 });
+      await f.seed.tasks(5, (i) => ({ subject: `Stopping ${i}`, companyId: 'D101' }));
+      await new Promise((r) => setTimeout(r, 150));
+      const inFlight = request(service.url).get('/status');
+      const [answer] = await Promise.all([inFlight, new Promise((r) => setTimeout(r, 5)).then(() => service.stop())]);
+      expect(answer.status).toBe(200);
+      const held = await f.db.table(OBJECTS.queue).whereNotNull('CLAIMED_BY');
+      expect(held).toEqual([]);
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('is bounded: work still in flight after the time limit is handed back at once', async () => {
+    const f = await syncFixture(engine);
+    try {
+      const service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 }, worker: { leaseMs: 60_000 }, stopTimeoutMs: 300 });
+      f.sandbox.faults.set({ latencyMs: 5_000 });
+      await f.seed.task({ subject: 'Slow', companyId: 'D101' });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await f.db.table(OBJECTS.queue).whereNotNull('CLAIMED_BY')).toHaveLength(1);
+      const started = Date.now();
+      await service.stop();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(await f.db.table(OBJECTS.queue).where({ STATE: 'ready' }).whereNull('CLAIMED_BY')).toHaveLength(1);
+    } finally {
+      await f.close();
+    }
+  });
+});
