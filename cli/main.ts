@@ -9,6 +9,7 @@ import { registerWorker } from './commands/worker.js';
 import { registerStart } from './commands/start.js';
 import { registerOperate } from './commands/operate.js';
 import { registerDemo } from './commands/demo.js';
+import { registerBackfill } from './commands/backfill.js';
 import { CliContext } from './context.js';
 import { describeFailure } from './errors.js';
 
@@ -29,6 +30,7 @@ registerReference(program, ctx);
 registerWebhooks(program, ctx);
 registerOperate(program, ctx);
 registerDemo(program, ctx);
+registerBackfill(program, ctx);
 registerSandbox(program);
 
 try {

@@ -1,0 +1,95 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ConfigError } from '../../config/load.js';
+import type { Db } from '../../db/connect.js';
+import type { ChangeRange } from '../../db/exo/history.js';
+import { planBackfill, runBackfill, type BackfillProgress } from '../../sync/backfill/backfill.js';
+import { OutboundWorker } from '../../sync/outbound/worker.js';
+import { refreshReferenceData } from '../../sync/reference/refresh.js';
+import type { CliContext } from '../context.js';
+import { runningService } from '../running-service.js';
+
+/** A date or date-time of the Exo site (wall clock), as Exo stores it: 2026-01-01 or 2026-01-01T08:00. */
+export function parseSiteTime(text: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
+  const date = m && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)));
+  if (!date || Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(m![3])) throw new InvalidArgumentError(`"${text}" is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM (the Exo site's local time)`);
+  return date;
+}
+
+/** A bar on a terminal; elsewhere (a log file, CI), a line at every tenth. */
+function progressReporter(): { update(p: BackfillProgress): void; stop(): void } {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({ format: 'backfill [{bar}] {percentage}% · {value}/{total} activities · {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
+    let started = false;
+    return {
+      update(p) {
+        if (!started) bar.start(p.total, p.sent);
+        started = true;
+        bar.update(p.sent);
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let shown = -1;
+  return {
+    update(p) {
+      const tenth = p.total ? Math.floor((p.sent / p.total) * 10) : 10;
+      if (tenth > shown) console.error(`backfill: ${p.sent}/${p.total} activities`);
+      shown = Math.max(shown, tenth);
+    },
+    stop: () => undefined,
+  };
+}
+
+async function backfill(c: CliContext, db: Db, range: ChangeRange, opts: { dryRun?: boolean; rate?: number; worker: boolean; chunk: number }): Promise<void> {
+  const plan = await planBackfill(db, range);
+  const resume = plan.resumeAfter === null ? '' : ` (resuming after activity ${plan.resumeAfter}; ${plan.enqueued} queued before)`;
+  if (opts.dryRun) return void console.log(`would send ${plan.remaining} activities changed since ${range.since.toISOString().slice(0, 16)}${range.until ? ` until ${range.until.toISOString().slice(0, 16)}` : ''}${resume}; nothing queued`);
+  console.log(`backfill: ${plan.remaining} activities to send${resume}`);
+  const client = opts.worker ? c.numerikClient() : undefined;
+  const options = c.syncOptions(db);
+  const worker = client && new OutboundWorker({ db, client, options, logger: c.logger, ...c.config.worker });
+  const abort = new AbortController();
+  const interrupt = () => abort.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const progress = progressReporter();
+  try {
+    if (client) await refreshReferenceData(db, client, await options(), c.logger);
+    worker?.start();
+    const result = await runBackfill(db, range, { chunk: opts.chunk, ratePerSecond: opts.rate, signal: abort.signal, onProgress: (p) => progress.update(p) });
+    progress.stop();
+    if (result.finished) console.log(`backfill done: ${result.enqueued} activities sent (see \`exo-numerik status\` for any parked or dead letters)`);
+    else {
+      console.log(`backfill interrupted after ${result.enqueued} queued: run the same command again to carry on`);
+      process.exitCode = 130;
+    }
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await worker?.stop();
+    await client?.close();
+  }
+}
+
+export function registerBackfill(program: Command, ctx: () => CliContext): void {
+  program
+    .command('backfill')
+    .description('send history to Numerik: activities changed since DATE (enabling the sync sends nothing historical)')
+    .requiredOption('--since <date>', "from this date (YYYY-MM-DD, the Exo site's time)", parseSiteTime)
+    .option('--until <date>', 'up to (not including) this date', parseSiteTime)
+    .option('--dry-run', 'only count what would be sent')
+    .option('--rate <n>', 'at most this many activities per second', (v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('a whole number of activities per second');
+      return Number(v);
+    })
+    .option('--chunk <n>', 'activities queued at a time (at most two chunks wait ahead of live changes)', (v) => Number(v), 200)
+    .option('--no-worker', 'only queue: a running `exo-numerik serve` sends them')
+    .action(async (opts: { since: Date; until?: Date; dryRun?: boolean; rate?: number; chunk: number; worker: boolean }) => {
+      const c = ctx();
+      if (opts.until && opts.until <= opts.since) throw new InvalidArgumentError('--until must be after --since');
+      if (runningService(c.target())) throw new ConfigError('the demo owns the embedded database: stop it first, then backfill');
+      await c.withDb((db) => backfill(c, db, { since: opts.since, until: opts.until }, opts), () => c.openMigratedDb());
+    });
+}
