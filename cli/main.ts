@@ -10,6 +10,7 @@ import { registerStart } from './commands/start.js';
 import { registerOperate } from './commands/operate.js';
 import { registerDemo } from './commands/demo.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerDoctor } from './commands/doctor.js';
 import { CliContext } from './context.js';
 import { describeFailure } from './errors.js';
 
@@ -31,6 +32,7 @@ registerWebhooks(program, ctx);
 registerOperate(program, ctx);
 registerDemo(program, ctx);
 registerBackfill(program, ctx);
+registerDoctor(program, ctx);
 registerSandbox(program);
 
 try {

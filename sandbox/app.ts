@@ -38,6 +38,7 @@ function api(parts: SandboxParts): express.Router {
     const route = `${req.method} /${req.path.split('/').filter(Boolean).map((seg, i) => (i % 2 ? ':id' : seg)).join('/')}`;
     parts.calls.set(route, (parts.calls.get(route) ?? 0) + 1);
     if (faults.latencyMs) await sleep(faults.latencyMs);
+    if (faults.clockSkewMs) res.setHeader('Date', new Date(Date.now() + faults.clockSkewMs).toUTCString());
     if (req.headers.authorization !== `Bearer ${parts.token}`) {
       res.status(401).json({ error: 'unauthorized', message: 'missing or invalid bearer token' });
       return;

@@ -140,6 +140,13 @@ export interface Dialect {
   triggers(db: Knex, table: string): Promise<TriggerInfo[]>;
   /** The schema's objects, for drift checks and for proving that up → down leaves nothing behind. */
   catalog(db: Knex): Promise<CatalogObject[]>;
+  /**
+   * The current login, and what it may do beyond what the sync needs (reading and writing rows of
+   * TASKS, the lookups and X_NUMERIK_*): server-wide roles, schema changes, deleting activities.
+   */
+  loginRights(db: Knex): Promise<{ login: string; wider: string[] }>;
+  /** The database server's clock (UTC), for the clock-skew check. */
+  serverTime(db: Knex): Promise<Date>;
 
   /** A one-line explanation of a driver error (unreachable, bad login, missing database), or undefined. */
   explainConnectionError(error: unknown): string | undefined;

@@ -220,6 +220,29 @@ export function mssqlDialect(schema: string): Dialect {
       return rows.map((r): TriggerInfo => ({ name: r.name, table, enabled: !r.disabled }));
     },
 
+    async serverTime(db) {
+      const [r] = (await db.raw('SELECT SYSUTCDATETIME() AS now')) as { now: Date }[];
+      return new Date(r!.now);
+    },
+
+    async loginRights(db) {
+      const tasks = `${quote(schema)}.[TASKS]`;
+      const [r] = (await db.raw(
+        `SELECT SUSER_SNAME() AS login, IS_SRVROLEMEMBER('sysadmin') AS sysadmin, IS_ROLEMEMBER('db_owner') AS dbo,
+                IS_ROLEMEMBER('db_ddladmin') AS ddladmin, HAS_PERMS_BY_NAME(DB_NAME(), 'DATABASE', 'CREATE TABLE') AS create_table,
+                HAS_PERMS_BY_NAME(?, 'OBJECT', 'DELETE') AS delete_tasks`,
+        [tasks],
+      )) as { login: string; sysadmin: number | null; dbo: number | null; ddladmin: number | null; create_table: number | null; delete_tasks: number | null }[];
+      const wider = [
+        r!.sysadmin === 1 && 'is a sysadmin',
+        r!.dbo === 1 && 'is in db_owner',
+        r!.ddladmin === 1 && 'is in db_ddladmin',
+        r!.create_table === 1 && 'may create tables',
+        r!.delete_tasks === 1 && 'may delete activities (DELETE on TASKS)',
+      ].filter((w): w is string => Boolean(w));
+      return { login: r!.login, wider };
+    },
+
     async catalog(db) {
       const objects: CatalogObject[] = [];
       const cols = (await db.raw(

@@ -214,6 +214,31 @@ export function postgresDialect(schema: string): Dialect {
       );
     },
 
+    async serverTime(db) {
+      const [r] = rowsOf<{ now: Date }>(await db.raw('SELECT now() AS now'));
+      return new Date(r!.now);
+    },
+
+    async loginRights(db) {
+      const [r] = rowsOf<{ login: string; super: boolean; createrole: boolean; createdb: boolean; create_in_schema: boolean; delete_tasks: boolean | null }>(
+        await db.raw(
+          `SELECT current_user AS login, r.rolsuper AS super, r.rolcreaterole AS createrole, r.rolcreatedb AS createdb,
+                  has_schema_privilege(?, 'CREATE') AS create_in_schema,
+                  CASE WHEN to_regclass(?) IS NULL THEN NULL ELSE has_table_privilege(?, 'DELETE') END AS delete_tasks
+             FROM pg_roles r WHERE r.rolname = current_user`,
+          [schema, `${quote(schema)}."TASKS"`, `${quote(schema)}."TASKS"`],
+        ),
+      );
+      const wider = [
+        r!.super && 'is a superuser',
+        r!.createrole && 'may create roles',
+        r!.createdb && 'may create databases',
+        r!.create_in_schema && `may create objects in schema ${schema}`,
+        r!.delete_tasks && 'may delete activities (DELETE on TASKS)',
+      ].filter((w): w is string => Boolean(w));
+      return { login: r!.login, wider };
+    },
+
     async catalog(db) {
       const objects: CatalogObject[] = [];
       const cols = rowsOf<{ tbl: string; col: string; type: string; len: number | null; nullable: string; dflt: string | null; ident: string }>(

@@ -93,6 +93,18 @@ export class NumerikClient {
     return this.agent.close();
   }
 
+  /** One call, no retries (`doctor`): Numerik reachable and the token accepted; and Numerik's clock. */
+  async probe(): Promise<{ serverTime: Date | null }> {
+    const url = new URL('users?limit=1', this.base);
+    const response = await this.send('GET', url, undefined, {});
+    const text = await response.body.text().catch((error: unknown) => {
+      throw networkFailure('GET', url.pathname, error);
+    });
+    if (response.statusCode < 200 || response.statusCode >= 300) throw this.failure('GET', url.pathname, response.statusCode, text, undefined);
+    const date = headerValue(response.headers.date);
+    return { serverTime: date ? new Date(date) : null };
+  }
+
   // ---- reference data ----
 
   listUsers(): Promise<NumerikUser[]> {

@@ -74,7 +74,8 @@ forEachTarget(
         expect(await f.queueDepth()).toBe(0);
 
         const first = spawnCli(['backfill', '--since', '2026-01-01', '--chunk', '10'], env);
-        await waitFor(async () => ((await readSettings(f.db))[BACKFILL_KEY] as { enqueued?: number } | undefined)?.enqueued! >= 30, 60_000, 'the backfill to get going');
+        const enqueued = async () => ((await readSettings(f.db))[BACKFILL_KEY] as { enqueued?: number } | undefined)?.enqueued ?? 0;
+        await waitFor(async () => (await enqueued()) >= 30, 60_000, 'the backfill to get going');
         first.child.kill('SIGKILL');
         await first.exited;
         const sentBefore = f.sandbox.store.posts.size;

@@ -1,0 +1,148 @@
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { configSchema, type ConfigInput } from '../../config/schema.js';
+import { connect, dbOver, type Db } from '../../db/connect.js';
+import { removeWebhook, readWebhooks } from '../../db/plugin/webhook-secrets.js';
+import { silentLogger } from '../../logging/logger.js';
+import { runDoctor, type CheckResult, type DoctorDeps } from '../../service/doctor.js';
+import { startService, type Service } from '../../service/service.js';
+import { NumerikClient } from '../../sync/numerik/client.js';
+import { registerWebhook } from '../../sync/webhooks.js';
+import { Migrator } from '../../migrations/runner.js';
+import { captureSpec } from '../../migrations/steps/0002-change-capture.js';
+import { exoDb } from '../support/exo.js';
+import { disableTrigger } from '../support/sabotage.js';
+import { forEachTarget } from '../support/targets.js';
+import { syncFixture, TEST_ZONE, type SyncFixture } from '../support/sync.js';
+
+forEachTarget('doctor', (engine, target) => {
+  let f: SyncFixture;
+  let service: Service;
+  let root: string;
+  /** The fixture's database, not closed by the doctor. */
+  const borrowed = (db: Db) => async () => dbOver(db.knex, db.target, async () => undefined);
+  const config = (over: ConfigInput = {}) =>
+    configSchema.parse({ ...over, sync: { timeZone: TEST_ZONE, downloadAttachments: true, attachmentsRoot: root, ...over.sync } });
+  const healthy = (over: Partial<DoctorDeps> = {}): DoctorDeps => ({
+    config: config(),
+    openDb: borrowed(f.db),
+    client: () => new NumerikClient({ baseUrl: f.sandbox.url, token: f.sandbox.token, retries: 0 }),
+    ...over,
+  });
+  const finding = (results: CheckResult[], check: string) => results.filter((r) => r.check === check);
+  const rights = target.name === 'pglite' ? 'skip' : 'warn';
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'exo-doctor-'));
+    f = await syncFixture(engine);
+    service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 } });
+    await registerWebhook(f.db, f.client, `${service.url}/webhooks/numerik`);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await f?.close();
+  });
+  beforeEach(() => f.sandbox.faults.clear());
+
+  it('a healthy installation: every check passes (the test login is a superuser: that is said)', async () => {
+    const results = await runDoctor(healthy());
+    expect(results.map((r) => [r.check, r.status])).toEqual([
+      ['database', 'ok'],
+      ['time zone', 'ok'],
+      ['login rights', rights],
+      ['migrations', 'ok'],
+      ['triggers and objects', 'ok'],
+      ['database clock', 'ok'],
+      ['numerik', 'ok'],
+      ['numerik clock', 'ok'],
+      ['webhook', 'ok'],
+      ['attachments', 'ok'],
+    ]);
+  });
+
+  it.skipIf(target.name === 'pglite')('the sync login has wider rights than it needs', async () => {
+    const [found] = finding(await runDoctor(healthy()), 'login rights');
+    expect(found!.status).toBe('warn');
+    expect(found!.detail).toMatch(/^login \w+ (is a superuser|is a sysadmin|is in db_owner).*: wider than the sync needs$/);
+    expect(found!.fix).toContain('SELECT, INSERT and UPDATE');
+  });
+
+  it('the time zone is not set', async () => {
+    const bare = await exoDb(engine);
+    await new Migrator(bare).up();
+    const [found] = finding(await runDoctor(healthy({ openDb: borrowed(bare), config: configSchema.parse({}) })), 'time zone');
+    expect(found).toMatchObject({ status: 'warn', fix: expect.stringContaining('EXO_TIME_ZONE') });
+  });
+
+  it('the database is unreachable', async () => {
+    const results = await runDoctor(healthy({ openDb: () => connect({ client: 'postgres', url: 'postgres://exo@127.0.0.1:1/exo', schema: 'public' }) }));
+    expect(finding(results, 'database')[0]).toMatchObject({ status: 'fail', detail: expect.stringContaining('not reachable'), fix: expect.stringContaining('EXO_DB_URL') });
+    expect(finding(results, 'migrations')).toEqual([]);
+  });
+
+  it('migrations are pending', async () => {
+    const bare = await exoDb(engine);
+    const [found] = finding(await runDoctor(healthy({ openDb: borrowed(bare) })), 'migrations');
+    expect(found).toMatchObject({ status: 'fail', detail: '3 pending: 0001-plugin-tables, 0002-change-capture, 0003-folder-field', fix: expect.stringContaining('migrate plan') });
+  });
+
+  it('the capture trigger is disabled', async () => {
+    const other = await syncFixture(engine);
+    try {
+      const [trigger] = other.db.dialect.captureTriggerNames(captureSpec);
+      await disableTrigger(other.db, trigger!);
+      const [found] = finding(await runDoctor(healthy({ openDb: borrowed(other.db) })), 'triggers and objects');
+      expect(found).toMatchObject({ status: 'fail', detail: `trigger ${trigger} on TASKS: disabled` });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("the database server's clock is off", async () => {
+    const results = await runDoctor(healthy({ now: () => new Date(Date.now() - 10 * 60_000) }));
+    expect(finding(results, 'database clock')[0]).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^the database server is 6\d\d s ahead of this machine$/) });
+  });
+
+  it('Numerik is unreachable', async () => {
+    const [found] = finding(await runDoctor(healthy({ client: () => new NumerikClient({ baseUrl: 'http://127.0.0.1:1', token: 't', retries: 0 }) })), 'numerik');
+    expect(found).toMatchObject({ status: 'fail', detail: expect.stringContaining('Numerik not reachable'), fix: expect.stringContaining('NUMERIK_API_URL') });
+  });
+
+  it('Numerik refuses the token', async () => {
+    const [found] = finding(await runDoctor(healthy({ client: () => new NumerikClient({ baseUrl: f.sandbox.url, token: 'wrong', retries: 0 }) })), 'numerik');
+    expect(found).toMatchObject({ status: 'fail', detail: expect.stringContaining('Numerik refused the API token'), fix: 'set a valid API token (NUMERIK_TOKEN)' });
+  });
+
+  it("Numerik's clock is off (webhook signatures would fail)", async () => {
+    f.sandbox.faults.set({ clockSkewMs: 90_000 });
+    const [found] = finding(await runDoctor(healthy()), 'numerik clock');
+    expect(found).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^Numerik's clock is (89|90|91) s ahead of this machine$/) });
+  });
+
+  it('the webhook is registered but unreachable; then not registered at all', async () => {
+    const unreachable = await registerWebhook(f.db, f.client, 'http://127.0.0.1:1/webhooks/numerik');
+    try {
+      const found = finding(await runDoctor(healthy()), 'webhook');
+      expect(found.map((r) => r.status).sort()).toEqual(['ok', 'warn']);
+      expect(found.find((r) => r.status === 'warn')!.detail).toMatch(/^http:\/\/127\.0\.0\.1:1\/webhooks\/numerik is registered, but http:\/\/127\.0\.0\.1:1\/healthz /);
+    } finally {
+      await f.client.deleteWebhook(unreachable.id);
+      await removeWebhook(f.db, unreachable.id);
+    }
+    const hooks = await readWebhooks(f.db);
+    for (const hook of hooks) await f.client.deleteWebhook(hook.id);
+    const [none] = finding(await runDoctor(healthy()), 'webhook');
+    expect(none).toMatchObject({ status: 'fail', detail: 'the webhooks stored here are no longer registered in Numerik', fix: expect.stringContaining('webhooks register') });
+    await registerWebhook(f.db, f.client, `${service.url}/webhooks/numerik`);
+  });
+
+  it('the attachments root is missing', async () => {
+    const gone = path.join(root, 'nope');
+    await rm(gone, { recursive: true, force: true });
+    const [found] = finding(await runDoctor(healthy({ config: config({ sync: { attachmentsRoot: gone } }) })), 'attachments');
+    expect(found).toMatchObject({ status: 'fail', detail: `cannot write in ${gone} (ENOENT)` });
+  });
+});
