@@ -12,15 +12,10 @@ import { registerWebhook } from '../sync/webhooks.js';
 import { readWebhooks } from '../db/plugin/webhook-secrets.js';
 import { spawnCli, waitFor } from '../test/support/processes.js';
 import { syncFixture, TEST_ZONE, type SyncFixture } from '../test/support/sync.js';
-import { DEFAULT_BENCH_PG_URL, median, openEngine } from './engines.js';
+import { DEFAULT_BENCH_PG_URL, median, openEngine, percentile } from './engines.js';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function inboxDepth(f: SyncFixture): Promise<number> {
   return Number(((await f.db.table(OBJECTS.inbox).count({ n: '*' }))[0] as { n: number | string }).n);

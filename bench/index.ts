@@ -1,4 +1,5 @@
 import { benchAttachments } from './attachments.js';
+import { benchBackfill } from './backfill.js';
 import { benchInbound } from './inbound.js';
 import { benchOutbound } from './outbound.js';
 import { benchTriggers } from './triggers.js';
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   outbound: benchOutbound,
   inbound: benchInbound,
   attachments: benchAttachments,
+  backfill: benchBackfill,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,23 +1,10 @@
 import pidusage from 'pidusage';
 import type { WebhookEvent } from '../sync/numerik/types.js';
-import { spawnCli } from '../test/support/processes.js';
+import { spawnCli, waitFor } from '../test/support/processes.js';
 import { syncFixture, TEST_ZONE, type SyncFixture } from '../test/support/sync.js';
-import { DEFAULT_BENCH_PG_URL, median, openEngine } from './engines.js';
+import { DEFAULT_BENCH_PG_URL, median, openEngine, percentile } from './engines.js';
 
 const LATENCY_MS = 20;
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('bench timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /**
  * Drains `count` queued activities with a real `exo-numerik worker` process (the sandbox, which
@@ -41,17 +28,20 @@ async function drainRun(f: SyncFixture, url: string, count: number): Promise<{ p
     pidusage(worker.child.pid!).then((u) => (peaks[half] = Math.max(peaks[half]!, u.memory)), () => undefined);
   }, 100);
   const started = performance.now();
-  await waitUntil(async () => f.sandbox.store.posts.size - before >= count, 600_000);
+  await waitFor(async () => f.sandbox.store.posts.size - before >= count, 600_000, 'the queue to be sent');
   const seconds = (performance.now() - started) / 1000;
-  await waitUntil(async () => (await f.queueDepth()) === 0, 600_000);
+  await waitFor(async () => (await f.queueDepth()) === 0, 600_000, 'the queue to drain');
   clearInterval(sampler);
   worker.child.kill('SIGTERM');
   await worker.exited;
   return { perSecond: count / seconds, firstHalfMb: peaks[0]! / 2 ** 20, secondHalfMb: peaks[1]! / 2 ** 20 };
 }
 
-/** Commit of a TASKS insert → post visible in the sandbox, at a steady `rate` changes per second. */
-async function latencyRun(f: SyncFixture, rate: number, seconds: number): Promise<number[]> {
+/**
+ * Commit of a TASKS insert → post visible in the sandbox, at a steady `rate` changes per second,
+ * sent by whichever worker runs.
+ */
+export async function liveLatencies(f: SyncFixture, rate: number, seconds: number): Promise<number[]> {
   const committed = new Map<number, number>();
   const latencies: number[] = [];
   const onEvent = (event: WebhookEvent) => {
@@ -61,8 +51,6 @@ async function latencyRun(f: SyncFixture, rate: number, seconds: number): Promis
     if (at !== undefined) latencies.push(performance.now() - at);
   };
   f.sandbox.store.events.on('event', onEvent);
-  const worker = f.worker();
-  worker.start();
   const total = rate * seconds;
   const started = performance.now();
   for (let i = 0; i < total; i++) {
@@ -71,8 +59,7 @@ async function latencyRun(f: SyncFixture, rate: number, seconds: number): Promis
     const seqno = await f.seed.task({ subject: `Live ${i}`, companyId: 'D101' });
     committed.set(seqno, performance.now());
   }
-  await waitUntil(async () => latencies.length >= total && (await f.queueDepth()) === 0, 60_000);
-  await worker.stop();
+  await waitFor(async () => latencies.length >= total, 60_000, 'every live change to arrive');
   f.sandbox.store.events.off('event', onEvent);
   return latencies;
 }
@@ -93,7 +80,10 @@ export async function benchOutbound(): Promise<void> {
         `  worker peak RSS draining 20,000: ${long.firstHalfMb.toFixed(0)} MB in the first half, ${long.secondHalfMb.toFixed(0)} MB in the second ` +
           `(ratio ${(long.secondHalfMb / long.firstHalfMb).toFixed(2)}×; flat = does not grow as the queue is worked through)`,
       );
-      const latencies = await latencyRun(f, 20, 15);
+      const worker = f.worker();
+      worker.start();
+      const latencies = await liveLatencies(f, 20, 15);
+      await worker.stop();
       console.log(
         `  commit → post visible at 20 changes/s: p50 ${median(latencies).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (target p95 < 2,000 ms; poll ${0.2 * 1000} ms)`,
       );

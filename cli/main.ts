@@ -11,6 +11,7 @@ import { registerOperate } from './commands/operate.js';
 import { registerDemo } from './commands/demo.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerConfig } from './commands/config.js';
 import { CliContext } from './context.js';
 import { describeFailure } from './errors.js';
 
@@ -33,6 +34,7 @@ registerOperate(program, ctx);
 registerDemo(program, ctx);
 registerBackfill(program, ctx);
 registerDoctor(program, ctx);
+registerConfig(program);
 registerSandbox(program);
 
 try {

@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.js';
 import { startService, type ServiceOptions } from '../service/service.js';
 import { startDemoNumerik, type DemoNumerik } from '../service/demo.js';
 import { defaultSyncOptions } from '../sync/options.js';
+import { ConfigError } from '../config/load.js';
 import type { CliContext } from './context.js';
 import { SERVICE_FILE, type RunningService } from './running-service.js';
 
@@ -30,6 +31,11 @@ export async function runService(c: CliContext, db: Db, demoDir?: string): Promi
       demo = await startDemoNumerik(db, { dir: demoDir, port: Number(process.env.EXO_SANDBOX_PORT ?? 4010), logger: c.logger, timeZone, adminToken: config.api.adminToken });
     }
     const client = demo?.client ?? c.numerikClient();
+    // Fail fast with one clear line rather than retrying a wrong URL or token for a minute.
+    if (!demo) await client.probe().catch(async (error: unknown) => {
+      await client.close();
+      throw new ConfigError(`cannot start: ${(error as Error).message} (check NUMERIK_API_URL and NUMERIK_TOKEN; \`exo-numerik doctor\` checks everything)`);
+    });
     const webhookSecrets = config.numerik.webhookSecret?.split(',').map((s) => s.trim()).filter(Boolean);
     const options: ServiceOptions = {
       db,

@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 }
 
 /** Environment variables and the config key each one sets. Secrets belong here or in the file. */
-const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' | 'worker' | 'api', key: string, kind?: 'boolean']> = {
+export const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' | 'worker' | 'api', key: string, kind?: 'boolean']> = {
   EXO_DB_CLIENT: ['database', 'client'],
   EXO_DB_URL: ['database', 'url'],
   EXO_DB_SERVER: ['database', 'server'],

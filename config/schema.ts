@@ -5,14 +5,14 @@ import { syncOptionsSchema } from '../sync/options.js';
 
 const extraFieldSchema = z
   .object({
-    displayName: z.string().min(1).max(60),
-    controlNo: z.number().int().nullable(),
-    controlSize: z.number().int().nullable(),
-    controlType: z.number().int().nullable(),
-    dataType: z.string().max(20).nullable(),
-    dataSize: z.number().int().nullable(),
-    editable: z.enum(['Y', 'N']),
-    tooltip: z.string().max(100).nullable(),
+    displayName: z.string().min(1).max(60).describe("the field's caption on Exo's Extra Fields tab"),
+    controlNo: z.number().int().nullable().describe('copy from a field made with Exo Configurator'),
+    controlSize: z.number().int().nullable().describe('copy from a field made with Exo Configurator'),
+    controlType: z.number().int().nullable().describe('copy from a field made with Exo Configurator (a hyperlink control)'),
+    dataType: z.string().max(20).nullable().describe('copy from a field made with Exo Configurator'),
+    dataSize: z.number().int().nullable().describe('copy from a field made with Exo Configurator'),
+    editable: z.enum(['Y', 'N']).describe('may Exo users edit the link'),
+    tooltip: z.string().max(100).nullable().describe("the field's tooltip in Exo"),
   })
   .strict();
 
@@ -24,11 +24,9 @@ export const configSchema = z
     extraField: extraFieldSchema.partial().default({}),
     numerik: z
       .object({
-        apiUrl: z.url({ protocol: /^https?$/ }).optional(),
-        /** The API token: from the environment (NUMERIK_TOKEN) or this file, never the command line. */
-        token: z.string().min(1).optional(),
-        /** Webhook signing secret(s) besides those `webhooks register` stored; comma-separated while rotating. */
-        webhookSecret: z.string().min(1).optional(),
+        apiUrl: z.url({ protocol: /^https?$/ }).optional().describe("Numerik's API base URL (none: `npm start` runs the demo's sandbox)"),
+        token: z.string().min(1).optional().describe('the API token (environment or file only; never logged)'),
+        webhookSecret: z.string().min(1).optional().describe('signing secret(s) besides those `webhooks register` stored; comma-separated while rotating'),
       })
       .strict()
       .default({}),
@@ -36,21 +34,18 @@ export const configSchema = z
     sync: syncOptionsSchema.partial().default({}),
     api: z
       .object({
-        /** Loopback unless Numerik must reach it directly; usually a reverse proxy forwards to it. */
-        host: z.string().min(1).default('127.0.0.1'),
-        port: z.coerce.number().int().min(0).max(65535).default(8787),
-        /** The URL Numerik calls (through the reverse proxy), for `webhooks register`. */
-        publicUrl: z.url().optional(),
-        /** Bearer token for the admin actions (retry, settings) and for reading the status from elsewhere. */
-        adminToken: z.string().min(16, 'at least 16 characters').optional(),
+        host: z.string().min(1).default('127.0.0.1').describe('where the local API listens (loopback: a reverse proxy forwards Numerik to it)'),
+        port: z.coerce.number().int().min(0).max(65535).default(8787).describe('its port'),
+        publicUrl: z.url().optional().describe('the URL Numerik calls, through the reverse proxy (for `webhooks register`)'),
+        adminToken: z.string().min(16, 'at least 16 characters').optional().describe('bearer token for retry and settings, and for the status from another machine'),
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8787 }),
     worker: z
       .object({
-        batchSize: z.coerce.number().int().min(1).max(1000).default(100),
-        concurrency: z.coerce.number().int().min(1).max(256).default(16),
-        leaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+        batchSize: z.coerce.number().int().min(1).max(1000).default(100).describe('queue rows claimed at once'),
+        concurrency: z.coerce.number().int().min(1).max(256).default(16).describe('items handled at once'),
+        leaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(60_000).describe('how long a claim holds before another worker may take it over'),
       })
       .strict()
       .default({ batchSize: 100, concurrency: 16, leaseMs: 60_000 }),

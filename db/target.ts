@@ -36,17 +36,17 @@ export const DEFAULT_PGLITE_DIR = '.exo-numerik/pglite';
 /** The settings a DBA or consultant gives us; validated here so a bad one is named, not guessed. */
 export const dbSettingsSchema = z
   .object({
-    client: z.enum(['pglite', 'postgres', 'mssql']).optional(),
-    url: z.string().min(1).optional(),
-    server: z.string().min(1).optional(),
-    port: z.coerce.number().int().min(1).max(65535).optional(),
-    database: z.string().min(1).optional(),
-    user: z.string().min(1).optional(),
-    password: z.string().optional(),
-    encrypt: z.boolean().optional(),
-    trustServerCertificate: z.boolean().optional(),
-    schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').optional(),
-    pgliteDir: z.string().min(1).optional(),
+    client: z.enum(['pglite', 'postgres', 'mssql']).optional().describe('the engine (inferred from the URL; the embedded PGlite when nothing is set)'),
+    url: z.string().min(1).optional().describe('mssql://user:pass@host:1433/EXO?encrypt=true, an ADO string Server=host\\INSTANCE;Database=EXO;…, or postgres://…'),
+    server: z.string().min(1).optional().describe('SQL Server host (or host\\INSTANCE), instead of the URL'),
+    port: z.coerce.number().int().min(1).max(65535).optional().describe('SQL Server port'),
+    database: z.string().min(1).optional().describe("the Exo company's database"),
+    user: z.string().min(1).optional().describe('the login'),
+    password: z.string().optional().describe("the login's password (environment or file only; never logged)"),
+    encrypt: z.boolean().optional().describe('TLS to SQL Server'),
+    trustServerCertificate: z.boolean().optional().describe("accept the server's self-signed certificate"),
+    schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').optional().describe("schema of Exo's tables (dbo; public on PostgreSQL)"),
+    pgliteDir: z.string().min(1).optional().describe('folder of the embedded database, or memory'),
   })
   .strict();
 

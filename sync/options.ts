@@ -22,35 +22,34 @@ const isTimeZone = (zone: string) => {
  */
 export const syncOptionsSchema = z
   .object({
-    syncExoToNumerik: z.boolean().default(true),
-    syncNumerikToExo: z.boolean().default(true),
-    /** Staff numbers or login IDs whose activities are not sent. */
-    excludedStaff: z.array(staffRef).default([]),
-    /** Activity type numbers or names (case-insensitive). */
-    excludedActivityTypes: z.array(lookupRef).default([]),
-    excludedActivityStatuses: z.array(lookupRef).default([]),
-    notesFormat: z.enum(['html', 'text']).default('text'),
-    downloadAttachments: z.boolean().default(false),
-    /** Where the service writes attachments: <root>/<activity key>/ (a local or mounted path). */
-    attachmentsRoot: z.string().min(1).nullable().default(null),
-    /** The TASKS column holding the hyperlink to the folder (an Exo extra field, X_ prefix). */
-    attachmentsLinkField: z.string().regex(/^X_[A-Z0-9_]{1,60}$/, 'an Exo extra field column (X_…)').default('X_NUMERIK_FOLDER'),
-    /** How Exo users reach the folders: a UNC path (\\server\share\Numerik) or a file: URL; default the root. */
-    attachmentsLinkBase: z.string().min(1).nullable().default(null),
-    maxAttachmentBytes: z.number().int().min(1).default(50 * 2 ** 20),
-    /** Exo activity type name → Numerik tag name, where they differ. */
-    typeTagMap: z.record(z.string(), z.string()).default({}),
-    defaultStaff: staffRef.nullable().default(null),
-    defaultActivityType: lookupRef.nullable().default(null),
-    conflictPolicy: z.enum(['newest-wins', 'exo-wins', 'numerik-wins']).default('newest-wins'),
-    /** How often an idle worker looks for work. */
-    pollSeconds: z.number().min(0.05).max(60).default(0.2),
-    reconcileMinutes: z.number().min(0.05).max(24 * 60).default(5),
-    maxAttempts: z.number().int().min(1).max(100).default(8),
-    /** Nothing changed before this instant is synced (first enable syncs nothing historical). */
-    syncFrom: z.iso.datetime({ offset: true }).nullable().default(null),
-    /** The Exo site's time zone: Exo stores wall-clock DATETIMEs without offset. */
-    timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Pacific/Auckland)').default(machineTimeZone()),
+    syncExoToNumerik: z.boolean().default(true).describe('send Exo changes to Numerik (off: they wait in the queue)'),
+    syncNumerikToExo: z.boolean().default(true).describe('apply Numerik changes to Exo (off: they wait in the inbox)'),
+    excludedStaff: z.array(staffRef).default([]).describe('staff numbers or login IDs whose activities are not sent'),
+    excludedActivityTypes: z.array(lookupRef).default([]).describe('activity type numbers or names (case-insensitive) not sent'),
+    excludedActivityStatuses: z.array(lookupRef).default([]).describe('activity status numbers or names not sent'),
+    notesFormat: z.enum(['html', 'text']).default('text').describe("how a post's text is written into DETAILS"),
+    downloadAttachments: z.boolean().default(false).describe("download each post's attachments into a folder per activity"),
+    attachmentsRoot: z.string().min(1).nullable().default(null).describe('where the service writes attachments: <root>/<activity key>/ (a local or mounted path)'),
+    attachmentsLinkField: z
+      .string()
+      .regex(/^X_[A-Z0-9_]{1,60}$/, 'an Exo extra field column (X_…)')
+      .default('X_NUMERIK_FOLDER')
+      .describe('the TASKS extra field that holds the link to the folder'),
+    attachmentsLinkBase: z.string().min(1).nullable().default(null).describe('how Exo users reach the folders: a UNC path (\\\\server\\share\\Numerik) or a file: URL; default the root'),
+    maxAttachmentBytes: z.number().int().min(1).default(50 * 2 ** 20).describe('larger attachments are refused (and logged)'),
+    typeTagMap: z.record(z.string(), z.string()).default({}).describe('Exo activity type name → Numerik tag name, where they differ'),
+    defaultStaff: staffRef.nullable().default(null).describe('staff number or login ID for Numerik users without an Exo staff member'),
+    defaultActivityType: lookupRef.nullable().default(null).describe('activity type for posts without a tag that maps to one'),
+    conflictPolicy: z.enum(['newest-wins', 'exo-wins', 'numerik-wins']).default('newest-wins').describe('who wins a field changed on both sides'),
+    pollSeconds: z.number().min(0.05).max(60).default(0.2).describe('how often an idle worker looks for work'),
+    reconcileMinutes: z.number().min(0.05).max(24 * 60).default(5).describe('how often reference data is refreshed and Numerik polled for missed changes'),
+    maxAttempts: z.number().int().min(1).max(100).default(8).describe('attempts before an item becomes a dead letter'),
+    syncFrom: z.iso.datetime({ offset: true }).nullable().default(null).describe('the reconcile poll starts here (default: when first enabled; history is `backfill`)'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'not an IANA time zone (e.g. Pacific/Auckland)')
+      .default(machineTimeZone())
+      .describe("the Exo site's IANA time zone (Exo stores wall-clock times); default this machine's"),
   })
   .strict();
 

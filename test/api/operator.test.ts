@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { writeLog } from '../../db/plugin/log.js';
@@ -95,6 +97,18 @@ forEachTarget('the operator API', (engine) => {
     const settings = (await admin(api().get('/admin/settings')).expect(200)).body as { key: string }[];
     expect(settings.map((s) => s.key)).toContain('conflictPolicy');
     expect(settings.map((s) => s.key).filter((k) => /^(secret|state)\./.test(k))).toEqual([]);
+  });
+
+  it('every operation api/openapi.json describes is served (the demo-only ones aside)', async () => {
+    const spec = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'api', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+    const bodies: Record<string, unknown> = { 'post /webhooks/numerik': {}, 'post /admin/retry': { ids: [1] }, 'put /admin/settings/{key}': { value: 'newest-wins' } };
+    const operations = Object.entries(spec.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => [method, route] as const));
+    expect(operations.length).toBeGreaterThan(5);
+    for (const [method, route] of operations.filter(([, r]) => !r.startsWith('/demo'))) {
+      const url = route.replace('{key}', 'conflictPolicy');
+      const answer = await admin(api()[method as 'get' | 'post' | 'put'](url)).send(bodies[`${method} ${route}`] as object);
+      expect(answer.status, `${method.toUpperCase()} ${route}`).not.toBe(404);
+    }
   });
 
   it('GET /metrics: depths, ages, counters and the send latency in Prometheus format', async () => {

@@ -2,6 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startSandbox } from '../../sandbox/server.js';
 import { runCli } from '../support/cli.js';
 
 const workdir = () => mkdtempSync(path.join(tmpdir(), 'exo-numerik-cli-'));
@@ -29,6 +32,30 @@ describe.concurrent('bad input: one line saying what is wrong, a non-zero exit c
     const broken = await runCli(['--config', 'broken.json', 'migrate', 'status'], { cwd });
     expect(broken.stderr).toMatch(/^exo-numerik: config file broken\.json is not valid JSON: /);
     expect(broken.code).toBe(1);
+  });
+
+  it('serve: an unreachable Numerik, a wrong token, a port in use: one line each, exit 1', async () => {
+    const cwd = workdir();
+    expect((await runCli(['demo', 'create'], { cwd })).code).toBe(0);
+    const unreachable = await runCli(['serve'], { cwd, env: { NUMERIK_API_URL: 'http://127.0.0.1:1', NUMERIK_TOKEN: 'secret-token' } });
+    expect(unreachable).toMatchObject({ code: 1, stdout: '' });
+    expect(unreachable.stderr).toMatch(/^exo-numerik: cannot start: GET \/users: Numerik not reachable \(ECONNREFUSED\) \(check NUMERIK_API_URL and NUMERIK_TOKEN; `exo-numerik doctor` checks everything\)\n$/);
+    const sandbox = await startSandbox();
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const refused = await runCli(['serve'], { cwd, env: { NUMERIK_API_URL: sandbox.url, NUMERIK_TOKEN: 'secret-wrong' } });
+      expect(refused.stderr).toMatch(/^exo-numerik: cannot start: GET \/users: Numerik refused the API token/);
+      expect(refused.stderr.split('\n')).toHaveLength(2);
+      const port = (busy.address() as AddressInfo).port;
+      const inUse = await runCli(['serve'], { cwd, env: { NUMERIK_API_URL: sandbox.url, NUMERIK_TOKEN: sandbox.token, EXO_API_PORT: String(port) } });
+      expect(inUse.code).toBe(1);
+      expect(inUse.stderr).toMatch(new RegExp(`exo-numerik: port ${port} on 127\\.0\\.0\\.1 is in use: stop what uses it, or set EXO_API_PORT\\n$`));
+      expect(refused.stderr + unreachable.stderr).not.toContain('secret');
+    } finally {
+      busy.close();
+      await sandbox.close();
+    }
   });
 
   it('an Exo database without TASKS', async () => {

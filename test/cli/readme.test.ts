@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configReference } from '../../config/reference.js';
 import { configSchema } from '../../config/schema.js';
 import { runCli } from '../support/cli.js';
 
@@ -54,4 +55,9 @@ describe("the README's configuration examples are valid configuration files", ()
     const parsed = configSchema.safeParse(JSON.parse(example));
     expect(parsed.error?.issues ?? []).toEqual([]);
   });
+});
+
+it("the README's configuration reference is the one the schema makes (`exo-numerik config reference`)", () => {
+  const block = /<!-- config-reference:start -->\n([\s\S]*?)\n<!-- config-reference:end -->/.exec(README)?.[1];
+  expect(block).toBe(configReference());
 });

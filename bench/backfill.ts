@@ -1,0 +1,66 @@
+import pidusage from 'pidusage';
+import { OBJECTS } from '../db/plugin/objects.js';
+import { spawnCli, waitFor } from '../test/support/processes.js';
+import { syncFixture, TEST_ZONE } from '../test/support/sync.js';
+import { DEFAULT_BENCH_PG_URL, median, openEngine, percentile } from './engines.js';
+import { liveLatencies } from './outbound.js';
+
+const COUNT = Number(process.env.BENCH_BACKFILL_COUNT ?? 100_000);
+const LATENCY_MS = 20;
+
+/**
+ * `npm run bench -- backfill`: a real `exo-numerik backfill` process sends 100,000 historical
+ * activities (Numerik 20 ms away) while live changes are made; its throughput, its peak RSS early and
+ * late (flat = constant memory), and how long the live changes took to arrive meanwhile.
+ */
+export async function benchBackfill(): Promise<void> {
+  const url = process.env.EXO_BENCH_PG_URL ?? process.env.EXO_TEST_PG_URL ?? DEFAULT_BENCH_PG_URL;
+  const engine = await openEngine({ client: 'postgres', url, schema: 'public' });
+  console.log(`backfill of ${COUNT.toLocaleString('en')} historical activities on PostgreSQL, Numerik sandbox latency ${LATENCY_MS} ms`);
+  try {
+    const f = await syncFixture({ fresh: () => engine.schema() }, { pollSeconds: 0.2 });
+    try {
+      for (let done = 0; done < COUNT; done += 10_000) {
+        await f.seed.tasks(Math.min(10_000, COUNT - done), (i) => ({ subject: `History ${done + i}`, details: `Old activity ${done + i}`, companyId: 'D101', assignedTo: f.staff.ann }));
+      }
+      // History: in TASKS from before the sync was enabled, so never queued.
+      await f.db.table(OBJECTS.queue).del();
+      f.sandbox.faults.set({ latencyMs: LATENCY_MS });
+      const before = f.sandbox.store.posts.size;
+      const backfill = spawnCli(['backfill', '--since', '2000-01-01'], {
+        EXO_DB_URL: url,
+        EXO_DB_SCHEMA: f.db.target.schema,
+        NUMERIK_API_URL: f.sandbox.url,
+        NUMERIK_TOKEN: f.sandbox.token,
+        EXO_TIME_ZONE: TEST_ZONE,
+        EXO_WORKER_BATCH_SIZE: '200',
+        EXO_WORKER_CONCURRENCY: '32',
+      });
+      const peaks = [0, 0];
+      const sampler = setInterval(() => {
+        const half = f.sandbox.store.posts.size - before < COUNT / 2 ? 0 : 1;
+        void pidusage(backfill.child.pid!).then((u) => (peaks[half] = Math.max(peaks[half]!, u.memory)), () => undefined);
+      }, 200);
+      const started = performance.now();
+      await waitFor(async () => f.sandbox.store.posts.size - before >= COUNT / 10, 600_000, 'the backfill to get going');
+      const live = await liveLatencies(f, 5, 20);
+      const code = await backfill.exited;
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      const sent = f.sandbox.store.posts.size - before - live.length;
+      if (code !== 0 || sent < COUNT) throw new Error(`the backfill ended with ${code} after sending ${sent} of ${COUNT}:\n${backfill.output().slice(-2000)}`);
+      console.log(`  throughput: ${(COUNT / seconds).toFixed(0)} activities/s (${seconds.toFixed(0)} s in all)`);
+      console.log(
+        `  backfill process peak RSS: ${(peaks[0]! / 2 ** 20).toFixed(0)} MB in the first half, ${(peaks[1]! / 2 ** 20).toFixed(0)} MB in the second ` +
+          `(ratio ${(peaks[1]! / peaks[0]!).toFixed(2)}×; target flat, under 300 MB)`,
+      );
+      console.log(
+        `  live changes during the backfill (5/s for 20 s): commit → post p50 ${median(live).toFixed(0)} ms, p95 ${percentile(live, 95).toFixed(0)} ms, max ${Math.max(...live).toFixed(0)} ms (target p95 < 2,000 ms)`,
+      );
+    } finally {
+      await f.close();
+    }
+  } finally {
+    await engine.close();
+  }
+}
