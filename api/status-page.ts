@@ -26,6 +26,7 @@ function direction(title: string, d: DirectionStatus): string {
     <dt>Waiting</dt><dd class="depth">${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''}</dd>
     <dt>Lag</dt><dd>${age(d.oldestSeconds)}</dd>
   </dl>
+  ${d.errors.length ? `<ul class="errors">${d.errors.map((e) => `<li>${e.count} × ${escape(e.error)}</li>`).join('')}</ul>` : ''}
 </section>`;
 }
 
@@ -64,7 +65,7 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin:.2rem 0}.cards{display:grid;grid-
 .card,article{border:1px solid #ccd5df;border-radius:.5rem;padding:.8rem}dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem 1rem;margin:0}dt{color:#5a6877}
 table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}td,th{border-bottom:1px solid #e3e8ee;padding:.3rem;text-align:left;vertical-align:top}
 pre{white-space:pre-wrap;margin:0;font-size:.85rem}.won{background:#eaf7ee}.lost{background:#fdf0ef}.ok{color:#1e7b3c}.badge.warn{background:#fde9b8;border-radius:.3rem;padding:0 .3rem;font-size:.8rem}
-button{font:inherit;padding:.3rem .8rem;border-radius:.3rem;border:1px solid #5a6877;background:#fff;cursor:pointer}#message{min-height:1.4em;color:#8a1c1c}
+button{font:inherit;padding:.3rem .8rem;border-radius:.3rem;border:1px solid #5a6877;background:#fff;cursor:pointer}#message,.errors{min-height:1.4em;color:#8a1c1c}.errors{font-size:.9rem;padding-left:1.2rem}
 form{display:flex;flex-wrap:wrap;gap:.4rem;margin:.4rem 0}textarea{font:inherit;padding:.2rem;width:100%}label{font-size:.85rem;color:#5a6877}
 </style></head>
 <body>

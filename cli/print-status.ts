@@ -6,7 +6,10 @@ function lag(seconds: number | null): string {
 }
 
 const direction = (name: string, d: DirectionStatus) =>
-  `${name.padEnd(15)} ${d.enabled ? '' : '[paused] '}last success ${d.lastSuccessAt ?? 'never'} · waiting ${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''} · ${lag(d.oldestSeconds)}`;
+  [
+    `${name.padEnd(15)} ${d.enabled ? '' : '[paused] '}last success ${d.lastSuccessAt ?? 'never'} · waiting ${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''} · ${lag(d.oldestSeconds)}`,
+    ...d.errors.map((e) => `${' '.repeat(16)}${e.count} × ${e.error}`),
+  ].join('\n');
 
 const item = (i: { activitySeqno: number | null; postId: string | null }) =>
   [i.activitySeqno !== null ? `activity ${i.activitySeqno}` : '', i.postId ? `post ${i.postId}` : ''].filter(Boolean).join(', ');

@@ -1,12 +1,14 @@
 import type { Db } from '../../db/connect.js';
 import { lastSynced, openEntries, parkedByReason, type LogItem } from '../../db/plugin/status/log-summary.js';
-import { workDepth, type WorkDepth } from '../../db/plugin/status/work-depth.js';
+import { workDepth, workErrors, type WorkDepth } from '../../db/plugin/status/work-depth.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import type { SyncOptions } from '../options.js';
 
 export interface DirectionStatus extends WorkDepth {
   enabled: boolean;
   lastSuccessAt: string | null;
+  /** Why the items waiting for a retry failed (a missing attachments root, Numerik's 503…). */
+  errors: { error: string; count: number }[];
 }
 
 export interface Conflict {
@@ -55,9 +57,11 @@ function conflictOf(e: LogItem): Conflict {
 }
 
 export async function readStatus(db: Db, options: SyncOptions, limit = 50): Promise<SyncStatus> {
-  const [queue, inbox, last, parked, dead, conflicts] = await Promise.all([
+  const [queue, inbox, queueErrors, inboxErrors, last, parked, dead, conflicts] = await Promise.all([
     workDepth(db, OBJECTS.queue),
     workDepth(db, OBJECTS.inbox),
+    workErrors(db, OBJECTS.queue),
+    workErrors(db, OBJECTS.inbox),
     lastSynced(db),
     parkedByReason(db),
     openEntries(db, 'dead', limit),
@@ -65,8 +69,8 @@ export async function readStatus(db: Db, options: SyncOptions, limit = 50): Prom
   ]);
   return {
     generatedAt: new Date().toISOString(),
-    outbound: { enabled: options.syncExoToNumerik, lastSuccessAt: iso(last.outbound), ...queue },
-    inbound: { enabled: options.syncNumerikToExo, lastSuccessAt: iso(last.inbound), ...inbox },
+    outbound: { enabled: options.syncExoToNumerik, lastSuccessAt: iso(last.outbound), ...queue, errors: queueErrors },
+    inbound: { enabled: options.syncNumerikToExo, lastSuccessAt: iso(last.inbound), ...inbox, errors: inboxErrors },
     parked: parked.map((p) => ({ ...p, since: p.since.toISOString() })),
     dead: {
       total: dead.total,

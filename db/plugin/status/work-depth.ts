@@ -27,3 +27,15 @@ export async function workDepth(db: Db, table: typeof OBJECTS.queue | typeof OBJ
     oldestSeconds: row!.oldest === null ? null : Math.max(0, Math.round(Number(row!.oldest))),
   };
 }
+
+/** Why waiting rows failed their last attempt, most common first ("the disk is full", "503"). */
+export async function workErrors(db: Db, table: typeof OBJECTS.queue | typeof OBJECTS.inbox, limit = 5): Promise<{ error: string; count: number }[]> {
+  const rows = (await db
+    .table(table)
+    .whereNotNull('LAST_ERROR')
+    .groupBy('LAST_ERROR')
+    .select('LAST_ERROR', db.knex.raw('COUNT(*) AS ??', ['n']))
+    .orderBy('n', 'desc')
+    .limit(limit)) as { LAST_ERROR: string; n: number | string }[];
+  return rows.map((r) => ({ error: r.LAST_ERROR, count: Number(r.n) }));
+}

@@ -145,7 +145,7 @@ forEachTarget('attachments', (engine) => {
     expect(refused).toEqual([`attachment refused: huge.iso is ${LIMIT + 1} bytes, over the limit of ${LIMIT}`]);
   });
 
-  it('a missing root: the text is synced, the error says what to fix, and the files follow once the root is back', async () => {
+  it('a missing root: the text is synced, the error (also on the status) says what to fix, and the files follow once the root is back', async () => {
     await rm(root, { recursive: true, force: true });
     const post = numerikCreates({ body_text: 'Root gone' });
     attach(post, 'later.txt', bytes('l'));
@@ -155,6 +155,7 @@ forEachTarget('attachments', (engine) => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(error).toBe(`attachments: attachmentsRoot ${root} cannot be used (ENOENT): create it, or fix the setting`);
+    expect((await service.operations.status()).inbound.errors).toContainEqual({ error, count: 1 });
     expect((await activityOf(post.id)).DETAILS).toBe('Root gone');
     await mkdir(root);
     await settled(f, { timeoutMs: 30_000 });
