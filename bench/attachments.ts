@@ -8,9 +8,10 @@ import { writeSetting } from '../db/plugin/settings.js';
 import { InboundWorker } from '../sync/inbound/worker.js';
 import type { PostInput } from '../sync/numerik/types.js';
 import { optionsSource } from '../sync/options-source.js';
-import { spawnCli, waitFor } from '../test/support/processes.js';
-import { syncFixture, TEST_ZONE, type SyncFixture } from '../test/support/sync.js';
+import { waitFor } from '../test/support/processes.js';
+import { syncFixture, type SyncFixture } from '../test/support/sync.js';
 import { DEFAULT_BENCH_PG_URL, openEngine } from './engines.js';
+import { spawnBenchCli } from './processes.js';
 
 const MB = 2 ** 20;
 
@@ -33,14 +34,7 @@ async function downloadRun(f: SyncFixture, url: string, files: number, size: num
   for (const p of posts) f.sandbox.store.putAttachment(p.id, { filename: `file-${p.id}.bin`, contentType: 'application/octet-stream', content });
 
   for (const [key, value] of Object.entries({ downloadAttachments: true, attachmentsRoot: root, maxAttachmentBytes: 2 * size })) await writeSetting(f.db, key, value, 'bench');
-  const worker = spawnCli(['worker', '--direction', 'inbound'], {
-    EXO_DB_URL: url,
-    EXO_DB_SCHEMA: f.db.target.schema,
-    NUMERIK_API_URL: f.sandbox.url,
-    NUMERIK_TOKEN: f.sandbox.token,
-    EXO_TIME_ZONE: TEST_ZONE,
-    EXO_LOG_LEVEL: 'info',
-  });
+  const worker = spawnBenchCli(f, url, ['worker', '--direction', 'inbound'], { EXO_LOG_LEVEL: 'info', EXO_WORKER_BATCH_SIZE: '100', EXO_WORKER_CONCURRENCY: '16' });
   try {
     await waitFor(() => /workers started/.test(worker.output()), 60_000, 'the worker to start');
     await new Promise((r) => setTimeout(r, 1000));

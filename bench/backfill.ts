@@ -1,9 +1,9 @@
-import pidusage from 'pidusage';
 import { OBJECTS } from '../db/plugin/objects.js';
-import { spawnCli, waitFor } from '../test/support/processes.js';
-import { syncFixture, TEST_ZONE } from '../test/support/sync.js';
+import { waitFor } from '../test/support/processes.js';
+import { syncFixture } from '../test/support/sync.js';
 import { DEFAULT_BENCH_PG_URL, median, openEngine, percentile } from './engines.js';
 import { liveLatencies } from './outbound.js';
+import { peakRssByHalf, spawnBenchCli } from './processes.js';
 
 const COUNT = Number(process.env.BENCH_BACKFILL_COUNT ?? 100_000);
 const LATENCY_MS = 20;
@@ -27,32 +27,20 @@ export async function benchBackfill(): Promise<void> {
       await f.db.table(OBJECTS.queue).del();
       f.sandbox.faults.set({ latencyMs: LATENCY_MS });
       const before = f.sandbox.store.posts.size;
-      const backfill = spawnCli(['backfill', '--since', '2000-01-01'], {
-        EXO_DB_URL: url,
-        EXO_DB_SCHEMA: f.db.target.schema,
-        NUMERIK_API_URL: f.sandbox.url,
-        NUMERIK_TOKEN: f.sandbox.token,
-        EXO_TIME_ZONE: TEST_ZONE,
-        EXO_WORKER_BATCH_SIZE: '200',
-        EXO_WORKER_CONCURRENCY: '32',
-      });
-      const peaks = [0, 0];
-      const sampler = setInterval(() => {
-        const half = f.sandbox.store.posts.size - before < COUNT / 2 ? 0 : 1;
-        void pidusage(backfill.child.pid!).then((u) => (peaks[half] = Math.max(peaks[half]!, u.memory)), () => undefined);
-      }, 200);
+      const backfill = spawnBenchCli(f, url, ['backfill', '--since', '2000-01-01']);
+      const rss = peakRssByHalf(backfill.child.pid!, () => (f.sandbox.store.posts.size - before) / COUNT, 200);
       const started = performance.now();
       await waitFor(async () => f.sandbox.store.posts.size - before >= COUNT / 10, 600_000, 'the backfill to get going');
       const live = await liveLatencies(f, 5, 20);
       const code = await backfill.exited;
       const seconds = (performance.now() - started) / 1000;
-      clearInterval(sampler);
+      const [firstMb, secondMb] = rss.stop();
       const sent = f.sandbox.store.posts.size - before - live.length;
       if (code !== 0 || sent < COUNT) throw new Error(`the backfill ended with ${code} after sending ${sent} of ${COUNT}:\n${backfill.output().slice(-2000)}`);
       console.log(`  throughput: ${(COUNT / seconds).toFixed(0)} activities/s (${seconds.toFixed(0)} s in all)`);
       console.log(
-        `  backfill process peak RSS: ${(peaks[0]! / 2 ** 20).toFixed(0)} MB in the first half, ${(peaks[1]! / 2 ** 20).toFixed(0)} MB in the second ` +
-          `(ratio ${(peaks[1]! / peaks[0]!).toFixed(2)}×; target flat, under 300 MB)`,
+        `  backfill process peak RSS: ${firstMb.toFixed(0)} MB in the first half, ${secondMb.toFixed(0)} MB in the second ` +
+          `(ratio ${(secondMb / firstMb).toFixed(2)}×; target flat, under 300 MB)`,
       );
       console.log(
         `  live changes during the backfill (5/s for 20 s): commit → post p50 ${median(live).toFixed(0)} ms, p95 ${percentile(live, 95).toFixed(0)} ms, max ${Math.max(...live).toFixed(0)} ms (target p95 < 2,000 ms)`,

@@ -1,7 +1,7 @@
-import pidusage from 'pidusage';
 import type { WebhookEvent } from '../sync/numerik/types.js';
-import { spawnCli, waitFor } from '../test/support/processes.js';
-import { syncFixture, TEST_ZONE, type SyncFixture } from '../test/support/sync.js';
+import { waitFor } from '../test/support/processes.js';
+import { syncFixture, type SyncFixture } from '../test/support/sync.js';
+import { peakRssByHalf, spawnBenchCli } from './processes.js';
 import { DEFAULT_BENCH_PG_URL, median, openEngine, percentile } from './engines.js';
 
 const LATENCY_MS = 20;
@@ -13,28 +13,16 @@ const LATENCY_MS = 20;
 async function drainRun(f: SyncFixture, url: string, count: number): Promise<{ perSecond: number; firstHalfMb: number; secondHalfMb: number }> {
   await f.seed.tasks(count, (i) => ({ subject: `Bench ${i}`, details: `Details of activity ${i}`, companyId: 'D101', assignedTo: f.staff.ann }));
   const before = f.sandbox.store.posts.size;
-  const worker = spawnCli(['worker'], {
-    EXO_DB_URL: url,
-    EXO_DB_SCHEMA: f.db.target.schema,
-    NUMERIK_API_URL: f.sandbox.url,
-    NUMERIK_TOKEN: f.sandbox.token,
-    EXO_TIME_ZONE: TEST_ZONE,
-    EXO_WORKER_BATCH_SIZE: '200',
-    EXO_WORKER_CONCURRENCY: '32',
-  });
-  const peaks = [0, 0];
-  const sampler = setInterval(() => {
-    const half = f.sandbox.store.posts.size - before < count / 2 ? 0 : 1;
-    pidusage(worker.child.pid!).then((u) => (peaks[half] = Math.max(peaks[half]!, u.memory)), () => undefined);
-  }, 100);
+  const worker = spawnBenchCli(f, url, ['worker']);
+  const rss = peakRssByHalf(worker.child.pid!, () => (f.sandbox.store.posts.size - before) / count);
   const started = performance.now();
   await waitFor(async () => f.sandbox.store.posts.size - before >= count, 600_000, 'the queue to be sent');
   const seconds = (performance.now() - started) / 1000;
   await waitFor(async () => (await f.queueDepth()) === 0, 600_000, 'the queue to drain');
-  clearInterval(sampler);
+  const [firstHalfMb, secondHalfMb] = rss.stop();
   worker.child.kill('SIGTERM');
   await worker.exited;
-  return { perSecond: count / seconds, firstHalfMb: peaks[0]! / 2 ** 20, secondHalfMb: peaks[1]! / 2 ** 20 };
+  return { perSecond: count / seconds, firstHalfMb, secondHalfMb };
 }
 
 /**

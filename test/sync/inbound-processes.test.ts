@@ -2,7 +2,8 @@ import { afterEach, expect, it } from 'vitest';
 import { storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import type { PostInput } from '../../sync/numerik/types.js';
-import { spawnCli, waitFor, workerEnv, type WorkerProcess } from '../support/processes.js';
+import { waitFor, workerEnv } from '../support/processes.js';
+import { trackedProcesses } from '../support/tracked-processes.js';
 import { syncFixture, type SyncFixture } from '../support/sync.js';
 import { forEachTarget } from '../support/targets.js';
 
@@ -10,9 +11,8 @@ forEachTarget(
   'inbound worker processes',
   (engine, target) => {
     let f: SyncFixture | undefined;
-    const children: WorkerProcess[] = [];
+    const processes = trackedProcesses();
     afterEach(async () => {
-      for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill('SIGKILL');
       await f?.close();
     });
     const env = (fx: SyncFixture) => workerEnv(fx, target, { EXO_WORKER_CONCURRENCY: '4', EXO_WORKER_BATCH_SIZE: '25' });
@@ -25,8 +25,7 @@ forEachTarget(
       for (const p of posts) await storeEvent(f.db, { eventId: `evt_${p.id}`, type: 'post.created', postId: p.id, version: 1, source: 'webhook' });
       const ids = posts.map((p) => p.id);
       f.sandbox.faults.set({ latencyMs: 20 });
-      const victim = spawnCli(['worker', '--direction', 'inbound'], env(f));
-      children.push(victim);
+      const victim = processes.spawn(['worker', '--direction', 'inbound'], env(f));
       await waitFor(async () => (await count(f!, OBJECTS.postLink, 'POST_ID', ids)) >= 40, 60_000, 'some posts to be applied');
       victim.child.kill('SIGKILL');
       await victim.exited;
@@ -36,8 +35,7 @@ forEachTarget(
       expect(await activities()).toBeLessThan(300);
 
       f.sandbox.faults.clear();
-      const survivor = spawnCli(['worker', '--direction', 'inbound'], env(f));
-      children.push(survivor);
+      const survivor = processes.spawn(['worker', '--direction', 'inbound'], env(f));
       await waitFor(async () => Number(((await f!.db.table(OBJECTS.inbox).count({ n: '*' }))[0] as { n: number | string }).n) === 0, 60_000, 'the inbox to drain');
       survivor.child.kill('SIGTERM');
       expect(await survivor.exited).toBe(0);

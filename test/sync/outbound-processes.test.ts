@@ -1,16 +1,16 @@
 import { afterEach, expect, it } from 'vitest';
 import { splitComments } from '../../sync/mapping/text.js';
 import { postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
-import { spawnCli, waitFor, workerEnv, type WorkerProcess } from '../support/processes.js';
+import { waitFor, workerEnv } from '../support/processes.js';
+import { trackedProcesses } from '../support/tracked-processes.js';
 import { forEachTarget } from '../support/targets.js';
 
 forEachTarget(
   'outbound worker processes',
   (engine, target) => {
     let f: SyncFixture | undefined;
-    const children: WorkerProcess[] = [];
+    const processes = trackedProcesses();
     afterEach(async () => {
-      for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill('SIGKILL');
       await f?.close();
     });
 
@@ -18,8 +18,7 @@ forEachTarget(
       f = await syncFixture(engine);
       await f.seed.tasks(400, (i) => ({ subject: `Crash ${i}`, details: `details ${i}`, companyId: 'D101' }));
       f.sandbox.faults.set({ latencyMs: 30 });
-      const victim = spawnCli(['worker'], workerEnv(f, target, { EXO_WORKER_CONCURRENCY: '4', EXO_WORKER_BATCH_SIZE: '50' }));
-      children.push(victim);
+      const victim = processes.spawn(['worker'], workerEnv(f, target, { EXO_WORKER_CONCURRENCY: '4', EXO_WORKER_BATCH_SIZE: '50' }));
       await waitFor(() => f!.sandbox.store.posts.size >= 60, 60_000, 'the worker to create some posts');
       victim.child.kill('SIGKILL');
       await victim.exited;
@@ -27,8 +26,7 @@ forEachTarget(
       expect(createdBeforeKill).toBeLessThan(400);
 
       f.sandbox.faults.clear();
-      const survivor = spawnCli(['worker'], workerEnv(f, target));
-      children.push(survivor);
+      const survivor = processes.spawn(['worker'], workerEnv(f, target));
       await waitFor(async () => (await f!.queueDepth()) === 0, 60_000, 'the queue to drain after the crash');
       survivor.child.kill('SIGTERM');
       expect(await survivor.exited).toBe(0);
@@ -43,8 +41,7 @@ forEachTarget(
 
     it('two worker processes draining 2,000 changes at once: each post created once, at its final state', async () => {
       f = await syncFixture(engine);
-      const workers = [spawnCli(['worker'], workerEnv(f, target)), spawnCli(['worker'], workerEnv(f, target))];
-      children.push(...workers);
+      const workers = [processes.spawn(['worker'], workerEnv(f, target)), processes.spawn(['worker'], workerEnv(f, target))];
       await f.seed.tasks(1000, (i) => ({ subject: `Race ${i}`, companyId: 'D101' }));
       await f.db.table('TASKS').update({ DETAILS: f.db.knex.raw(`CONCAT('final ', ${f.db.dialect.quote('SUBJECT')})`) });
       await waitFor(async () => (await f!.queueDepth()) === 0 && f!.sandbox.store.posts.size === 1000, 120_000, '2,000 changes to drain');
