@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { connect, type Db } from '../db/connect.js';
-import { resolveTarget } from '../db/target.js';
+import { resolveTarget, withLogin } from '../db/target.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { Migrator } from '../migrations/runner.js';
 import { migrationOptions } from '../config/schema.js';
@@ -29,6 +29,13 @@ export class CliContext {
 
   openDb(): Promise<Db> {
     return connect(this.target(), { logger: this.logger });
+  }
+
+  /** The database through the migration login (database.migrationUser), when one is configured. */
+  openMigrationDb(): Promise<Db> {
+    const { database } = this.config;
+    if (!database.migrationUser) return this.openDb();
+    return connect(resolveTarget(withLogin(database, database.migrationUser, database.migrationPassword)), { logger: this.logger });
   }
 
   /** A database whose exo-numerik migrations are all applied; anything else is a clear error. */

@@ -22,6 +22,8 @@ export const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' 
   EXO_DB_ENCRYPT: ['database', 'encrypt', 'boolean'],
   EXO_DB_TRUST_SERVER_CERTIFICATE: ['database', 'trustServerCertificate', 'boolean'],
   EXO_DB_SCHEMA: ['database', 'schema'],
+  EXO_DB_MIGRATION_USER: ['database', 'migrationUser'],
+  EXO_DB_MIGRATION_PASSWORD: ['database', 'migrationPassword'],
   EXO_PGLITE_DIR: ['database', 'pgliteDir'],
   NUMERIK_API_URL: ['numerik', 'apiUrl'],
   NUMERIK_TOKEN: ['numerik', 'token'],

@@ -47,12 +47,23 @@ export const dbSettingsSchema = z
     trustServerCertificate: z.boolean().optional().describe("accept the server's self-signed certificate"),
     schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').optional().describe("schema of Exo's tables (dbo; public on PostgreSQL)"),
     pgliteDir: z.string().min(1).optional().describe('folder of the embedded database, or memory'),
+    migrationUser: z.string().min(1).optional().describe('the login with DDL rights that `migrate up`/`down` use (default: the sync login)'),
+    migrationPassword: z.string().optional().describe("the migration login's password (environment or file only; never logged)"),
   })
   .strict();
 
 export type DbSettings = z.infer<typeof dbSettingsSchema>;
 
 export class DbTargetError extends Error {}
+
+/** The same database through another login (the migration login beside the sync login). */
+export function withLogin(settings: DbSettings, user: string, password: string | undefined): DbSettings {
+  if (resolveTarget(settings).client !== 'postgres') return { ...settings, user, password };
+  const url = new URL(settings.url!);
+  url.username = encodeURIComponent(user);
+  url.password = password === undefined ? '' : encodeURIComponent(password);
+  return { ...settings, url: url.toString() };
+}
 
 /** Turns settings into a target: PGlite in a local folder when nothing is configured. */
 export function resolveTarget(settings: DbSettings): DbTarget {

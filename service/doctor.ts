@@ -25,6 +25,8 @@ export interface DoctorDeps {
   config: Config;
   /** Opens the configured database; its failure is the database check's finding. */
   openDb(): Promise<Db>;
+  /** The database through the migration login, where one is configured (database.migrationUser). */
+  openMigrationDb?(): Promise<Db>;
   /** The configured Numerik, or why there is none. */
   client(): NumerikClient;
   now?(): Date;
@@ -140,6 +142,25 @@ async function attachmentsCheck(options: SyncOptions): Promise<CheckResult> {
   }
 }
 
+/** The migration login reaches the database and may change its schema (what `migrate up` needs). */
+async function migrationLoginCheck(open: (() => Promise<Db>) | undefined): Promise<CheckResult> {
+  const check = 'migration login';
+  if (!open) return { check, status: 'skip', detail: 'no separate migration login (database.migrationUser): migrations use the sync login' };
+  let db: Db | undefined;
+  try {
+    db = await open();
+    const rights = await db.dialect.loginRights(db.knex);
+    const mayChangeSchema = rights.wider.some((w) => /superuser|sysadmin|db_owner|db_ddladmin|may create (tables|objects)/.test(w));
+    return mayChangeSchema
+      ? { check, status: 'ok', detail: `login ${rights.login} reaches the database and may change its schema` }
+      : { check, status: 'fail', detail: `login ${rights.login} may not create objects: \`migrate up\` would fail`, fix: 'grant it CREATE TABLE, CREATE PROCEDURE and ALTER on the schema (README: "SQL Server rights"), or use another login' };
+  } catch (error) {
+    return { check, status: 'fail', detail: (error as Error).message, fix: 'check EXO_DB_MIGRATION_USER and EXO_DB_MIGRATION_PASSWORD' };
+  } finally {
+    await db?.close();
+  }
+}
+
 /** Checks each thing that can be wrong with an installation, and says how to fix what is. */
 export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
   const now = deps.now ?? (() => new Date());
@@ -166,6 +187,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
         : { check: 'time zone', status: 'warn', detail: `not set: this machine's zone (${machineTimeZone()}) is taken as the Exo site's`, fix: "set EXO_TIME_ZONE (sync.timeZone) to the Exo site's IANA zone, e.g. Pacific/Auckland" },
     );
     if (db) results.push(...(await databaseChecks(db, deps, now)));
+    if (db && db.target.client !== 'pglite') results.push(await migrationLoginCheck(deps.openMigrationDb));
     // The webhook check reads our tables: only where the migrations made them.
     const migrated = results.some((r) => r.check === 'migrations' && r.status !== 'fail') ? db : undefined;
     let client: NumerikClient | undefined;

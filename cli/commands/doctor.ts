@@ -15,7 +15,12 @@ export function registerDoctor(program: Command, ctx: () => CliContext): void {
     .option('--json', 'the findings as JSON')
     .action(async (opts: { json?: boolean }) => {
       const c = ctx();
-      const results = await runDoctor({ config: c.config, openDb: () => c.openDb(), client: () => c.numerikClient() });
+      const results = await runDoctor({
+        config: c.config,
+        openDb: () => c.openDb(),
+        openMigrationDb: c.config.database.migrationUser ? () => c.openMigrationDb() : undefined,
+        client: () => c.numerikClient(),
+      });
       console.log(opts.json ? JSON.stringify(results, null, 2) : formatChecks(results));
       if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
     });

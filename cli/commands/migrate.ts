@@ -82,7 +82,7 @@ export function registerMigrate(program: Command, ctx: () => CliContext): void {
         }
         const applied = await migrator.up();
         console.log(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
-      });
+      }, () => c.openMigrationDb());
     });
 
   migrate
@@ -103,7 +103,7 @@ export function registerMigrate(program: Command, ctx: () => CliContext): void {
         );
         const reverted = await migrator.down(opts);
         console.log(`reverted ${reverted.length} migration(s): ${reverted.join(', ')}`);
-      });
+      }, () => c.openMigrationDb());
     });
 
   migrate

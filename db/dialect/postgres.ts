@@ -224,9 +224,10 @@ export function postgresDialect(schema: string): Dialect {
         await db.raw(
           `SELECT current_user AS login, r.rolsuper AS super, r.rolcreaterole AS createrole, r.rolcreatedb AS createdb,
                   has_schema_privilege(?, 'CREATE') AS create_in_schema,
-                  CASE WHEN to_regclass(?) IS NULL THEN NULL ELSE has_table_privilege(?, 'DELETE') END AS delete_tasks
+                  CASE WHEN NOT has_schema_privilege(?, 'USAGE') THEN NULL WHEN to_regclass(?) IS NULL THEN NULL
+                       ELSE has_table_privilege(?, 'DELETE') END AS delete_tasks
              FROM pg_roles r WHERE r.rolname = current_user`,
-          [schema, `${quote(schema)}."TASKS"`, `${quote(schema)}."TASKS"`],
+          [schema, schema, `${quote(schema)}."TASKS"`, `${quote(schema)}."TASKS"`],
         ),
       );
       const wider = [

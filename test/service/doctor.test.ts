@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../../config/schema.js';
 import { connect, dbOver, type Db } from '../../db/connect.js';
+import { resolveTarget, withLogin } from '../../db/target.js';
 import { removeWebhook, readWebhooks } from '../../db/plugin/webhook-secrets.js';
 import { silentLogger } from '../../logging/logger.js';
 import { runDoctor, type CheckResult, type DoctorDeps } from '../../service/doctor.js';
@@ -56,6 +57,7 @@ forEachTarget('doctor', (engine, target) => {
       ['migrations', 'ok'],
       ['triggers and objects', 'ok'],
       ['database clock', 'ok'],
+      ...(target.name === 'pglite' ? [] : [['migration login', 'skip']]),
       ['numerik', 'ok'],
       ['numerik clock', 'ok'],
       ['webhook', 'ok'],
@@ -68,6 +70,15 @@ forEachTarget('doctor', (engine, target) => {
     expect(found!.status).toBe('warn');
     expect(found!.detail).toMatch(/^login \w+ (is a superuser|is a sysadmin|is in db_owner).*: wider than the sync needs$/);
     expect(found!.fix).toContain('SELECT, INSERT and UPDATE');
+  });
+
+  it.skipIf(target.name !== 'postgres')('the migration login may not change the schema; one that may passes', async () => {
+    await f.db.knex.raw(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'exo_doctor_plain') THEN CREATE ROLE exo_doctor_plain LOGIN; END IF; END $$`);
+    const through = (user: string) => async () => connect(resolveTarget(withLogin({ url: process.env.EXO_TEST_PG_URL!, schema: f.db.target.schema }, user, undefined)));
+    const [plain] = finding(await runDoctor(healthy({ openMigrationDb: through('exo_doctor_plain') })), 'migration login');
+    expect(plain).toMatchObject({ status: 'fail', detail: 'login exo_doctor_plain may not create objects: `migrate up` would fail' });
+    const [owner] = finding(await runDoctor(healthy({ openMigrationDb: through('postgres') })), 'migration login');
+    expect(owner).toMatchObject({ status: 'ok', detail: 'login postgres reaches the database and may change its schema' });
   });
 
   it('the time zone is not set', async () => {
