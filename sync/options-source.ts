@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect.js';
 import { readSettings } from '../db/plugin/settings.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { SYNC_OPTION_KEYS, syncOptionsSchema, type SyncOptions, type SyncOptionsInput } from './options.js';
+import { overlayStored, type SyncOptions, type SyncOptionsInput } from './options.js';
 
 export type OptionsSource = () => Promise<SyncOptions>;
 
@@ -14,14 +14,7 @@ export function optionsSource(db: Db, configured: SyncOptionsInput = {}, logger:
   let cached: { at: number; options: SyncOptions } | undefined;
   return async () => {
     if (cached && Date.now() - cached.at < ttlMs) return cached.options;
-    const stored = await readSettings(db);
-    let options = syncOptionsSchema.parse(configured);
-    for (const key of SYNC_OPTION_KEYS) {
-      if (!(key in stored)) continue;
-      const candidate = syncOptionsSchema.safeParse({ ...options, [key]: stored[key] });
-      if (candidate.success) options = candidate.data;
-      else logger.warn('ignoring an invalid stored setting', { key, error: candidate.error.issues[0]?.message });
-    }
+    const { options } = overlayStored(configured, await readSettings(db), (key, error) => logger.warn('ignoring an invalid stored setting', { key, error }));
     cached = { at: Date.now(), options };
     return options;
   };

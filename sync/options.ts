@@ -61,3 +61,28 @@ export const SYNC_OPTION_KEYS = Object.keys(syncOptionsSchema.shape) as (keyof S
 export function defaultSyncOptions(overrides: SyncOptionsInput = {}): SyncOptions {
   return syncOptionsSchema.parse(overrides);
 }
+
+/**
+ * The configured options overlaid by the stored ones (X_NUMERIK_SETTINGS), key by key: a stored value
+ * that does not validate is passed to `onInvalid` and left out, never half-applied. Also says which
+ * keys the stored values decided.
+ */
+export function overlayStored(
+  configured: SyncOptionsInput,
+  stored: Record<string, unknown>,
+  onInvalid: (key: string, message: string | undefined) => void = () => undefined,
+): { options: SyncOptions; fromStore: Set<string> } {
+  let options = syncOptionsSchema.parse(configured);
+  const fromStore = new Set<string>();
+  for (const key of SYNC_OPTION_KEYS) {
+    if (!(key in stored)) continue;
+    const candidate = syncOptionsSchema.safeParse({ ...options, [key]: stored[key] });
+    if (!candidate.success) {
+      onInvalid(key, candidate.error.issues[0]?.message);
+      continue;
+    }
+    options = candidate.data;
+    fromStore.add(key);
+  }
+  return { options, fromStore };
+}

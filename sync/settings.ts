@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.js';
 import { readSettings, writeSetting } from '../db/plugin/settings.js';
-import { SYNC_OPTION_KEYS, syncOptionsSchema, type SyncOptions, type SyncOptionsInput } from './options.js';
+import { overlayStored, SYNC_OPTION_KEYS, syncOptionsSchema, type SyncOptions, type SyncOptionsInput } from './options.js';
 
 /** A bad `settings set`: names the key and what it takes. Nothing is written. */
 export class SettingError extends Error {
@@ -32,16 +32,8 @@ export async function seedSettings(db: Db, configured: SyncOptionsInput): Promis
 
 /** The options in force and where each comes from; `secret.` and `state.` keys are never listed. */
 export async function listSettings(db: Db, configured: SyncOptionsInput): Promise<SettingView[]> {
-  const stored = await readSettings(db);
-  const defaults = syncOptionsSchema.parse({});
-  let options = syncOptionsSchema.parse(configured);
-  const views: SettingView[] = [];
-  for (const key of SYNC_OPTION_KEYS) {
-    const candidate = key in stored ? syncOptionsSchema.safeParse({ ...options, [key]: stored[key] }) : undefined;
-    if (candidate?.success) options = candidate.data;
-    const source = candidate?.success ? 'stored' : key in configured ? 'config' : 'default';
-    views.push({ key, value: options[key] ?? defaults[key], source });
-  }
+  const { options, fromStore } = overlayStored(configured, await readSettings(db));
+  const views = SYNC_OPTION_KEYS.map((key): SettingView => ({ key, value: options[key], source: fromStore.has(key) ? 'stored' : key in configured ? 'config' : 'default' }));
   return views;
 }
 
