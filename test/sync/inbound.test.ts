@@ -166,6 +166,27 @@ forEachTarget('Numerik → Exo', (engine) => {
     expect((await logEntries(f.db, 'skipped')).find((e) => e.POST_ID === 'pst_never')?.REASON).toBe('Numerik says this post never existed (404)');
   });
 
+  it('late events of posts already in sync finish together without asking Numerik; a newer one in the same batch is applied', async () => {
+    const posts = [1, 2, 3].map((i) => numerikCreates({ body_text: `Settled ${i}` }));
+    await settled(f);
+    store().updatePost(posts[0]!.id, { body_text: 'Settled 1, edited' });
+    await settled(f);
+    const gets = () => f.sandbox.calls.get('GET /posts/:id') ?? 0;
+    const before = gets();
+    const { storeEvent } = await import('../../db/plugin/inbox/store-event.js');
+    for (const p of posts) await storeEvent(f.db, { eventId: `evt_again_${p.id}`, type: 'post.updated', postId: p.id, version: 1, source: 'webhook' });
+    await storeEvent(f.db, { eventId: 'evt_edit_again', type: 'post.updated', postId: posts[1]!.id, version: 2, source: 'webhook' });
+    store().updatePost(posts[1]!.id, { body_text: 'Settled 2, edited' });
+    service.inbound.poke();
+    await settled(f);
+    expect(gets() - before).toBeGreaterThanOrEqual(1);
+    expect(gets() - before).toBeLessThanOrEqual(2);
+    expect((await activityOf(posts[0]!.id))!.row.DETAILS).toBe('Settled 1, edited');
+    expect((await activityOf(posts[1]!.id))!.row.DETAILS).toBe('Settled 2, edited');
+    expect((await activityOf(posts[2]!.id))!.row.DETAILS).toBe('Settled 3');
+    expect(await f.db.table(OBJECTS.inbox).where('EVENT_ID', 'like', 'evt_%again%').select('ID')).toEqual([]);
+  });
+
   it('an Exo edit goes out and its webhook comes back without a write or a second send (no ping-pong)', async () => {
     const post = numerikCreates({ body_text: 'Round trip' });
     await settled(f);
