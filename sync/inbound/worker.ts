@@ -42,6 +42,7 @@ interface Group {
 
 const USER_NAMES_TTL_MS = 5 * 60_000;
 const GATHER_MS = 100;
+const WRITERS = 4;
 
 /**
  * Applies X_NUMERIK_INBOX to Exo. Events of one post coalesce into one fetch of the post's current
@@ -55,6 +56,12 @@ export class InboundWorker {
   private readonly loop: WorkerLoop;
   private readonly lookups: ReturnType<typeof cachedLookups>;
   private userNames: { at: number; names: Map<string, string> } | undefined;
+  /**
+   * Numerik is fetched from `concurrency` posts at once (its latency hides behind that), but at most
+   * WRITERS of them write to Exo's database at once: the worker never crowds out Exo's own users,
+   * or the webhook receiver, whose answer waits for its one INSERT.
+   */
+  private readonly writes = pLimit(WRITERS);
 
   constructor(private readonly o: WorkerOptions) {
     this.id = o.workerId ?? newWorkerId('inbound');
@@ -153,7 +160,7 @@ export class InboundWorker {
       if (seqno) target = (await readActivities(this.o.db, [Number(seqno)])).get(Number(seqno));
     }
     const deleted = lookup.kind === 'gone' ? { at: lookup.deletedAt ?? new Date().toISOString(), by: lookup.deletedBy ?? null } : undefined;
-    return converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, lookup, link, activity: target, lookups, finish, deleted, direction: 'inbound' });
+    return this.writes(() => converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, lookup, link, activity: target, lookups, finish, deleted, direction: 'inbound' }));
   }
 
   private async names(): Promise<Map<string, string>> {

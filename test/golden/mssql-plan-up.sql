@@ -20,8 +20,6 @@ CREATE INDEX [X_NUMERIK_TYPE_TAG_TAG] ON [dbo].[X_NUMERIK_TYPE_TAG] ([TAG_NAME])
 CREATE SEQUENCE [dbo].[X_NUMERIK_INBOX_SEQ] AS bigint START WITH 1 INCREMENT BY 1 CACHE 100;
 CREATE TABLE [dbo].[X_NUMERIK_INBOX] ([ID] bigint not null, [EVENT_ID] nvarchar(100) not null, [EVENT_TYPE] nvarchar(40) not null, [POST_ID] nvarchar(64) not null, [POST_VERSION] int null, [SOURCE] nvarchar(10) not null, [RECEIVED_AT] datetime2 not null, [STATE] nvarchar(10) not null, [ATTEMPTS] int not null, [NEXT_ATTEMPT_AT] datetime2 not null, [CLAIMED_BY] nvarchar(100) null, [LEASE_UNTIL] datetime2 null, [LAST_ERROR] nvarchar(2000) null, CONSTRAINT [X_NUMERIK_INBOX_PK] PRIMARY KEY ([ID]));
 ALTER TABLE [dbo].[X_NUMERIK_INBOX] ADD CONSTRAINT [X_NUMERIK_INBOX_EVENT] UNIQUE ([EVENT_ID]);
-CREATE INDEX [X_NUMERIK_INBOX_READY] ON [dbo].[X_NUMERIK_INBOX] ([STATE], [NEXT_ATTEMPT_AT]);
-CREATE INDEX [X_NUMERIK_INBOX_POST] ON [dbo].[X_NUMERIK_INBOX] ([POST_ID]);
 ALTER TABLE [dbo].[X_NUMERIK_INBOX] ADD CONSTRAINT [X_NUMERIK_INBOX_ID_DF] DEFAULT (NEXT VALUE FOR [dbo].[X_NUMERIK_INBOX_SEQ]) FOR [ID];
 
 -- ===== 0002-change-capture (up): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS

@@ -98,22 +98,12 @@ GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
-CREATE INDEX [X_NUMERIK_INBOX_READY] ON [dbo].[X_NUMERIK_INBOX] ([STATE], [NEXT_ATTEMPT_AT]);
-GO
-IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
-IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
-GO
-CREATE INDEX [X_NUMERIK_INBOX_POST] ON [dbo].[X_NUMERIK_INBOX] ([POST_ID]);
-GO
-IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
-IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
-GO
 ALTER TABLE [dbo].[X_NUMERIK_INBOX] ADD CONSTRAINT [X_NUMERIK_INBOX_ID_DF] DEFAULT (NEXT VALUE FOR [dbo].[X_NUMERIK_INBOX_SEQ]) FOR [ID];
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
-INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0001-plugin-tables', N'04f554980ee535f87b95d0c6fe5502c09a8c8b4afd2c19186fac1d42117d553b', SYSUTCDATETIME());
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0001-plugin-tables', N'08589612a302a3ccbdd94aea4dab73b3dbe296ad7776aa0c423c0bc1d7f0e032', SYSUTCDATETIME());
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0001-plugin-tables failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END

@@ -19,8 +19,6 @@ create index "X_NUMERIK_TYPE_TAG_TAG" on "public"."X_NUMERIK_TYPE_TAG" ("TAG_NAM
 CREATE SEQUENCE "public"."X_NUMERIK_INBOX_SEQ" AS bigint CACHE 100;
 create table "public"."X_NUMERIK_INBOX" ("ID" bigint not null default nextval('"public"."X_NUMERIK_INBOX_SEQ"'), "EVENT_ID" varchar(100) not null, "EVENT_TYPE" varchar(40) not null, "POST_ID" varchar(64) not null, "POST_VERSION" integer null, "SOURCE" varchar(10) not null, "RECEIVED_AT" timestamptz not null, "STATE" varchar(10) not null, "ATTEMPTS" integer not null, "NEXT_ATTEMPT_AT" timestamptz not null, "CLAIMED_BY" varchar(100) null, "LEASE_UNTIL" timestamptz null, "LAST_ERROR" varchar(2000) null, constraint "X_NUMERIK_INBOX_PK" primary key ("ID"));
 alter table "public"."X_NUMERIK_INBOX" add constraint "X_NUMERIK_INBOX_EVENT" unique ("EVENT_ID");
-create index "X_NUMERIK_INBOX_READY" on "public"."X_NUMERIK_INBOX" ("STATE", "NEXT_ATTEMPT_AT");
-create index "X_NUMERIK_INBOX_POST" on "public"."X_NUMERIK_INBOX" ("POST_ID");
 
 -- ===== 0002-change-capture (up): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS
 CREATE SEQUENCE "public"."X_NUMERIK_QUEUE_SEQ" AS bigint CACHE 100;
