@@ -154,8 +154,9 @@ export function postgresDialect(schema: string): Dialect {
       return inserted[key];
     },
 
-    async clearEcho(trx) {
-      await trx.raw(`SELECT set_config('${ECHO_SETTING}', '', true)`);
+    async clearEcho() {
+      // The mark is transaction-local (set_config(…, true)): it ends with the transaction, so
+      // clearing it would only cost every sync write one more round trip.
     },
 
     async claim(db, table, { worker, limit, leaseMs }) {

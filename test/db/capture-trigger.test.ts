@@ -137,6 +137,10 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
       await db.dialect.insertReturningKey(trx, 'TASKS', taskRow({ subject: 'from Numerik' }), 'SEQNO');
     });
     expect(await queued()).toEqual([]);
+    // Nor does a committed mark outlive its transaction on a pooled session.
+    await tasks().where({ SEQNO: id }).update({ DETAILS: 'an Exo user edits after the sync' });
+    expect(await queued()).toEqual([{ ACTIVITY_SEQNO: id, OPERATION: 'U', STATE: 'ready', ATTEMPTS: 0 }]);
+    await db.table(OBJECTS.queue).del();
 
     await db.knex
       .transaction(async (trx) => {
