@@ -7,6 +7,8 @@ import { OBJECTS } from '../../../db/plugin/objects.js';
 import { silentLogger } from '../../../logging/logger.js';
 import { startService, type Service } from '../../../service/service.js';
 import type { Post, PostInput } from '../../../sync/numerik/types.js';
+import { LOCK_NAME } from '../../../sync/attachments/folder-lock.js';
+import { syncPostFiles } from '../../../sync/attachments/sync-files.js';
 import { registerWebhook } from '../../../sync/webhooks.js';
 import { forEachTarget } from '../../support/targets.js';
 import { logEntries, settled, syncFixture, type SyncFixture } from '../../support/sync.js';
@@ -132,6 +134,32 @@ forEachTarget('attachments', (engine) => {
     expect((await readdir(folder)).filter((n) => n.endsWith('.partial'))).toEqual([]);
     await settled(f);
     expect(await filesIn(folder)).toEqual({ 'attachments.json': expect.any(String), 'big.bin': sha(content) });
+  });
+
+  it('two workers writing one folder take turns, so its files and its index always agree', async () => {
+    const post = numerikCreates();
+    const [a, b, c] = ['a.txt', 'b.txt', 'c.bin'].map((name, i) => attach(post, name, bytes(name, 20_000 * (i + 1))));
+    await settled(f);
+    const lookup = await f.client.getPost(post.id);
+    if (lookup.kind !== 'post') throw new Error('the post is gone');
+    // Two views of the post, as two workers fetching it a moment apart would hold them.
+    const older = { ...lookup.post, attachments: lookup.post.attachments.filter((x) => x.id !== b!.id) };
+    const newer = { ...lookup.post, attachments: lookup.post.attachments.filter((x) => x.id !== c!.id) };
+    const seqno = 990_001;
+    const options = await service.options();
+    f.sandbox.faults.set({ latencyMs: 60 });
+    const [first, second] = await Promise.all([
+      syncPostFiles(f.client, older, seqno, options),
+      new Promise((r) => setTimeout(r, 10)).then(() => syncPostFiles(f.client, newer, seqno, options)),
+    ]);
+    expect({ ...first, downloaded: [...first.downloaded].sort() }).toMatchObject({ downloaded: ['a.txt', 'c.bin'], kept: 0 });
+    expect(second).toMatchObject({ downloaded: ['b.txt'], kept: 1, removed: ['c.bin'] });
+    const folder = path.join(root, String(seqno));
+    expect(Object.keys(await filesIn(folder)).sort()).toEqual(['a.txt', 'attachments.json', 'b.txt']);
+    const index = JSON.parse(await readFile(path.join(folder, 'attachments.json'), 'utf8'));
+    expect(index.files.map((x: { id: string }) => x.id).sort()).toEqual([a!.id, b!.id].sort());
+    expect(index.removed.map((x: { id: string }) => x.id)).toEqual([c!.id]);
+    expect(await readdir(folder)).not.toContain(LOCK_NAME);
   });
 
   it('refuses a file over the size limit with a clear log line; the rest of the post is synced', async () => {
