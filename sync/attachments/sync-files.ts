@@ -1,5 +1,4 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
-import { withFolderLock } from './folder-lock.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NumerikClient } from '../numerik/client.js';
@@ -7,6 +6,7 @@ import type { Post } from '../numerik/types.js';
 import type { SyncOptions } from '../options.js';
 import { AttachmentTooLarge, downloadAttachment } from './download.js';
 import { readIndex, writeIndex, type IndexedFile } from './folder-index.js';
+import { withFolderLock } from './folder-lock.js';
 import { inside, safeFileName, uniqueName } from './safe-name.js';
 
 /** The attachments root cannot be used; says what to fix. The sync of text goes on meanwhile. */
@@ -73,49 +73,52 @@ export async function syncPostFiles(client: NumerikClient, post: Post, seqno: nu
   } catch (error) {
     throw new AttachmentsRootError(`cannot create ${folder} (${(error as NodeJS.ErrnoException).code})`);
   }
-  return withFolderLock(folder, async () => {
-    const index = await readIndex(folder, post.id, seqno);
-    const byId = new Map(index.files.map((f) => [f.id, f]));
-    const taken = new Set(index.files.map((f) => f.name));
-    try {
-      for (const attachment of [...post.attachments].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-        const known = byId.get(attachment.id);
-        const unchanged = known && known.size === attachment.size && (!attachment.sha256 || attachment.sha256 === known.sha256);
-        if (unchanged && (await sameFile(folder, known))) {
-          result.kept += 1;
-          continue;
-        }
-        const name = known?.name ?? uniqueName(safeFileName(attachment.filename), taken);
-        taken.add(name);
-        try {
-          const { sha256, size } = await downloadAttachment(client, post.id, attachment, folder, name, options.maxAttachmentBytes);
-          const entry: IndexedFile = { id: attachment.id, name, filename: attachment.filename, size, content_type: attachment.content_type, sha256, downloaded_at: new Date().toISOString() };
-          byId.set(attachment.id, entry);
-          result.downloaded.push(name);
-        } catch (error) {
-          if (!(error instanceof AttachmentTooLarge)) throw error;
-          result.refused.push({ filename: attachment.filename, reason: error.message });
-        }
+  return withFolderLock(folder, () => syncHeldFolder(client, post, seqno, folder, options, result));
+}
+
+/** The work of syncPostFiles, while it holds the activity's folder. */
+async function syncHeldFolder(client: NumerikClient, post: Post, seqno: number, folder: string, options: SyncOptions, result: FileSync): Promise<FileSync> {
+  const index = await readIndex(folder, post.id, seqno);
+  const byId = new Map(index.files.map((f) => [f.id, f]));
+  const taken = new Set(index.files.map((f) => f.name));
+  try {
+    for (const attachment of [...post.attachments].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      const known = byId.get(attachment.id);
+      const unchanged = known && known.size === attachment.size && (!attachment.sha256 || attachment.sha256 === known.sha256);
+      if (unchanged && (await sameFile(folder, known))) {
+        result.kept += 1;
+        continue;
       }
-      const current = new Set(post.attachments.map((a) => a.id));
-      for (const file of [...byId.values()].filter((f) => !current.has(f.id))) {
-        await mkdir(path.join(folder, 'removed'), { recursive: true });
-        const removedFolder = path.join(folder, 'removed');
-        const name = uniqueName(file.name, new Set(index.removed.map((r) => r.name)));
-        try {
-          await rename(inside(folder, file.name), inside(removedFolder, name));
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        }
-        index.removed.push({ ...file, name, removed_at: new Date().toISOString() });
-        byId.delete(file.id);
-        result.removed.push(file.name);
+      const name = known?.name ?? uniqueName(safeFileName(attachment.filename), taken);
+      taken.add(name);
+      try {
+        const { sha256, size } = await downloadAttachment(client, post.id, attachment, folder, name, options.maxAttachmentBytes);
+        const entry: IndexedFile = { id: attachment.id, name, filename: attachment.filename, size, content_type: attachment.content_type, sha256, downloaded_at: new Date().toISOString() };
+        byId.set(attachment.id, entry);
+        result.downloaded.push(name);
+      } catch (error) {
+        if (!(error instanceof AttachmentTooLarge)) throw error;
+        result.refused.push({ filename: attachment.filename, reason: error.message });
       }
-    } finally {
-      index.files = [...byId.values()];
-      await writeIndex(folder, index);
     }
-    result.present = index.files.length;
-    return result;
-  });
+    const current = new Set(post.attachments.map((a) => a.id));
+    for (const file of [...byId.values()].filter((f) => !current.has(f.id))) {
+      await mkdir(path.join(folder, 'removed'), { recursive: true });
+      const removedFolder = path.join(folder, 'removed');
+      const name = uniqueName(file.name, new Set(index.removed.map((r) => r.name)));
+      try {
+        await rename(inside(folder, file.name), inside(removedFolder, name));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      index.removed.push({ ...file, name, removed_at: new Date().toISOString() });
+      byId.delete(file.id);
+      result.removed.push(file.name);
+    }
+  } finally {
+    index.files = [...byId.values()];
+    await writeIndex(folder, index);
+  }
+  result.present = index.files.length;
+  return result;
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import pLimit from 'p-limit';
 import { readActivities } from '../../db/exo/activities.js';
 import { ATTACHMENTS_JOB } from '../../db/plugin/inbox/store-event.js';
-import { readPostLinksByPost } from '../../db/plugin/links/posts.js';
+import { readPostLinksByPost, type PostLink } from '../../db/plugin/links/posts.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
 import { completeWork } from '../../db/plugin/work/complete.js';
@@ -43,6 +43,11 @@ interface Group {
 const USER_NAMES_TTL_MS = 5 * 60_000;
 const GATHER_MS = 100;
 const WRITERS = 4;
+
+/** Every event of the group names a version of the post the link has already synced. */
+function alreadyAgreed(g: Group, link: PostLink | undefined): boolean {
+  return g.kind === 'post' && !g.deletion && !!link && g.version !== null && link.numerikVersion !== null && g.version <= link.numerikVersion;
+}
 
 /**
  * Applies X_NUMERIK_INBOX to Exo. Events of one post coalesce into one fetch of the post's current
@@ -89,12 +94,9 @@ export class InboundWorker {
       const [lookups, links] = await Promise.all([this.lookups(options, await this.names()), readPostLinksByPost(db, groups.map((g) => g.postId))]);
       const linkedActivities = await readActivities(db, [...links.values()].map((l) => l.activitySeqno));
       const finisher = (g: Group) => async (trx: Knex.Transaction) => (await completeWork(db, OBJECTS.inbox, g.rows.map((r) => r.id), this.id, trx)) > 0;
-      // Every event of these groups names a version both sides already agreed on (an echo, or
-      // late): they finish together, in one transaction, and cost Numerik nothing.
-      const seen = groups.filter((g) => {
-        const link = links.get(g.postId);
-        return g.kind === 'post' && g.attempts <= options.maxAttempts && link && !g.deletion && g.version !== null && link.numerikVersion !== null && g.version <= link.numerikVersion;
-      });
+      // Groups whose every event names a version both sides already agreed on (an echo, or late)
+      // finish together, in one transaction, and cost Numerik nothing.
+      const seen = groups.filter((g) => g.attempts <= options.maxAttempts && alreadyAgreed(g, links.get(g.postId)));
       const finishedSeen = new Map<Group, boolean>();
       if (seen.length) await db.knex.transaction(async (trx) => { for (const g of seen) finishedSeen.set(g, await finisher(g)(trx)); });
       const limit = pLimit(this.o.concurrency ?? 16);
