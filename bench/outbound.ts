@@ -1,3 +1,4 @@
+import { claimOf } from '../sync/mapping/external-ref.js';
 import type { WebhookEvent } from '../sync/numerik/types.js';
 import { waitFor } from '../test/support/processes.js';
 import { syncFixture, type SyncFixture } from '../test/support/sync.js';
@@ -35,7 +36,7 @@ export async function liveLatencies(f: SyncFixture, rate: number, seconds: numbe
   const onEvent = (event: WebhookEvent) => {
     if (event.type !== 'post.created') return;
     const ref = f.sandbox.store.posts.get(event.data.post_id)?.external_ref ?? '';
-    const at = committed.get(Number(ref.replace('exo-task:', '')));
+    const at = committed.get(claimOf(ref)?.seqno ?? -1);
     if (at !== undefined) latencies.push(performance.now() - at);
   };
   f.sandbox.store.events.on('event', onEvent);

@@ -127,6 +127,7 @@ export function outboundContext(activity: Activity | undefined, link: PostLink |
   return {
     timeZone: lookups.options.timeZone,
     notesFormat: lookups.options.notesFormat,
+    codePage: lookups.codePage,
     link: linkState(link),
     customerId: account ? lookups.customers.get(customerKey(account))?.customerId : undefined,
     userOf: (staffno) => (staffno === null ? undefined : lookups.userOfStaff.get(staffno)),

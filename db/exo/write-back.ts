@@ -12,8 +12,8 @@ export interface FieldChange {
  * Rewrites SUBJECT and/or DETAILS of one activity as the sync's own write, only if the fields still
  * hold what the sync read, so an Exo user's edit made meanwhile is never overwritten (it is queued
  * and synced instead). MODIFIEDDATE is bumped, as Exo's Outlook sync trusts it. With `echo: false`
- * the capture trigger skips the write; otherwise it is queued like any edit. Returns whether the
- * row was written.
+ * the capture trigger skips the write; otherwise it is queued like any edit. `then` runs in the
+ * same transaction, told whether the row was written. Returns whether the row was written.
  */
 export async function writeBackText(
   db: Db,
@@ -21,15 +21,21 @@ export async function writeBackText(
   change: { subject?: FieldChange; details?: FieldChange },
   modifiedAt: Date,
   options: { echo: boolean },
+  then?: (trx: Knex.Transaction, written: boolean) => Promise<void>,
 ): Promise<boolean> {
   const set: Record<string, unknown> = { MODIFIEDDATE: modifiedAt };
   if (change.subject) set.SUBJECT = change.subject.to;
   if (change.details) set.DETAILS = change.details.to;
   const write = async (trx: Knex.Transaction) => {
-    let q = trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, seqno);
-    q = unchanged(q, 'SUBJECT', change.subject);
-    q = unchanged(q, 'DETAILS', change.details);
-    return (await q.update(set)) > 0;
+    let written = false;
+    if (change.subject || change.details) {
+      let q = trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, seqno);
+      q = unchanged(q, 'SUBJECT', change.subject);
+      q = unchanged(q, 'DETAILS', change.details);
+      written = (await q.update(set)) > 0;
+    }
+    await then?.(trx, written);
+    return written;
   };
   return options.echo ? db.knex.transaction(write) : asSyncWriter(db, write);
 }

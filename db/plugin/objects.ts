@@ -8,6 +8,7 @@ export const OBJECTS = {
   log: 'X_NUMERIK_LOG',
   logSeq: 'X_NUMERIK_LOG_SEQ',
   postLink: 'X_NUMERIK_POST_LINK',
+  createIntent: 'X_NUMERIK_CREATE_INTENT',
   customerLink: 'X_NUMERIK_CUSTOMER_LINK',
   staffLink: 'X_NUMERIK_STAFF_LINK',
   typeTag: 'X_NUMERIK_TYPE_TAG',

@@ -2,15 +2,20 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
 import { readActivities, type Activity } from '../../db/exo/activities.js';
 import { asSyncWriter, insertActivity, updateActivity } from '../../db/exo/write-activity.js';
+import { dropCreateIntent } from '../../db/plugin/links/create-intents.js';
 import { insertPostLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import { ATTACHMENTS_JOB, storeEventOnce } from '../../db/plugin/inbox/store-event.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
+import { agreedState } from '../agreed.js';
+import { textPut, type TextPut } from '../lens/activity-text.js';
+import { splitDetails } from '../lens/details.js';
+import { textOfView } from '../lens/view-text.js';
 import { inboundContext, linkState, outboundContext, type Lookups } from '../lookups.js';
 import { conflictWinner } from '../mapping/conflict.js';
-import { contentOfPost, hashContent, threeWay, type Content, type ContentField } from '../mapping/content.js';
+import { contentOfPost, threeWay, type Content, type ContentField } from '../mapping/content.js';
 import { deletedChange, exoColumnsFor, newActivityRow, type ExoChange } from '../mapping/inbound.js';
-import { activityContent } from '../mapping/outbound.js';
-import { splitComments, textToHtml } from '../mapping/text.js';
+import { activityContent, exclusionOf } from '../mapping/outbound.js';
+import { textToHtml } from '../mapping/text.js';
 import { wallClockToInstant } from '../mapping/time.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { NumerikError, PreconditionFailedError } from '../numerik/errors.js';
@@ -33,6 +38,8 @@ export interface ConvergeInput {
   finish(trx: Knex.Transaction): Promise<boolean>;
   /** When and by whom a deleted post was deleted, if known. */
   deleted?: { at: string; by: string | null };
+  /** Why the post's external_ref was not taken as naming an activity (logged with the result). */
+  refusedRef?: string;
   direction: 'inbound' | 'outbound';
 }
 
@@ -112,6 +119,9 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     return { kind: 'done', action: 'in-sync', seqno, conflicts: [] };
   }
 
+  const excluded = exclusionOf(activity, i.lookups.excluded);
+  if (excluded) return skip(`${excluded}: the activity is not synced`);
+
   const state = linkState(link)!;
   const ctx = outboundContext(activity, link, i.lookups);
   const exoNow = activityContent(activity, ctx, ctx.customerId ?? state.exoBase?.customer_id ?? post.customer_id);
@@ -121,21 +131,31 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
   const { options } = i.lookups;
   const winner = conflictWinner(options.conflictPolicy, wallClockToInstant(activity.modifiedAt ?? activity.createdAt, options.timeZone), post.updated_at);
   const merge = threeWay(bases, { exo: exoNow, numerik: numerikNow }, winner);
-  const log: LogEntry[] = [];
-  if (merge.conflicts.length) {
+  // The text: Exo's edit of the view, merged line by line into Numerik's text as it is now.
+  const text: TextPut | undefined =
+    exoNow.body_text === bases.exo.body_text ? undefined : textPut(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, numerikNow.body_text, winner, ctx);
+  const newText = text && text.text !== numerikNow.body_text ? text.text : undefined;
+  const log: LogEntry[] = (text?.notes ?? []).map((n) => entry('note', n));
+  const conflicts: ContentField[] = [...merge.conflicts, ...(text?.conflicts.length ? ['body_text' as const] : [])];
+  if (conflicts.length) {
+    // Both versions of each field in conflict (of the text: the lines both changed), for the status
+    // page to show side by side.
+    const lines = (side: 'exo' | 'numerik') => text!.conflicts.map((c) => c[side]).join('\n…\n');
+    const versions = (side: 'exo' | 'numerik', content: Content) =>
+      Object.fromEntries(conflicts.map((f) => [f, f === 'body_text' ? lines(side) : content[f]]));
     log.push(
-      entry('conflict', `conflict (${options.conflictPolicy}) on ${merge.conflicts.join(', ')}: ${winner === 'exo' ? "Exo's" : "Numerik's"} version won; the other is kept here`, {
+      entry('conflict', `conflict (${options.conflictPolicy}) on ${conflicts.join(', ')}: ${winner === 'exo' ? "Exo's" : "Numerik's"} version won; the other is kept here`, {
         policy: options.conflictPolicy,
         winner,
-        fields: merge.conflicts,
-        // Both versions of each field in conflict, for the status page to show side by side.
-        exo: Object.fromEntries(merge.conflicts.map((f) => [f, exoNow[f]])),
-        numerik: Object.fromEntries(merge.conflicts.map((f) => [f, numerikNow[f]])),
+        fields: conflicts,
+        exo: versions('exo', exoNow),
+        numerik: versions('numerik', numerikNow),
         losing: winner === 'exo' ? { side: 'numerik', content: numerikNow, post } : { side: 'exo', content: exoNow, activity },
       }),
     );
   }
-  const current = merge.toNumerik.length ? await deps.client.updatePost(post.id, patchOf(exoNow, merge.toNumerik, activity, i), post.version) : post;
+  const toNumerik = [...merge.toNumerik, ...(newText === undefined ? [] : ['body_text' as const])];
+  const current = toNumerik.length ? await deps.client.updatePost(post.id, patchOf(exoNow, merge.toNumerik, newText, activity, i), post.version) : post;
   const change = exoColumnsFor(merge.toExo, current, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };
   const wrote = Object.keys(change.columns).length > 0;
@@ -144,24 +164,25 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
       await updateActivity(db, trx, activity.seqno, change.columns);
       await recordLink(db, trx, activity.seqno, current, link.origin, i.lookups, 'update');
     },
-    () => [...log, ...changeLog(change, entry), ...(wrote || merge.toNumerik.length ? [entry('synced', describe(merge.toExo, merge.toNumerik, wrote))] : [])],
+    () => [...log, ...changeLog(change, entry), ...(wrote || toNumerik.length ? [entry('synced', describe(merge.toExo, toNumerik, wrote))] : [])],
   );
-  return { kind: 'done', action: wrote || merge.toNumerik.length ? 'updated' : 'in-sync', seqno: activity.seqno, conflicts: merge.conflicts };
+  return { kind: 'done', action: wrote || toNumerik.length ? 'updated' : 'in-sync', seqno: activity.seqno, conflicts };
 }
 
 function describe(toExo: ContentField[], toNumerik: ContentField[], wroteExo: boolean): string {
   const parts = [];
   if (toNumerik.length) parts.push(`sent ${toNumerik.join(', ')} to Numerik`);
   if (toExo.length) parts.push(`wrote ${toExo.join(', ')} to Exo`);
-  else if (wroteExo) parts.push("wrote Numerik's comments to Exo");
+  else if (wroteExo) parts.push("wrote the post's text and comments to Exo");
   return parts.join('; ');
 }
 
-function patchOf(content: Content, fields: ContentField[], activity: Activity, i: ConvergeInput): PostPatch {
+function patchOf(content: Content, fields: ContentField[], text: string | undefined, activity: Activity, i: ConvergeInput): PostPatch {
   const patch: PostPatch = Object.fromEntries(fields.map((f) => [f, content[f]]));
-  if (fields.includes('body_text')) {
-    const above = splitComments(activity.details).above;
-    patch.body_html = i.lookups.options.notesFormat === 'html' && above ? above : textToHtml(content.body_text);
+  if (text !== undefined) {
+    patch.body_text = text;
+    const { body } = splitDetails(activity.details);
+    patch.body_html = i.lookups.options.notesFormat === 'html' && body && text === content.body_text ? textOfView(body, i.lookups.codePage) : textToHtml(text);
   }
   return patch;
 }
@@ -176,30 +197,13 @@ function changeLog(change: ExoChange, entry: (kind: LogEntry['kind'], reason: st
 /** Records what both sides look like now that they agree: the bases of the next merge. */
 async function recordLink(db: Db, trx: Knex.Transaction, seqno: number, post: Post, origin: PostLink['origin'], lookups: Lookups, how: 'insert' | 'update'): Promise<void> {
   const after = (await readActivities(db, [seqno], trx)).get(seqno)!;
-  const numerikContent = contentOfPost(post);
-  const stub: PostLink = {
-    activitySeqno: seqno,
-    postId: post.id,
-    postType: post.type,
-    origin,
-    state: 'active',
-    exoHash: null,
-    exoContent: null,
-    exoAssignedTo: after.assignedTo,
-    numerikVersion: post.version,
-    numerikHash: hashContent(numerikContent),
-    numerikContent: JSON.stringify(numerikContent),
-    syncedAt: new Date(),
-  };
-  const ctx = outboundContext(after, stub, lookups);
-  const exoContent = activityContent(after, ctx, ctx.customerId ?? numerikContent.customer_id);
-  const record = { ...stub, exoHash: hashContent(exoContent), exoContent: JSON.stringify(exoContent) };
-  if (how === 'insert') {
-    if (!(await insertPostLink(db, record, trx))) throw new LeaseLost();
+  const state = agreedState(after, post, lookups);
+  if (how === 'update') {
+    await updatePostLink(db, seqno, { state: 'active', ...state }, trx);
     return;
   }
-  const { activitySeqno: _s, postId: _p, postType: _t, origin: _o, syncedAt: _a, ...change } = record;
-  await updatePostLink(db, seqno, change, trx);
+  if (!(await insertPostLink(db, { activitySeqno: seqno, postId: post.id, postType: post.type, origin, state: 'active', ...state }, trx))) throw new LeaseLost();
+  await dropCreateIntent(db, seqno, trx);
 }
 
 type Commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[]) => Promise<T>;
@@ -215,22 +219,33 @@ async function insertActivityFor(deps: ConvergeDeps, i: ConvergeInput, post: Pos
       seqno = await insertActivity(deps.db, trx, change.columns);
       await recordLink(deps.db, trx, seqno, post, 'numerik', i.lookups, 'insert');
     },
-    () => [...changeLog(change, (k, r, d) => entry(k, r, d, seqno)), entry('synced', `created activity ${seqno} from ${post.type} ${post.id}`, undefined, seqno)],
+    () => [
+      ...(i.refusedRef ? [entry('note', i.refusedRef, { external_ref: post.external_ref }, seqno)] : []),
+      ...changeLog(change, (k, r, d) => entry(k, r, d, seqno)),
+      entry('synced', `created activity ${seqno} from ${post.type} ${post.id}`, undefined, seqno),
+    ],
   );
   return { kind: 'done', action: 'inserted', seqno, conflicts: [] };
 }
 
 /**
- * A post whose external_ref names an activity that has no link yet (its create's answer was lost
- * before the link was written): link the two, and send what Exo has that Numerik lacks.
+ * A post this sync created for an activity (it carries the activity's create token) that has no
+ * link yet, because the create's answer was lost before the link was written: link the two, and
+ * send what the activity has that the post, made from an older state of it, lacks.
  */
 async function linkToActivity(deps: ConvergeDeps, i: ConvergeInput, post: Post, entry: Entry, commit: Commit): Promise<ConvergeOutcome> {
   const activity = i.activity!;
+  const excluded = exclusionOf(activity, i.lookups.excluded);
+  if (excluded || activity.deleted) return { kind: 'done', action: 'skipped', seqno: activity.seqno, conflicts: [] };
   const ctx = outboundContext(activity, undefined, i.lookups);
-  const exoNow = activityContent(activity, { ...ctx, link: { postId: post.id, postType: post.type, state: 'active', exoHash: null, exoAssignedTo: null, exoBase: null, numerikBase: contentOfPost(post) } }, ctx.customerId ?? post.customer_id);
+  // As it would be created now: the post was made from the activity as a new one.
+  const exoNow = activityContent(activity, ctx, ctx.customerId ?? post.customer_id);
   const numerikNow = contentOfPost(post);
   const merge = threeWay({ exo: numerikNow, numerik: numerikNow }, { exo: exoNow, numerik: numerikNow }, 'exo');
-  const current = merge.toNumerik.length ? await deps.client.updatePost(post.id, patchOf(exoNow, merge.toNumerik, activity, i), post.version) : post;
+  const opening = i.lookups.options.notesFormat === 'html' ? exoNow.body_text : textOfView(exoNow.body_text, i.lookups.codePage);
+  const newText = opening !== post.body_text ? opening : undefined;
+  const changed = merge.toNumerik.length || newText !== undefined;
+  const current = changed ? await deps.client.updatePost(post.id, patchOf(exoNow, merge.toNumerik, newText, activity, i), post.version) : post;
   const change = exoColumnsFor([], current, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };
   await commit(
@@ -255,7 +270,7 @@ async function deleted(
   const { link, activity } = i;
   if (!link || link.state !== 'active' || !activity || activity.deleted) return skip('the post was deleted in Numerik; nothing linked to mark');
   const numerikBase = link.numerikContent ? (JSON.parse(link.numerikContent) as Content) : undefined;
-  const text = numerikBase?.body_text ?? splitComments(activity.details).above;
+  const text = numerikBase?.body_text ?? textOfView(splitDetails(activity.details).body, i.lookups.codePage);
   const change = deletedChange(activity, { text, deletedAt: i.deleted?.at ?? new Date().toISOString(), deletedBy: i.deleted?.by ?? null }, inboundContext(i.lookups));
   await commit(
     async (trx) => {

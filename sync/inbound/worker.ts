@@ -14,6 +14,7 @@ import { cachedLookups, type Lookups } from '../lookups.js';
 import type { PostLookup } from '../numerik/client.js';
 import { settleNotDone } from '../settle-failure.js';
 import { WorkerLoop } from '../worker-loop.js';
+import { adoptionOf } from './adoption.js';
 import { newWorkerId, type WorkerOptions } from '../outbound/worker.js';
 
 export interface InboundStats {
@@ -156,13 +157,16 @@ export class InboundWorker {
       return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
     }
     let target = activity;
+    let refusedRef: string | undefined;
     if (!link && lookup.kind === 'post') {
-      // A post this sync made for an activity, whose link was never written (its answer was lost).
-      const seqno = /^exo-task:(\d+)$/.exec(lookup.post.external_ref ?? '')?.[1];
-      if (seqno) target = (await readActivities(this.o.db, [Number(seqno)])).get(Number(seqno));
+      const adoption = await adoptionOf(this.o.db, lookup.post);
+      target = adoption.activity;
+      refusedRef = adoption.refused;
     }
     const deleted = lookup.kind === 'gone' ? { at: lookup.deletedAt ?? new Date().toISOString(), by: lookup.deletedBy ?? null } : undefined;
-    return this.writes(() => converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, lookup, link, activity: target, lookups, finish, deleted, direction: 'inbound' }));
+    return this.writes(() =>
+      converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, lookup, link, activity: target, lookups, finish, deleted, refusedRef, direction: 'inbound' }),
+    );
   }
 
   private async names(): Promise<Map<string, string>> {

@@ -75,15 +75,18 @@ export interface ThreeWay {
   conflicts: ContentField[];
 }
 
+/** The post's text is merged line by line by the text lens (sync/lens), not as one value. */
+const WHOLE_FIELDS = FIELDS.filter((f) => f !== 'body_text');
+
 /**
  * Compares each side with what it looked like when the two last agreed (a base per side, since a
  * field can look different on the two sides, e.g. an assignee Exo has no staff member for). A field
  * changed on one side goes to the other; changed on both to equal values is no conflict; changed on
- * both to different values is a conflict, which `winner` decides.
+ * both to different values is a conflict, which `winner` decides. Every field but the text.
  */
 export function threeWay(bases: { exo: Content; numerik: Content }, now: { exo: Content; numerik: Content }, winner: Side): ThreeWay {
   const result: ThreeWay = { toNumerik: [], toExo: [], conflicts: [] };
-  for (const f of FIELDS) {
+  for (const f of WHOLE_FIELDS) {
     const exoChanged = !same(now.exo[f], bases.exo[f]);
     const numerikChanged = !same(now.numerik[f], bases.numerik[f]);
     if (exoChanged && numerikChanged) {

@@ -1,12 +1,13 @@
-import iconv from 'iconv-lite';
 import { DateTime } from 'luxon';
 import type { Activity } from '../../db/exo/activities.js';
 import { formatCompanyId, type AccountRef } from '../../db/exo/company.js';
 import { ACTIVITY_TYPE, LIMITS, TASK_INSERT_DEFAULTS } from '../../db/exo/tasks.js';
 import type { Post } from '../numerik/types.js';
 import type { ContentField } from './content.js';
-import { fitText } from './limits.js';
-import { COMMENTS_MARKER, cutAtWord, firstLine, splitComments } from './text.js';
+import { textGet } from '../lens/activity-text.js';
+import { fitSubject } from '../lens/subject.js';
+import { charCount, fitView } from '../lens/view-text.js';
+import { CUT_MARKER } from '../lens/control-lines.js';
 import { dateToWallClock, instantToWallClock } from './time.js';
 import { CUSTOMER_NOT_LINKED } from './outbound.js';
 
@@ -35,54 +36,6 @@ export interface ExoChange {
   cuts: { column: 'DETAILS'; full: string }[];
 }
 
-const unencodable = new Map<string, Map<number, boolean>>();
-
-/**
- * Replaces what the code page cannot hold with a visible `[U+XXXX]`: SQL Server would turn it into
- * a silent "?" (or a "best fit" letter) in a VARCHAR column.
- */
-export function fitCodePage(text: string, codePage: string): { text: string; replaced: number } {
-  const ascii = Array.from(text).every((ch) => ch.codePointAt(0)! < 0x80);
-  if (ascii || /^utf-?8$/i.test(codePage)) return { text, replaced: 0 };
-  const cache = unencodable.get(codePage) ?? new Map<number, boolean>();
-  unencodable.set(codePage, cache);
-  let replaced = 0;
-  const out = Array.from(text, (ch) => {
-    const point = ch.codePointAt(0)!;
-    if (point < 0x80) return ch;
-    let fits = cache.get(point);
-    if (fits === undefined) {
-      fits = iconv.decode(iconv.encode(ch, codePage), codePage) === ch;
-      cache.set(point, fits);
-    }
-    if (fits) return ch;
-    replaced += 1;
-    return `[U+${point.toString(16).toUpperCase().padStart(4, '0')}]`;
-  });
-  return { text: out.join(''), replaced };
-}
-
-/** One block per comment, oldest first: author and the site's local time, then the text. */
-export function commentsBlock(post: Post, ctx: InboundContext): string {
-  return [...post.comments]
-    .sort((a, b) => (a.created_at < b.created_at ? -1 : 1))
-    .map((c) => {
-      const at = DateTime.fromISO(c.created_at, { zone: ctx.timeZone }).toFormat('d LLL yyyy HH:mm');
-      return `${ctx.userName(c.author_id)} (${at}):\n${c.body_text}`;
-    })
-    .join('\n\n');
-}
-
-/** Details as Exo keeps them: the post's text, then Numerik's comments below the marker. */
-export function composeDetails(above: string, post: Post, ctx: InboundContext): string {
-  const comments = commentsBlock(post, ctx);
-  return comments ? `${above}\n${COMMENTS_MARKER}\n${comments}` : above;
-}
-
-function postText(post: Post, ctx: InboundContext): string {
-  return ctx.notesFormat === 'html' ? post.body_html : post.body_text;
-}
-
 /** Who made the post's latest change: the author of a newer comment, else the post's author. */
 function actorOf(post: Post): string {
   const latest = [...post.comments].sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1))[0];
@@ -95,17 +48,6 @@ function staff(userId: string | null, role: string, ctx: InboundContext, notes: 
   if (found !== undefined) return found;
   notes.push(`Numerik user ${userId} (${role}) has no Exo staff member: ${ctx.defaultStaff === null ? 'left empty' : `staff ${ctx.defaultStaff} used`}`);
   return ctx.defaultStaff;
-}
-
-/** Fits text into a column: code page first (a replacement is longer), then the length limit. */
-function column(name: 'SUBJECT' | 'DETAILS', text: string, ctx: InboundContext, change: ExoChange): string {
-  const encoded = fitCodePage(text, ctx.codePage);
-  if (encoded.replaced) change.notes.push(`${encoded.replaced} character(s) the database code page (${ctx.codePage}) cannot hold were written as [U+XXXX] in ${name}`);
-  // The subject is the first line cut to 60 characters by definition; the whole line is in DETAILS.
-  if (name === 'SUBJECT') return cutAtWord(encoded.text, LIMITS.SUBJECT);
-  const fitted = fitText(encoded.text, LIMITS.DETAILS);
-  if (fitted.cut) change.cuts.push({ column: name, full: text });
-  return fitted.text;
 }
 
 /**
@@ -124,14 +66,15 @@ export function exoColumnsFor(fields: readonly ContentField[], post: Post, curre
     if (!account) return { park: CUSTOMER_NOT_LINKED };
     set('COMPANYID', formatCompanyId(account));
   }
-  if (has('body_text')) {
-    set('SUBJECT', column('SUBJECT', firstLine(post.body_text, Number.MAX_SAFE_INTEGER), ctx, change));
-    set('DETAILS', column('DETAILS', composeDetails(postText(post, ctx), post, ctx), ctx, change));
-  } else {
-    // Comments live below the marker: Numerik's block replaces whatever is there, the text above stays.
-    const details = column('DETAILS', composeDetails(splitComments(current?.details).above, post, ctx), ctx, change);
-    if (details !== (current?.details ?? '')) set('DETAILS', details);
+  // DETAILS is always the view of the post (its text, then its comments): whatever an Exo user
+  // wrote below the comments marker is replaced; the subject follows the post's first line.
+  const view = textGet(post, ctx);
+  if (view.details !== (current?.details ?? '')) {
+    set('DETAILS', view.details);
+    change.notes.push(...view.notes);
+    if (view.cut) change.cuts.push({ column: 'DETAILS', full: post.body_text });
   }
+  if (view.subject !== (current?.subject ?? '')) set('SUBJECT', view.subject);
   if (post.type === 'task') {
     if (has('assignee_id')) set('ASSIGNED_TO', staff(post.assignee_id, 'assignee', ctx, change.notes));
     if (has('due_at')) set('END_DATETIME', wall(post.due_at));
@@ -191,8 +134,15 @@ export function deletedChange(activity: Activity, post: { text: string; deletedA
   const subject = activity.subject ?? '';
   const at = DateTime.fromISO(post.deletedAt, { zone: ctx.timeZone }).toFormat('d LLL yyyy HH:mm');
   const who = post.deletedBy ? ctx.userName(post.deletedBy) : 'a Numerik user';
-  change.columns.SUBJECT = subject.startsWith(DELETED_PREFIX) ? subject : column('SUBJECT', DELETED_PREFIX + subject, ctx, change);
-  change.columns.DETAILS = column('DETAILS', `${activity.details ?? ''}\n\n[Deleted in Numerik on ${at} by ${who}. The post's text was:]\n${post.text}`, ctx, change);
+  change.columns.SUBJECT = subject.startsWith(DELETED_PREFIX) ? subject : fitSubject(DELETED_PREFIX + subject);
+  // The details are Exo's text already; the post's last text is shown as far as it fits.
+  const head = `${activity.details ?? ''}\n\n[Deleted in Numerik on ${at} by ${who}. The post's text was:]\n`;
+  const room = LIMITS.DETAILS - charCount(head);
+  if (room > CUT_MARKER.length) {
+    const shown = fitView(post.text, room, ctx.codePage);
+    change.columns.DETAILS = head + shown.text;
+    if (shown.cut) change.cuts.push({ column: 'DETAILS', full: post.text });
+  } else change.cuts.push({ column: 'DETAILS', full: post.text });
   change.columns.MODIFIEDDATE = ctx.now;
   const by = post.deletedBy ? ctx.staffOf(post.deletedBy) : undefined;
   change.columns.MODIFIEDBY = by ?? ctx.defaultStaff;

@@ -1,10 +1,12 @@
 import type { Activity } from '../../db/exo/activities.js';
 import { parseCompanyId } from '../../db/exo/company.js';
-import { LIMITS } from '../../db/exo/tasks.js';
 import type { PostInput, PostPatch, PostType } from '../numerik/types.js';
+import { textPut } from '../lens/activity-text.js';
+import { splitDetails } from '../lens/details.js';
+import { openingText, subjectOf } from '../lens/subject.js';
+import { textOfView } from '../lens/view-text.js';
 import { changedFields, hashContent, instantKey, normaliseTags, type Content, type ContentField } from './content.js';
-import { fitText } from './limits.js';
-import { firstLine, htmlToText, splitComments, textToHtml } from './text.js';
+import { htmlToText, textToHtml } from './text.js';
 import { wallClockDate, wallClockToInstant } from './time.js';
 
 /** What the last sync of this activity left behind (X_NUMERIK_POST_LINK). */
@@ -23,6 +25,8 @@ export interface LinkState {
 export interface OutboundContext {
   timeZone: string;
   notesFormat: 'html' | 'text';
+  /** The Exo database's code page for VARCHAR text. */
+  codePage: string;
   link: LinkState | undefined;
   /** Numerik customer of the activity's account, when linked. */
   customerId: string | undefined;
@@ -35,50 +39,48 @@ export interface OutboundContext {
   excluded: { staff: ReadonlySet<number>; types: ReadonlySet<number>; statuses: ReadonlySet<number> };
 }
 
-/** What to write back to the activity once Numerik has the post. */
-export interface ExoWrite {
-  subject?: string;
-  details?: string;
-  /** The details before they were cut to fit TASKS.DETAILS; kept in X_NUMERIK_LOG. */
-  uncutDetails?: string;
-}
-
 export type OutboundPlan =
   /** Not for Numerik, now or later (logged as skipped). */
   | { kind: 'skip'; reason: string; stopLink?: boolean }
   /** Waits for something outside the activity (sent automatically when it appears). */
   | { kind: 'park'; reason: string }
-  | { kind: 'create'; input: PostInput; content: Content; hash: string; idempotencyKey: string; notes: string[]; exoWrite?: ExoWrite }
-  | { kind: 'update'; postId: string; patch: PostPatch; content: Content; hash: string; notes: string[]; exoWrite?: ExoWrite }
-  | { kind: 'unchanged'; notes: string[]; exoWrite?: ExoWrite };
+  /** `content` is the post's content as created; the sender adds the external_ref and its key. */
+  | { kind: 'create'; input: Omit<PostInput, 'external_ref'>; content: Content; hash: string; notes: string[] }
+  | { kind: 'update'; postId: string; patch: PostPatch; content: Content; hash: string; notes: string[] }
+  /**
+   * Nothing for Numerik. `subject`: the Exo subject to restore (it follows the post's first line);
+   * `content`: the activity's content to record when the view changed without a change of the
+   * post (a CRLF line break, say).
+   */
+  | { kind: 'unchanged'; notes: string[]; subject?: string; content?: Content; hash?: string };
 
 export const CUSTOMER_NOT_LINKED = 'customer not linked';
 
-export const externalRef = (seqno: number) => `exo-task:${seqno}`;
-/** Deterministic, so a create retried at any time (or by another worker) is the same create. */
-export const createKey = (seqno: number) => `exo-numerik-create-${seqno}`;
-
-/** The activity's text in Numerik's terms, and its HTML, whichever `notesFormat` Exo keeps. */
-function bodies(text: string, notesFormat: OutboundContext['notesFormat']): { body_text: string; body_html: string } {
-  return notesFormat === 'html' ? { body_text: htmlToText(text), body_html: text } : { body_text: text, body_html: textToHtml(text) };
+/**
+ * The activity's text as Exo shows it: the details above the comments marker (rule 4); a new
+ * activity's opens with its subject (rule 2). In `text` format this is the view of the post's text
+ * (placeholders, escapes and the cut marker included); in `html` format, the text of its HTML.
+ */
+function exoText(activity: Activity, ctx: OutboundContext): string {
+  const { body } = splitDetails(activity.details);
+  const view = ctx.link ? body || (activity.subject?.trim() ?? '') : openingText(activity.subject, body);
+  return ctx.notesFormat === 'html' ? htmlToText(textOfView(view, ctx.codePage)) : view;
 }
 
 /**
- * The activity as Numerik content. A linked activity's text is its details (rule 3); a new one opens
- * with its subject. The activity owns the tag of its type; Numerik's other tags are kept.
+ * The activity as Numerik content, in Exo's terms: `body_text` is the view (see exoText), which the
+ * text lens turns into a change of the post's text. The activity owns the tag of its type;
+ * Numerik's other tags are kept.
  */
 export function activityContent(activity: Activity, ctx: OutboundContext, customerId: string): Content {
   const type: PostType = ctx.link?.postType ?? (activity.completed ? 'note' : 'task');
-  const { above } = splitComments(activity.details);
-  const subject = activity.subject?.trim() ?? '';
-  const text = ctx.link ? above || subject : [subject, above].filter(Boolean).join('\n');
   const instant = (d: Date | null) => (d ? instantKey(wallClockToInstant(d, ctx.timeZone)) : null);
   const tag = ctx.tagOf(activity.type);
   const numerikTags = (ctx.link?.numerikBase?.tags ?? []).filter((t) => !ctx.typeTags.has(t.toLowerCase()));
   return {
     type,
     customer_id: customerId,
-    body_text: bodies(text, ctx.notesFormat).body_text,
+    body_text: exoText(activity, ctx),
     ...(type === 'task'
       ? { assignee_id: ctx.userOf(activity.assignedTo) ?? null, due_at: instant(activity.end) }
       : { follow_up_date: !activity.completed && activity.end ? wallClockDate(activity.end) : null }),
@@ -88,9 +90,19 @@ export function activityContent(activity: Activity, ctx: OutboundContext, custom
   };
 }
 
+/** Why the activity is not for Numerik by the site's exclusions (rule 1), on every path. */
+export function exclusionOf(activity: Activity, excluded: OutboundContext['excluded']): string | undefined {
+  const owner = activity.assignedTo ?? activity.createdBy;
+  if (owner !== null && excluded.staff.has(owner)) return `staff ${owner} is excluded`;
+  if (activity.type !== null && excluded.types.has(activity.type)) return `activity type ${activity.type} is excluded`;
+  if (activity.status !== null && excluded.statuses.has(activity.status)) return `activity status ${activity.status} is excluded`;
+  return undefined;
+}
+
 /**
  * Decides what Numerik should get for an Exo activity (DESIGN.md "Exo → Numerik" 1–8): nothing,
- * later, a new post, or the fields Exo changed since both sides last agreed.
+ * later, a new post, or the fields Exo changed since both sides last agreed. The post's text gets
+ * the Exo user's edit as a change (textPut), never the view in its place.
  */
 export function planOutbound(activity: Activity | undefined, ctx: OutboundContext): OutboundPlan {
   const { link } = ctx;
@@ -100,10 +112,8 @@ export function planOutbound(activity: Activity | undefined, ctx: OutboundContex
   }
   if (link && link.state !== 'active') return { kind: 'skip', reason: `link is ${link.state}` };
   if (activity.eventType) return { kind: 'skip', reason: 'recurring activities are not synced' };
-  const owner = activity.assignedTo ?? activity.createdBy;
-  if (owner !== null && ctx.excluded.staff.has(owner)) return { kind: 'skip', reason: `staff ${owner} is excluded` };
-  if (activity.type !== null && ctx.excluded.types.has(activity.type)) return { kind: 'skip', reason: `activity type ${activity.type} is excluded` };
-  if (activity.status !== null && ctx.excluded.statuses.has(activity.status)) return { kind: 'skip', reason: `activity status ${activity.status} is excluded` };
+  const excluded = exclusionOf(activity, ctx.excluded);
+  if (excluded) return { kind: 'skip', reason: excluded };
   if (!activity.companyId?.trim()) return { kind: 'skip', reason: 'the activity has no company' };
   if (!parseCompanyId(activity.companyId)) return { kind: 'skip', reason: `company "${activity.companyId}" is not an Exo account reference` };
   if (!ctx.customerId) return { kind: 'park', reason: CUSTOMER_NOT_LINKED };
@@ -116,45 +126,45 @@ export function planOutbound(activity: Activity | undefined, ctx: OutboundContex
   if (content.type === 'note' && link && activity.assignedTo !== link.exoAssignedTo) {
     notes.push(`reassigned in Exo to staff ${activity.assignedTo ?? 'nobody'}: not sent, a Numerik note cannot be reassigned`);
   }
-  const hash = hashContent(content);
-  const { above } = splitComments(activity.details);
 
   if (!link) {
     const { type, ...fields } = content;
+    const text = ctx.notesFormat === 'html' ? content.body_text : textOfView(content.body_text, ctx.codePage);
+    const { body } = splitDetails(activity.details);
+    const html = ctx.notesFormat === 'html' ? textOfView([activity.subject?.trim(), body].filter(Boolean).join('<br>'), ctx.codePage) : textToHtml(text);
+    const created = { ...content, body_text: text };
     const author = ctx.userOf(activity.createdBy) ?? ctx.userOf(activity.assignedTo);
-    const openingHtml = ctx.notesFormat === 'html' ? [activity.subject?.trim(), above].filter(Boolean).join('<br>') : textToHtml(content.body_text);
     return {
       kind: 'create',
-      input: { type, ...fields, body_html: openingHtml, external_ref: externalRef(activity.seqno), ...(author ? { author_id: author } : {}) },
-      content,
-      hash,
-      idempotencyKey: createKey(activity.seqno),
+      input: { type, ...fields, body_text: text, body_html: html, ...(author ? { author_id: author } : {}) },
+      content: created,
+      hash: hashContent(created),
       notes,
-      exoWrite: detailsStartWithSubject(activity),
     };
   }
-  // The subject follows the first line of the details (rule 3), written back only when it differs.
-  const subjectLine = above ? firstLine(ctx.notesFormat === 'html' ? htmlToText(above) : above) : undefined;
-  const exoWrite = subjectLine !== undefined && subjectLine !== (activity.subject ?? '') ? { subject: subjectLine } : undefined;
-  if (hash === link.exoHash) return { kind: 'unchanged', notes, exoWrite };
+  const hash = hashContent(content);
+  const numerikBase = link.numerikBase;
+  // The subject follows the post's first line (rule 3): an Exo user's edit of it is undone.
+  const subject = numerikBase ? subjectOf(numerikBase.body_text, ctx.codePage) : undefined;
+  const restore = subject !== undefined && subject !== (activity.subject ?? '') ? subject : undefined;
+  if (hash === link.exoHash) return { kind: 'unchanged', notes, subject: restore };
   // Only what Exo changed since the two last agreed: Numerik's own edits of other fields stay.
   const fields = link.exoBase ? changedFields(content, link.exoBase) : (Object.keys(content).filter((k) => k !== 'type') as ContentField[]);
-  const patch: PostPatch = Object.fromEntries(fields.map((f) => [f, content[f]]));
-  if (fields.includes('body_text')) patch.body_html = ctx.notesFormat === 'html' ? above || textToHtml(content.body_text) : textToHtml(content.body_text);
-  return { kind: 'update', postId: link.postId, patch, content, hash, notes, exoWrite };
-}
-
-/**
- * After a create the post opens with the subject. The details get the same first line, so that the
- * next update (which sends the details and derives the subject from them, rule 3) keeps the subject
- * instead of replacing it with the details' first line.
- */
-function detailsStartWithSubject(activity: Activity): ExoWrite | undefined {
-  const subject = activity.subject?.trim();
-  if (!subject) return undefined;
-  const { above } = splitComments(activity.details);
-  if (firstLine(above) === firstLine(subject)) return undefined;
-  const full = activity.details?.trim() ? `${subject}\n${activity.details}` : subject;
-  const fitted = fitText(full, LIMITS.DETAILS);
-  return fitted.cut ? { details: fitted.text, uncutDetails: full } : { details: full };
+  const patch: PostPatch = Object.fromEntries(fields.filter((f) => f !== 'body_text').map((f) => [f, content[f]]));
+  if (fields.includes('body_text')) {
+    // The request is made If-Match the base: Numerik's text is still the base, or it answers 412.
+    // Without a base (never expected) the post gets Exo's text.
+    const base = numerikBase?.body_text;
+    const put =
+      base !== undefined && link.exoBase
+        ? textPut(content.body_text, link.exoBase.body_text, base, base, 'exo', ctx)
+        : { text: ctx.notesFormat === 'html' ? content.body_text : textOfView(content.body_text, ctx.codePage), notes: [] };
+    notes.push(...put.notes);
+    if (put.text !== base) {
+      patch.body_text = put.text;
+      patch.body_html = ctx.notesFormat === 'html' && put.text === content.body_text ? textOfView(splitDetails(activity.details).body, ctx.codePage) : textToHtml(put.text);
+    }
+  }
+  if (!Object.keys(patch).length) return { kind: 'unchanged', notes, subject: restore, content, hash };
+  return { kind: 'update', postId: link.postId, patch, content, hash, notes };
 }

@@ -2,12 +2,15 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
-import { insertPostLink, readPostLinks, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
+import { createIntent } from '../../db/plugin/links/create-intents.js';
+import { readPostLinks, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
+import { agreeOnPost } from '../agreed.js';
 import { converge } from '../converge/converge.js';
 import { outboundContext, type Lookups } from '../lookups.js';
-import { contentOfPost, hashContent, type Content } from '../mapping/content.js';
-import { planOutbound, type ExoWrite, type OutboundPlan } from '../mapping/outbound.js';
+import { contentOfPost, hashContent } from '../mapping/content.js';
+import { createKey, externalRef } from '../mapping/external-ref.js';
+import { planOutbound, type OutboundPlan } from '../mapping/outbound.js';
 import { instantToWallClock } from '../mapping/time.js';
 import type { NumerikClient } from '../numerik/client.js';
 import { NumerikError, PreconditionFailedError } from '../numerik/errors.js';
@@ -43,19 +46,6 @@ const entry = (seqno: number, kind: LogEntry['kind'], reason: string, postId?: s
   detail,
 });
 
-/** What each side looks like once they agree: the bases of the next three-way merge. */
-function agreed(exoContent: Content, post: Post, assignedTo: number | null) {
-  const numerikContent = contentOfPost(post);
-  return {
-    exoHash: hashContent(exoContent),
-    exoContent: JSON.stringify(exoContent),
-    exoAssignedTo: assignedTo,
-    numerikVersion: post.version,
-    numerikHash: hashContent(numerikContent),
-    numerikContent: JSON.stringify(numerikContent),
-  };
-}
-
 /** Sends one activity's current state to Numerik, as planOutbound decides, and records the result. */
 export async function sendActivity(
   deps: SendDeps,
@@ -78,11 +68,9 @@ export async function sendActivity(
         return await create(deps, seqno, activity!, plan, lookups, attempts, notes);
       case 'update':
         return await update(deps, seqno, activity!, link!, plan, lookups, notes);
-      case 'unchanged': {
-        const written = await writeBack(deps.db, activity!, plan.exoWrite, lookups.options.timeZone, link?.postId);
-        if (link && activity && link.exoAssignedTo !== activity.assignedTo) await updatePostLink(deps.db, seqno, { exoAssignedTo: activity.assignedTo });
-        return { kind: 'done', action: 'unchanged', postId: link?.postId, log: [...notes, ...written] };
-      }
+      case 'unchanged':
+        await unchanged(deps.db, activity!, link!, plan, lookups);
+        return { kind: 'done', action: 'unchanged', postId: link?.postId, log: notes };
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -101,17 +89,18 @@ async function create(
   attempts: number,
   notes: LogEntry[],
 ): Promise<Outcome> {
-  let post = await deps.client.createPost(plan.input, plan.idempotencyKey, { lookupFirst: attempts > 1 });
+  // Recorded before the create: only a post carrying this token is ever taken for this activity.
+  const token = await createIntent(deps.db, seqno);
+  let post = await deps.client.createPost({ ...plan.input, external_ref: externalRef(seqno, token) }, createKey(seqno, token), { lookupFirst: attempts > 1 });
   if (hashContent(contentOfPost(post)) !== plan.hash) {
     // The post was made earlier from older content (another worker's create, or one whose answer
     // was lost): bring it to the activity's current state.
-    const { type: _type, external_ref: _ref, author_id: _author, ...patch } = plan.input;
+    const { type: _type, author_id: _author, ...patch } = plan.input;
     post = await deps.client.updatePost(post.id, patch, post.version);
   }
-  const bases = agreed(plan.content, post, activity.assignedTo);
-  const inserted = await insertPostLink(deps.db, { activitySeqno: seqno, postId: post.id, postType: post.type, origin: 'exo', state: 'active', ...bases });
-  if (!inserted) await updatePostLink(deps.db, seqno, bases);
-  const written = await writeBack(deps.db, activity, plan.exoWrite, lookups.options.timeZone, post.id);
+  // The details become the view of the post (its first line the subject), captured like any edit:
+  // another worker that read the activity just before still brings Numerik to the same text.
+  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'insert', echo: true });
   return { kind: 'done', action: 'created', postId: post.id, log: [...notes, ...written, entry(seqno, 'synced', `created ${post.type} ${post.id}`, post.id)] };
 }
 
@@ -137,11 +126,9 @@ async function update(
     // Numerik changed the post since the two last agreed: merge both sides' changes.
     const merged = await converge(deps, { postId: plan.postId, lookup: await deps.client.getPost(plan.postId), link, activity, lookups, finish: deps.finish, direction: 'outbound' });
     if (merged.kind !== 'done') return merged;
-    const written = await writeBack(deps.db, activity, plan.exoWrite, lookups.options.timeZone, plan.postId);
-    return { kind: 'done', action: 'merged', postId: plan.postId, log: [...notes, ...written], finished: true };
+    return { kind: 'done', action: 'merged', postId: plan.postId, log: notes, finished: true };
   }
-  await updatePostLink(deps.db, seqno, agreed(plan.content, post, activity.assignedTo));
-  const written = await writeBack(deps.db, activity, plan.exoWrite, lookups.options.timeZone, plan.postId);
+  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', echo: false });
   return {
     kind: 'done',
     action: 'updated',
@@ -151,22 +138,16 @@ async function update(
 }
 
 /**
- * Writes the subject/details the plan asks for; a cut text is kept whole in the log. The subject
- * rewrite is echo-suppressed (rule 3; the subject is not part of an updated post). The details get
- * the subject line once, after a create, and that write is captured like any edit: another worker
- * that read the activity just before it then still brings Numerik to the same text.
+ * Nothing for Numerik: the subject an Exo user edited is set back to the post's first line (rule
+ * 3), and a view that changed without changing the post is recorded as the link's Exo side.
  */
-async function writeBack(db: Db, activity: Activity, write: ExoWrite | undefined, zone: string, postId?: string): Promise<LogEntry[]> {
-  if (!write || (write.subject === undefined && write.details === undefined)) return [];
-  await writeBackText(
-    db,
-    activity.seqno,
-    {
-      subject: write.subject === undefined ? undefined : { from: activity.subject, to: write.subject },
-      details: write.details === undefined ? undefined : { from: activity.details, to: write.details },
-    },
-    instantToWallClock(new Date(), zone),
-    { echo: write.details !== undefined },
-  );
-  return write.uncutDetails ? [entry(activity.seqno, 'truncated', 'DETAILS cut to 5,500 characters; the full text is in DETAIL', postId, { details: write.uncutDetails })] : [];
+async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extract<OutboundPlan, { kind: 'unchanged' }>, lookups: Lookups): Promise<void> {
+  const record = async (trx: Knex.Transaction) => {
+    // A linked activity's content does not hold its subject: the write changes nothing recorded.
+    if (plan.content && plan.hash) {
+      await updatePostLink(db, activity.seqno, { exoHash: plan.hash, exoContent: JSON.stringify(plan.content), exoAssignedTo: activity.assignedTo }, trx);
+    } else if (link.exoAssignedTo !== activity.assignedTo) await updatePostLink(db, activity.seqno, { exoAssignedTo: activity.assignedTo }, trx);
+  };
+  const subject = plan.subject === undefined ? undefined : { from: activity.subject, to: plan.subject };
+  await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false }, record);
 }

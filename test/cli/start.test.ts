@@ -44,11 +44,11 @@ describe("the README's `npm start`: a demo with no configuration", () => {
   it('an activity edited in Exo (`demo edit`) appears as its post in the sandbox within seconds', async () => {
     const edit = await cli('demo', 'edit', '1', '--text', 'Call Jo back\\nHe wants 40 chairs');
     expect(edit.stdout).toBe('activity 1 saved in Exo; its post follows in a moment\n');
-    await waitFor(async () => (await sandboxPosts()).some((p) => p.external_ref === 'exo-task:1' && p.body_text === 'Call Jo back\nHe wants 40 chairs'), 10_000, 'the post to follow');
+    await waitFor(async () => (await sandboxPosts()).some((p) => p.external_ref?.startsWith('exo-task:1:') && p.body_text === 'Call Jo back\nHe wants 40 chairs'), 10_000, 'the post to follow');
   });
 
   it('and the reverse: a post edited in Numerik updates its activity', async () => {
-    const post = (await sandboxPosts()).find((p) => p.external_ref === 'exo-task:2')!;
+    const post = (await sandboxPosts()).find((p) => p.external_ref?.startsWith('exo-task:2:'))!;
     expect((await cli('demo', 'edit', '--post', post.id, '--text', 'Site visit moved\\nNow on Friday')).code).toBe(0);
     await waitFor(async () => (await cli('demo', 'show')).stdout.includes('     2  Site visit moved  → '), 10_000, 'the activity to follow');
   });

@@ -58,3 +58,6 @@ END;
 -- ===== 0003-folder-field (up): TASKS.X_NUMERIK_FOLDER (nullable, metadata-only) and its EXTRA_FIELDS registration row
 ALTER TABLE [dbo].[TASKS] ADD [X_NUMERIK_FOLDER] VARCHAR(255) NULL;
 IF OBJECT_ID(N'dbo.EXTRA_FIELDS', N'U') IS NOT NULL INSERT INTO [dbo].[EXTRA_FIELDS] ([SEQNO], [TABLE_NAME], [FIELD_NAME], [DISPLAY_NAME], [CONTROL_NO], [CONTROL_SIZE], [CONTROL_TYPE], [DATA_SIZE], [DATA_TYPE], [EDITABLE], [TOOLTIP]) SELECT m.n, N'TASKS', N'X_NUMERIK_FOLDER', N'Numerik attachments', NULL, NULL, NULL, 255, NULL, N'N', N'Folder of the Numerik attachments of this activity (exo-numerik)' FROM (SELECT COALESCE(MAX([SEQNO]), 0) + 1 AS n FROM [dbo].[EXTRA_FIELDS]) AS m WHERE NOT EXISTS (SELECT 1 FROM [dbo].[EXTRA_FIELDS] WHERE [TABLE_NAME] = N'TASKS' AND [FIELD_NAME] = N'X_NUMERIK_FOLDER');
+
+-- ===== 0004-create-intents (up): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
+CREATE TABLE [dbo].[X_NUMERIK_CREATE_INTENT] ([ACTIVITY_SEQNO] int not null, [TOKEN] nvarchar(64) not null, [CREATED_AT] datetime2 not null, CONSTRAINT [X_NUMERIK_CREATE_INTENT_PK] PRIMARY KEY ([ACTIVITY_SEQNO]));

@@ -1,5 +1,5 @@
 -- exo-numerik migration script: migrate up, SQL Server 2016 or later, schema dbo
--- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field
+-- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents
 -- Run with: sqlcmd -S <server> -d <Exo database> -E -b -i <this file>   (or open in SSMS and press F5)
 -- Each migration is one transaction. If any statement fails, that transaction is rolled back,
 -- an error is raised, and nothing after it runs (SET NOEXEC ON).
@@ -190,6 +190,22 @@ INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALU
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0003-folder-field failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+COMMIT TRANSACTION;
+GO
+
+-- ===== 0004-create-intents (up): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
+BEGIN TRANSACTION;
+GO
+CREATE TABLE [dbo].[X_NUMERIK_CREATE_INTENT] ([ACTIVITY_SEQNO] int not null, [TOKEN] nvarchar(64) not null, [CREATED_AT] datetime2 not null, CONSTRAINT [X_NUMERIK_CREATE_INTENT_PK] PRIMARY KEY ([ACTIVITY_SEQNO]));
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0004-create-intents failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0004-create-intents', N'3b3b5c15d3be69d643a810e384b35f8c3934fd26297c2cd1a88260d026e148dd', SYSUTCDATETIME());
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0004-create-intents failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
 COMMIT TRANSACTION;
 GO

@@ -2,6 +2,9 @@
 -- Every statement passed the migration guard. Each migration runs in one transaction, together
 -- with its row in X_NUMERIK_MIGRATIONS.
 
+-- ===== 0004-create-intents (down): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
+DROP TABLE "public"."X_NUMERIK_CREATE_INTENT";
+
 -- ===== 0003-folder-field (down): TASKS.X_NUMERIK_FOLDER (nullable, metadata-only) and its EXTRA_FIELDS registration row
 -- only where "public"."EXTRA_FIELDS" exists:
 DELETE FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_FOLDER';

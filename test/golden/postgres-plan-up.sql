@@ -72,3 +72,6 @@ CREATE TRIGGER "X_NUMERIK_TASKS_CAPTURE_DEL" AFTER DELETE ON "public"."TASKS" RE
 ALTER TABLE "public"."TASKS" ADD COLUMN "X_NUMERIK_FOLDER" varchar(255) NULL;
 -- only where "public"."EXTRA_FIELDS" exists:
 INSERT INTO "public"."EXTRA_FIELDS" ("SEQNO", "TABLE_NAME", "FIELD_NAME", "DISPLAY_NAME", "CONTROL_NO", "CONTROL_SIZE", "CONTROL_TYPE", "DATA_SIZE", "DATA_TYPE", "EDITABLE", "TOOLTIP") SELECT m.n, 'TASKS', 'X_NUMERIK_FOLDER', 'Numerik attachments', NULL, NULL, NULL, 255, NULL, 'N', 'Folder of the Numerik attachments of this activity (exo-numerik)' FROM (SELECT COALESCE(MAX("SEQNO"), 0) + 1 AS n FROM "public"."EXTRA_FIELDS") AS m WHERE NOT EXISTS (SELECT 1 FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_FOLDER');
+
+-- ===== 0004-create-intents (up): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
+create table "public"."X_NUMERIK_CREATE_INTENT" ("ACTIVITY_SEQNO" integer not null, "TOKEN" varchar(64) not null, "CREATED_AT" timestamptz not null, constraint "X_NUMERIK_CREATE_INTENT_PK" primary key ("ACTIVITY_SEQNO"));

@@ -49,8 +49,8 @@ forEachTarget('migrations', (engine) => {
     const db = await exoDb(engine);
     const migrator = new Migrator(db);
     await migrator.up();
-    expect(await migrator.down()).toEqual(['0003-folder-field']);
-    expect(await migrator.down({ to: '0001-plugin-tables' })).toEqual(['0002-change-capture', '0001-plugin-tables']);
+    expect(await migrator.down()).toEqual(['0004-create-intents']);
+    expect(await migrator.down({ to: '0001-plugin-tables' })).toEqual(['0003-folder-field', '0002-change-capture', '0001-plugin-tables']);
     expect(await ourObjects(db)).toEqual([]);
     await expect(migrator.down({ to: '0002-change-capture' })).rejects.toThrow(/is not applied/);
   });

@@ -91,7 +91,7 @@ type StoredPost = Sandbox['store']['posts'] extends Map<string, infer P> ? P : n
 export function postsByActivity(sandbox: Sandbox): Map<number, StoredPost[]> {
   const map = new Map<number, StoredPost[]>();
   for (const post of sandbox.store.posts.values()) {
-    const m = /^exo-task:(\d+)$/.exec(post.external_ref ?? '');
+    const m = /^exo-task:(\d+):/.exec(post.external_ref ?? '');
     if (!m) continue;
     map.set(Number(m[1]), [...(map.get(Number(m[1])) ?? []), post]);
   }

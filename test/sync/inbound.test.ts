@@ -3,7 +3,7 @@ import { OBJECTS } from '../../db/plugin/objects.js';
 import { writeSetting } from '../../db/plugin/settings.js';
 import { silentLogger } from '../../logging/logger.js';
 import { startService, type Service } from '../../service/service.js';
-import { CUT_MARKER } from '../../sync/mapping/limits.js';
+import { CUT_MARKER } from '../../sync/lens/control-lines.js';
 import type { Post, PostInput } from '../../sync/numerik/types.js';
 import { registerWebhook } from '../../sync/webhooks.js';
 import { forEachTarget } from '../support/targets.js';
@@ -125,7 +125,8 @@ forEachTarget('Numerik → Exo', (engine) => {
     const post = numerikCreates({ body_text: `${long}\nEmoji 😀 and ŋ` });
     await settled(f);
     const { row } = (await activityOf(post.id))!;
-    expect(row.SUBJECT).toBe('A long first line with many words A long first line with');
+    // The subject is the first 60 characters of the first line.
+    expect(row.SUBJECT).toBe('A long first line with many words A long first line with man');
     expect((row.DETAILS as string).length).toBeLessThanOrEqual(5500);
     expect((row.DETAILS as string).endsWith(CUT_MARKER)).toBe(true);
     expect((await logEntries(f.db, 'truncated')).find((e) => e.POST_ID === post.id)!.DETAIL).toContain('Emoji 😀 and ŋ');

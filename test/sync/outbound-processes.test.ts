@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { splitComments } from '../../sync/mapping/text.js';
+import { splitDetails } from '../../sync/lens/details.js';
 import { postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
 import { waitFor, workerEnv } from '../support/processes.js';
 import { trackedProcesses } from '../support/tracked-processes.js';
@@ -52,7 +52,7 @@ forEachTarget(
       const rows: { SEQNO: number; DETAILS: string }[] = await f.db.table('TASKS').select('SEQNO', 'DETAILS');
       const wrong = rows.filter((r) => {
         const p = posts.get(r.SEQNO);
-        return !p || p.length !== 1 || p[0]!.body_text !== splitComments(r.DETAILS).above || !r.DETAILS.includes('final Race');
+        return !p || p.length !== 1 || p[0]!.body_text !== splitDetails(r.DETAILS).body || !r.DETAILS.includes('final Race');
       });
       expect(wrong).toEqual([]);
     });

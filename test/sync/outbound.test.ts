@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { writeSetting } from '../../db/plugin/settings.js';
-import { CUT_MARKER } from '../../sync/mapping/limits.js';
+import { CUT_MARKER } from '../../sync/lens/control-lines.js';
 import { forEachTarget } from '../support/targets.js';
 import { logEntries, postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
 
@@ -82,14 +82,16 @@ forEachTarget('Exo → Numerik', (engine) => {
     expect((await drain()).updated).toBe(0);
   });
 
-  it('sends nothing when nothing synced changed; a subject-only edit is put back to the details’ first line', async () => {
+  it('sends nothing when nothing synced changed; a subject-only edit is put back to the post’s first line', async () => {
     const id = await f.seed.task({ subject: 'Stable', details: 'Stable text', companyId: 'D101', assignedTo: f.staff.ann });
     await drain();
     const patches = calls('PATCH /posts/:id');
     await tasks().where({ SEQNO: id }).update({ SUBJECT: 'Renamed in Exo' });
     await drain();
     expect(calls('PATCH /posts/:id')).toBe(patches);
-    expect((await tasks().where({ SEQNO: id }).select('SUBJECT'))[0]).toEqual({ SUBJECT: 'Stable' });
+    // The details began with the subject, so the post has it once (rule 4), and its first line is the subject.
+    expect(onlyPost(id).body_text).toBe('Stable text');
+    expect((await tasks().where({ SEQNO: id }).select('SUBJECT'))[0]).toEqual({ SUBJECT: 'Stable text' });
   });
 
   it('skips excluded staff (by login), types (by name) and statuses (by number), and logs why', async () => {
@@ -129,7 +131,7 @@ forEachTarget('Exo → Numerik', (engine) => {
     ]);
   });
 
-  it('copes with NULLs, the longest details (cut visibly, the same on both sides, full text logged), unknown staff and types', async () => {
+  it('copes with NULLs, the longest details (the post gets all of it, Exo a visible cut, the full text logged), unknown staff and types', async () => {
     const bare = await f.seed.task({ subject: null, details: null, companyId: 'D101', assignedTo: 999, type: 999, status: 999 });
     const long = await f.seed.task({ subject: 's'.repeat(60), details: 'x'.repeat(5500), companyId: 'D101' });
     await drain();
@@ -139,7 +141,7 @@ forEachTarget('Exo → Numerik', (engine) => {
     const details = (row as { DETAILS: string }).DETAILS;
     expect(details.length).toBeLessThanOrEqual(5500);
     expect(details.startsWith(`${'s'.repeat(60)}\n`) && details.endsWith(CUT_MARKER)).toBe(true);
-    expect(onlyPost(long).body_text).toBe(details);
+    expect(onlyPost(long).body_text).toBe(`${'s'.repeat(60)}\n${'x'.repeat(5500)}`);
     expect((await logEntries(f.db, 'truncated')).some((e) => e.ACTIVITY_SEQNO === long && e.DETAIL!.includes('x'.repeat(5500)))).toBe(true);
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../../db/exo/activities.js';
-import { commentsBlock, deletedChange, exoColumnsFor, fitCodePage, newActivityRow, type InboundContext } from '../../../sync/mapping/inbound.js';
+import { encodeChars } from '../../../sync/lens/chars.js';
+import { commentsText } from '../../../sync/lens/comments.js';
+import { deletedChange, exoColumnsFor, newActivityRow, type InboundContext } from '../../../sync/mapping/inbound.js';
 import type { Post } from '../../../sync/numerik/types.js';
 
 const ctx = (over: Partial<InboundContext> = {}): InboundContext => ({
@@ -115,7 +117,7 @@ describe('Numerik → Exo: what changed (rules 5, 7)', () => {
     expect(exoColumnsFor([], post(), activity(), ctx())).toEqual({ columns: {}, notes: [], cuts: [] });
   });
 
-  it('Numerik’s comments replace whatever is below the marker; the text above stays', () => {
+  it('DETAILS is the view of the post: its text, then Numerik’s comments, replacing whatever was below the marker', () => {
     const commented = post({
       comments: [
         { id: 'c2', author_id: 'usr_raj', body_text: 'Sent.', body_html: '', created_at: '2026-11-27T02:00:00.000Z', updated_at: '2026-11-27T02:00:00.000Z' },
@@ -125,9 +127,9 @@ describe('Numerik → Exo: what changed (rules 5, 7)', () => {
     });
     const change = exoColumnsFor([], commented, activity({ details: 'Quote for Jo\nmine\n##Comments##\nold stuff' }), ctx());
     expect(change).toMatchObject({
-      columns: { DETAILS: 'Quote for Jo\nmine\n##Comments##\nAnn Smith (27 Nov 2026 14:00):\nCall him?\n\nRaj Patel (27 Nov 2026 15:00):\nSent.', MODIFIEDBY: 2 },
+      columns: { DETAILS: 'Quote for Jo\n40 chairs\n##Comments##\nAnn Smith (27 Nov 2026 14:00):\nCall him?\n\nRaj Patel (27 Nov 2026 15:00):\nSent.', MODIFIEDBY: 2 },
     });
-    expect(commentsBlock(post(), ctx())).toBe('');
+    expect(commentsText(post().comments, 'Pacific/Auckland', (id) => id)).toBeNull();
   });
 
   it('a customer changed to one without an Exo account parks', () => {
@@ -156,10 +158,10 @@ describe('the database code page', () => {
     ['an emoji', 'Great 😀', 'Great [U+1F600]', 1],
     ['letters outside the code page', 'ŋ Ω 中', '[U+014B] [U+03A9] [U+4E2D]', 3],
   ])('%s', (_, text, expected, replaced) => {
-    expect(fitCodePage(text, 'cp1252')).toEqual({ text: expected, replaced });
+    expect(encodeChars(text, 'cp1252')).toEqual({ text: expected, replaced });
   });
 
   it('a UTF-8 database holds everything', () => {
-    expect(fitCodePage('中 😀', 'utf-8')).toEqual({ text: '中 😀', replaced: 0 });
+    expect(encodeChars('中 😀', 'utf-8')).toEqual({ text: '中 😀', replaced: 0 });
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../../db/exo/activities.js';
-import { CUT_MARKER } from '../../../sync/mapping/limits.js';
 import { conflictWinner, type Side } from '../../../sync/mapping/conflict.js';
 import { contentOfPost, hashContent, threeWay, type Content } from '../../../sync/mapping/content.js';
 import { CUSTOMER_NOT_LINKED, planOutbound, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
@@ -33,6 +32,7 @@ const activity = (over: Partial<Activity> = {}): Activity => ({
 const context = (over: Partial<OutboundContext> = {}): OutboundContext => ({
   timeZone: 'Pacific/Auckland',
   notesFormat: 'text',
+  codePage: 'cp1252',
   typeTags: new Set(['phone call', 'meeting']),
   link: undefined,
   customerId: 'cus_acme',
@@ -73,11 +73,10 @@ describe('Exo → Numerik: what is not sent (rules 1, 6, 7)', () => {
 });
 
 describe('Exo → Numerik: creating a post (rules 2, 4, 5, 8)', () => {
-  it('an open activity becomes a task: assignee, due date in UTC, subject as first line, tag, external_ref', () => {
+  it('an open activity becomes a task: assignee, due date in UTC, subject as first line, tag', () => {
     const plan = planOutbound(activity(), context());
     expect(plan).toMatchObject({
       kind: 'create',
-      idempotencyKey: 'exo-numerik-create-4711',
       input: {
         type: 'task',
         customer_id: 'cus_acme',
@@ -89,10 +88,7 @@ describe('Exo → Numerik: creating a post (rules 2, 4, 5, 8)', () => {
         completed: false,
         completed_at: null,
         tags: ['Phone call'],
-        external_ref: 'exo-task:4711',
       },
-      // Exo's details get the subject line too, so later updates keep it (rule 3).
-      exoWrite: { details: 'Call Jo\nWants a quote for 40 chairs' },
     });
     expect((plan as { input: object }).input).not.toHaveProperty('follow_up_date');
   });
@@ -117,25 +113,22 @@ describe('Exo → Numerik: creating a post (rules 2, 4, 5, 8)', () => {
     expect(plan).toMatchObject({ kind: 'create', input: { assignee_id: null }, notes: ['staff 4 has no Numerik user: task left unassigned'] });
   });
 
-  it('sends no tag for a type without one, and no Exo write when the details already open with the subject', () => {
+  it('sends no tag for a type without one, and the subject only once when the details already open with it', () => {
     const plan = planOutbound(activity({ type: null, details: 'Call Jo\nmore' }), context());
-    expect(plan).toMatchObject({ kind: 'create', input: { tags: [] } });
-    expect((plan as { exoWrite?: object }).exoWrite).toBeUndefined();
+    expect(plan).toMatchObject({ kind: 'create', input: { tags: [], body_text: 'Call Jo\nmore' } });
+    expect(planOutbound(activity({ subject: 'Call Jo', details: 'Call Jo about the quote' }), context())).toMatchObject({ input: { body_text: 'Call Jo about the quote' } });
   });
 
-  it('cuts the written-back details to 5,500 characters with a marker, keeping the full text', () => {
-    const details = Array.from({ length: 60 }, (_, i) => `line ${i} ${'x'.repeat(90)}`).join('\n');
-    const plan = planOutbound(activity({ details }), context()) as Extract<OutboundPlan, { kind: 'create' }>;
-    expect(plan.exoWrite!.details!.length).toBeLessThanOrEqual(5500);
-    expect(plan.exoWrite!.details!.endsWith(CUT_MARKER)).toBe(true);
-    expect(plan.exoWrite!.uncutDetails).toBe(`Call Jo\n${details}`);
+  it('decodes what the sync itself shows in Exo: placeholders and escaped marker lines', () => {
+    const plan = planOutbound(activity({ details: 'Great [U+1F600]\n\\##Comments##' }), context());
+    expect(plan).toMatchObject({ kind: 'create', input: { body_text: 'Call Jo\nGreat 😀\n##Comments##' } });
   });
 });
 
 describe('Exo → Numerik: updating the linked post (rules 2, 3, 6)', () => {
   it('ignores the subject: the text is the details, and the subject follows their first line', () => {
     const plan = planOutbound(activity({ subject: 'Old subject', details: 'Jo called back\nwants 50 now' }), context({ link: linked() }));
-    expect(plan).toMatchObject({ kind: 'update', postId: 'pst_1', patch: { body_text: 'Jo called back\nwants 50 now', assignee_id: 'usr_ann' }, exoWrite: { subject: 'Jo called back' } });
+    expect(plan).toMatchObject({ kind: 'update', postId: 'pst_1', patch: { body_text: 'Jo called back\nwants 50 now', assignee_id: 'usr_ann' } });
     expect((plan as { patch: object }).patch).not.toHaveProperty('type');
     expect((plan as { patch: object }).patch).not.toHaveProperty('external_ref');
   });
@@ -163,9 +156,13 @@ describe('Exo → Numerik: updating the linked post (rules 2, 3, 6)', () => {
     expect(planOutbound(activity({ details: '##Comments##\nAnn: ok' }), context({ link: linked() }))).toMatchObject({ patch: { body_text: 'Call Jo' } });
   });
 
-  it('cuts the rewritten subject to 60 characters at a word', () => {
-    const details = 'The customer phoned about the delivery of forty chairs to the new office\nsecond line';
-    expect(planOutbound(activity({ details }), context({ link: linked() }))).toMatchObject({ exoWrite: { subject: 'The customer phoned about the delivery of forty chairs to' } });
+  it('an Exo edit of the subject alone is undone: the subject follows the post’s first line', () => {
+    const created = planOutbound(activity(), context()) as Extract<OutboundPlan, { kind: 'create' }>;
+    const exoBase = { ...created.content, body_text: 'Call Jo\nWants a quote for 40 chairs' };
+    const link = linked({ exoBase, numerikBase: created.content });
+    const first = planOutbound(activity({ details: 'Call Jo\nWants a quote for 40 chairs' }), context({ link }));
+    const hash = (first as { hash: string }).hash;
+    expect(planOutbound(activity({ subject: 'Mine now', details: 'Call Jo\nWants a quote for 40 chairs' }), context({ link: { ...link, exoHash: hash } }))).toMatchObject({ kind: 'unchanged', subject: 'Call Jo' });
   });
 });
 
@@ -187,7 +184,7 @@ describe('content, and what an update sends', () => {
       tags: input.tags ?? [],
       comments: [],
       attachments: [],
-      external_ref: input.external_ref!,
+      external_ref: 'exo-task:4711:token',
       created_at: '2026-11-27T00:00:00.000Z',
       updated_at: '2026-11-27T00:00:00.000Z',
     };
@@ -209,12 +206,13 @@ describe('the three-way merge', () => {
   const base: Content = { type: 'task', customer_id: 'c', body_text: 'v1', assignee_id: 'u1', due_at: null, completed: false, completed_at: null, tags: [] };
   it.each<[string, Partial<Content>, Partial<Content>, 'exo' | 'numerik', string[], string[], string[]]>([
     ['nothing changed', {}, {}, 'exo', [], [], []],
-    ['Exo changed the text', { body_text: 'exo' }, {}, 'numerik', ['body_text'], [], []],
+    ['Exo changed the assignee', { assignee_id: 'u2' }, {}, 'numerik', ['assignee_id'], [], []],
     ['Numerik changed the due date', {}, { due_at: '2026-12-24T00:00:00.000Z' }, 'exo', [], ['due_at'], []],
-    ['each changed a different field: both kept', { body_text: 'exo' }, { completed: true }, 'exo', ['body_text'], ['completed'], []],
-    ['both made the same change: no conflict', { body_text: 'same' }, { body_text: 'same' }, 'exo', [], [], []],
-    ['both changed the text: Exo wins', { body_text: 'exo' }, { body_text: 'numerik' }, 'exo', ['body_text'], [], ['body_text']],
-    ['both changed the text: Numerik wins', { body_text: 'exo' }, { body_text: 'numerik' }, 'numerik', [], ['body_text'], ['body_text']],
+    ['each changed a different field: both kept', { assignee_id: 'u2' }, { completed: true }, 'exo', ['assignee_id'], ['completed'], []],
+    ['both made the same change: no conflict', { assignee_id: 'u3' }, { assignee_id: 'u3' }, 'exo', [], [], []],
+    ['both changed the assignee: Exo wins', { assignee_id: 'u2' }, { assignee_id: 'u3' }, 'exo', ['assignee_id'], [], ['assignee_id']],
+    ['both changed the assignee: Numerik wins', { assignee_id: 'u2' }, { assignee_id: 'u3' }, 'numerik', [], ['assignee_id'], ['assignee_id']],
+    ['the text is not merged as one value (the text lens merges it line by line)', { body_text: 'exo' }, { body_text: 'numerik' }, 'exo', [], [], []],
   ])('%s', (_, exo, numerik, winner, toNumerik, toExo, conflicts) => {
     expect(threeWay({ exo: base, numerik: base }, { exo: { ...base, ...exo }, numerik: { ...base, ...numerik } }, winner)).toEqual({ toNumerik, toExo, conflicts });
   });
@@ -222,7 +220,7 @@ describe('the three-way merge', () => {
   it('compares each side with its own base: a value Exo cannot hold is not an Exo change', () => {
     const numerikBase = { ...base, assignee_id: 'usr_unknown_to_exo' };
     const exoBase = { ...base, assignee_id: null };
-    expect(threeWay({ exo: exoBase, numerik: numerikBase }, { exo: { ...exoBase, body_text: 'edited' }, numerik: numerikBase }, 'exo')).toEqual({ toNumerik: ['body_text'], toExo: [], conflicts: [] });
+    expect(threeWay({ exo: exoBase, numerik: numerikBase }, { exo: { ...exoBase, completed: true }, numerik: numerikBase }, 'exo')).toEqual({ toNumerik: ['completed'], toExo: [], conflicts: [] });
   });
 });
 

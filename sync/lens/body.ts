@@ -1,0 +1,113 @@
+import { diff3Merge } from 'node-diff3';
+import { isCutMarker } from './control-lines.js';
+import { textOfView } from './view-text.js';
+
+/**
+ * The put of the post's text: an Exo user's edit of the view, applied to the post as a change.
+ * Lines the user did not touch come from the post as it was (whatever the view could not show
+ * included); the cut marker line stands for the text past the cut. Then the change is merged
+ * line by line (diff3) into the post as Numerik has it now.
+ */
+export interface PutText {
+  /** The post's text with the Exo user's edit. */
+  text: string;
+  /** What `text` was derived from: the post's text when the view was last written. */
+  base: string;
+  notes: string[];
+}
+
+interface AtCut {
+  before: string;
+  /** The lines after the cut marker line, as text after a line break; '' for none. */
+  after: string;
+  cut: boolean;
+}
+
+function atCut(view: string): AtCut {
+  if (!view.includes('[cut by')) return { before: view, after: '', cut: false };
+  const lines = view.split('\n');
+  const at = lines.findIndex(isCutMarker);
+  if (at === -1) return { before: view, after: '', cut: false };
+  const rest = lines.slice(at + 1);
+  return { before: lines.slice(0, at).join('\n'), after: rest.length ? `\n${rest.join('\n')}` : '', cut: true };
+}
+
+/**
+ * Exo's memo control may save each line break as CRLF: a presentation, not an edit. A CR before a
+ * line break is dropped unless the line, CR included, is one the view already had (a post's text
+ * may hold a CR of its own).
+ */
+function withoutAddedCarriageReturns(edited: string, baseView: string): string {
+  if (!edited.includes('\r\n')) return edited;
+  const had = new Set(baseView.split('\n'));
+  const lines = edited.split('\n');
+  return lines.map((l, i) => (i < lines.length - 1 && l.endsWith('\r') && !had.has(l) ? l.slice(0, -1) : l)).join('\n');
+}
+
+/**
+ * Stage one of the put: `edited` is the view as the Exo user left it, `baseView` the view as the
+ * sync last wrote it (of the post whose text was `basePost`).
+ */
+export function putText(edited: string, baseView: string, basePost: string, codePage: string): PutText {
+  const mine = withoutAddedCarriageReturns(edited, baseView);
+  const base = atCut(baseView);
+  const head = textOfView(base.before, codePage);
+  const foot = textOfView(base.after, codePage);
+  const aligned = base.cut
+    ? basePost.length >= head.length + foot.length && basePost.startsWith(head) && basePost.endsWith(foot)
+    : textOfView(baseView, codePage) === basePost;
+  const edit = atCut(mine);
+  const notes: string[] = [];
+  if (!aligned) {
+    // The view was not written from this post (an older version's view): merge what it shows.
+    notes.push('the details were not a view of the post as last synced: the edit was merged line by line');
+    return { text: textOfView(edit.before + edit.after, codePage), base: head + foot, notes };
+  }
+  const tail = basePost.slice(head.length, basePost.length - foot.length);
+  if (!edit.cut && tail) notes.push('the cut marker line was deleted in Exo: the text it stands for is kept in Numerik');
+  return { text: textOfView(edit.before, codePage) + tail + textOfView(edit.after, codePage), base: basePost, notes };
+}
+
+export type Side = 'exo' | 'numerik';
+
+export interface TextConflict {
+  exo: string;
+  numerik: string;
+  base: string;
+}
+
+/**
+ * Stage two: Exo's change of the text (`ours`, from `base`) merged into Numerik's (`theirs`), line
+ * by line. Where both changed the same lines differently, `winner`'s lines are taken and both are
+ * returned as conflicts, so the losing lines can be kept.
+ */
+export function mergeText(ours: string, base: string, theirs: string, winner: Side): { text: string; conflicts: TextConflict[] } {
+  if (theirs === base || ours === theirs) return { text: ours, conflicts: [] };
+  if (ours === base) return { text: theirs, conflicts: [] };
+  const [a, o, b] = [ours.split('\n'), base.split('\n'), theirs.split('\n')];
+  // What all three share at the start and end needs no diff (a long post, one line edited).
+  let start = 0;
+  while (start < a.length && start < o.length && start < b.length && a[start] === o[start] && o[start] === b[start]) start += 1;
+  let end = 0;
+  while (
+    end < a.length - start &&
+    end < o.length - start &&
+    end < b.length - start &&
+    a[a.length - 1 - end] === o[o.length - 1 - end] &&
+    o[o.length - 1 - end] === b[b.length - 1 - end]
+  )
+    end += 1;
+  const middle = (lines: string[]) => lines.slice(start, lines.length - end);
+  const merged: string[] = a.slice(0, start);
+  const conflicts: TextConflict[] = [];
+  for (const region of diff3Merge(middle(a), middle(o), middle(b), { excludeFalseConflicts: true })) {
+    if (region.ok) merged.push(...region.ok);
+    else if (region.conflict) {
+      const { a: exo, b: numerik, o: was } = region.conflict;
+      conflicts.push({ exo: exo.join('\n'), numerik: numerik.join('\n'), base: was.join('\n') });
+      merged.push(...(winner === 'exo' ? exo : numerik));
+    }
+  }
+  merged.push(...a.slice(a.length - end));
+  return { text: merged.join('\n'), conflicts };
+}

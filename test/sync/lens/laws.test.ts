@@ -1,0 +1,207 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { textGet, textPut } from '../../../sync/lens/activity-text.js';
+import { mergeText, putText } from '../../../sync/lens/body.js';
+import { decodeChars, storable } from '../../../sync/lens/chars.js';
+import { commentsText } from '../../../sync/lens/comments.js';
+import { CUT_MARKER, isCommentsMarker, isCutMarker } from '../../../sync/lens/control-lines.js';
+import { splitDetails } from '../../../sync/lens/details.js';
+import { subjectOf } from '../../../sync/lens/subject.js';
+import { charCount, lineOfView, textOfView, viewOfLine, viewOfText } from '../../../sync/lens/view-text.js';
+import type { NumerikComment } from '../../../sync/numerik/types.js';
+import { applyEdits, body, line, lineEdits, type Cell } from '../../support/text-arbitraries.js';
+
+/**
+ * The laws of the text lens (get: post → SUBJECT/DETAILS, put: edited DETAILS + post → post
+ * text), as properties over generated posts and Exo edits. `npm test` runs them with this seed;
+ * `npm run fuzz` runs many more, with a new seed each time (FUZZ_SEED replays one).
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+const params = (runs = RUNS) => ({ seed: SEED, numRuns: runs });
+const CP = 'cp1252';
+const ctx = { codePage: CP, notesFormat: 'text' as const, timeZone: 'Pacific/Auckland', userName: (id: string) => `User ${id}` };
+
+const comment = fc.record({ id: fc.uuid(), author_id: fc.constantFrom('usr_ann', 'usr_raj'), body_text: body, created_at: fc.date({ min: new Date('2026-01-01'), max: new Date('2027-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) }).map(
+  (c): NumerikComment => ({ ...c, body_html: '', updated_at: c.created_at }),
+);
+const comments = fc.oneof({ weight: 3, arbitrary: fc.constant([] as NumerikComment[]) }, { weight: 1, arbitrary: fc.array(comment, { maxLength: 3 }) });
+const post = fc.record({ body_text: body, comments }).map((p) => ({ ...p, body_html: '' }));
+/** What an Exo user can type into a line: the view of any text (a line break is Enter, saved as CRLF by Exo's memo). */
+const typed = line.map((l) => l.replace(/\r+$/, ''));
+const typedEdits = lineEdits.map((edits) => edits.map((e) => ('line' in e ? { ...e, line: e.line.replace(/\r+$/, '') } : e)));
+
+const onlyStorable = (text: string) => Array.from(text).every((ch) => storable(ch.codePointAt(0)!, CP));
+
+/** The view's visible lines (the cut marker line apart) and, when cut, the text it stands for. */
+function visibleOf(view: { body: string; cut: boolean }, text: string) {
+  const lines = view.body.split('\n');
+  const visible = view.cut ? lines.slice(0, -1) : lines;
+  const shown = textOfView(visible.join('\n'), CP);
+  return { visible, tail: text.slice(shown.length) };
+}
+
+describe('the text lens: laws (fast-check, fixed seed)', () => {
+  it('a line and its view: the view holds only what Exo can store, never looks like a marker line, and decodes back exactly', () => {
+    fc.assert(
+      fc.property(line, (l) => {
+        const v = viewOfLine(l, CP);
+        expect(onlyStorable(v)).toBe(true);
+        expect(isCommentsMarker(v) || isCutMarker(v)).toBe(false);
+        expect(lineOfView(v, CP)).toBe(l);
+      }),
+      params(2000),
+    );
+  });
+
+  it('DETAILS fits its column, holds only what Exo can store, and splits back into exactly the view of the text', () => {
+    fc.assert(
+      fc.property(post, (p) => {
+        const view = textGet(p, ctx);
+        expect(charCount(view.details)).toBeLessThanOrEqual(5500);
+        expect(onlyStorable(view.details)).toBe(true);
+        expect(splitDetails(view.details).body).toBe(view.body);
+        if (!view.cut) expect(textOfView(view.body, CP)).toBe(p.body_text);
+        else expect(p.body_text.startsWith(textOfView(view.body.split('\n').slice(0, -1).join('\n'), CP))).toBe(true);
+      }),
+      params(),
+    );
+  });
+
+  it('GetPut: an unchanged view puts back the post’s text unchanged, whatever Numerik did meanwhile', () => {
+    fc.assert(
+      fc.property(post, body, (p, theirs) => {
+        const view = textGet(p, ctx);
+        expect(putText(view.body, view.body, p.body_text, CP)).toMatchObject({ text: p.body_text, base: p.body_text, notes: [] });
+        expect(textPut(view.body, view.body, p.body_text, theirs, 'exo', ctx).text).toBe(theirs);
+      }),
+      params(),
+    );
+  });
+
+  it('Put is the Exo user’s line edits applied to the post: untouched lines and the text past the cut survive, byte for byte', () => {
+    fc.assert(
+      fc.property(post, typedEdits, (p, edits) => {
+        const view = textGet(p, ctx);
+        const { visible, tail } = visibleOf(view, p.body_text);
+        const postLines = p.body_text.split('\n');
+        const cells: Cell[] = applyEdits(visible.length, edits);
+        const edited = [...cells.map((c) => ('at' in c ? visible[c.at]! : viewOfLine(c.typed, CP))), ...(view.cut ? [CUT_MARKER] : [])].join('\n');
+        // A visible line is the post's line, or (the last one, when cut) the start of it.
+        const lineOf = (at: number) => (at < visible.length - 1 || !view.cut ? postLines[at]! : lineOfView(visible[at]!, CP));
+        const expected = cells.map((c) => ('at' in c ? lineOf(c.at) : c.typed)).join('\n') + tail;
+        const put = putText(edited, view.body, p.body_text, CP);
+        expect(put.text).toBe(expected);
+        expect(put.notes).toEqual([]);
+        // PutGet: where the result fits, Exo reads back exactly what its user wrote.
+        const back = textGet({ ...p, body_text: put.text }, ctx);
+        if (!view.cut && !back.cut) expect(back.body).toBe(edited);
+      }),
+      params(),
+    );
+  });
+
+  it('Exo saving the details with CRLF line breaks is no edit: the put is the same', () => {
+    fc.assert(
+      fc.property(post.filter((p) => !p.body_text.includes('\r')), typedEdits, (p, edits) => {
+        const view = textGet(p, ctx);
+        const { visible } = visibleOf(view, p.body_text);
+        const cells = applyEdits(visible.length, edits);
+        const edited = [...cells.map((c) => ('at' in c ? visible[c.at]! : viewOfLine(c.typed, CP))), ...(view.cut ? [CUT_MARKER] : [])].join('\n');
+        expect(putText(edited.replace(/\n/g, '\r\n'), view.body, p.body_text, CP)).toEqual(putText(edited, view.body, p.body_text, CP));
+      }),
+      params(),
+    );
+  });
+
+  it('deleting the cut marker line keeps the text it stands for, and says so', () => {
+    fc.assert(
+      fc.property(post.filter((p) => textGet(p, ctx).cut), (p) => {
+        const view = textGet(p, ctx);
+        const { visible, tail } = visibleOf(view, p.body_text);
+        const put = putText(visible.join('\n'), view.body, p.body_text, CP);
+        expect(put.text).toBe(p.body_text);
+        expect(tail.length).toBeGreaterThan(0);
+        expect(put.notes).toEqual(['the cut marker line was deleted in Exo: the text it stands for is kept in Numerik']);
+      }),
+      params(50),
+    );
+  });
+
+  it('the subject: at most 60 characters Exo can store, the start of the post’s first line, never half a placeholder', () => {
+    fc.assert(
+      fc.property(body, (text) => {
+        const subject = subjectOf(text, CP);
+        const first = (text.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+        expect(charCount(subject)).toBeLessThanOrEqual(60);
+        expect(onlyStorable(subject)).toBe(true);
+        expect(first.startsWith(decodeChars(subject, CP))).toBe(true);
+        if (charCount(viewOfText(first, CP)) <= 60 && !first.includes('[')) expect(decodeChars(subject, CP)).toBe(first);
+      }),
+      params(),
+    );
+  });
+
+  describe('the merge (diff3, line by line)', () => {
+    /** Distinct lines, so that what a change touches is unambiguous. */
+    const distinct = (prefix: string) => fc.array(line, { minLength: 1, maxLength: 10 }).map((ls) => ls.map((l, i) => `${prefix}${i}: ${l}`));
+    const PIVOT = '-- unchanged line between the two edits --';
+    const edit = (lines: string[], edits: { op: string; at: number; line?: string }[], tag: string) =>
+      applyEdits(lines.length, edits.map((e, i) => ('line' in e ? { ...e, line: `${tag}${i}: ${e.line}` } : e)) as Parameters<typeof applyEdits>[1]).map((c) =>
+        'at' in c ? lines[c.at]! : c.typed,
+      );
+
+    it('edits of different lines, one unchanged line apart, are both kept, without conflict', () => {
+      fc.assert(
+        fc.property(distinct('left'), distinct('right'), lineEdits, lineEdits, fc.constantFrom<'exo' | 'numerik'>('exo', 'numerik'), (left, right, exoEdits, numerikEdits, winner) => {
+          const base = [...left, PIVOT, ...right].join('\n');
+          const ours = [...edit(left, exoEdits, 'exo'), PIVOT, ...right].join('\n');
+          const theirs = [...left, PIVOT, ...edit(right, numerikEdits, 'numerik')].join('\n');
+          const merged = mergeText(ours, base, theirs, winner);
+          expect(merged).toEqual({ text: [...edit(left, exoEdits, 'exo'), PIVOT, ...edit(right, numerikEdits, 'numerik')].join('\n'), conflicts: [] });
+        }),
+        params(),
+      );
+    });
+
+    it('a line both sides changed differently: the winner’s version, the loser’s kept in the conflict', () => {
+      fc.assert(
+        fc.property(distinct('l'), fc.nat(), line, line, fc.constantFrom<'exo' | 'numerik'>('exo', 'numerik'), (lines, at, a, b, winner) => {
+          const i = at % lines.length;
+          const [exoLine, numerikLine] = [`exo: ${a}`, `numerik: ${b}`];
+          const with_ = (l: string) => lines.map((x, j) => (j === i ? l : x)).join('\n');
+          const merged = mergeText(with_(exoLine), lines.join('\n'), with_(numerikLine), winner);
+          expect(merged.text).toBe(with_(winner === 'exo' ? exoLine : numerikLine));
+          expect(merged.conflicts).toEqual([{ exo: exoLine, numerik: numerikLine, base: lines[i] }]);
+        }),
+        params(),
+      );
+    });
+  });
+
+  it('a post of 1 MB: an edit of its first line changes only that line in Numerik', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 5, maxLength: 40 }), typed, (sample, first) => {
+        const lines: string[] = [];
+        for (let size = 0, i = 0; size < 1_000_000; i += 1) {
+          const l = `${i} ${sample[i % sample.length]}`;
+          lines.push(l);
+          size += l.length + 1;
+        }
+        const text = lines.join('\n');
+        const view = textGet({ body_text: text, body_html: '', comments: [] }, ctx);
+        const edited = [viewOfLine(first, CP), ...view.body.split('\n').slice(1)].join('\n');
+        const put = textPut(edited, view.body, text, text, 'exo', ctx);
+        expect(put.text).toBe([first, ...lines.slice(1)].join('\n'));
+      }),
+      params(5),
+    );
+  });
+
+  it('the comments block reads as its comments, oldest first', () => {
+    const at = (iso: string) => ({ id: iso, author_id: 'usr_ann', body_text: `said at ${iso}`, body_html: '', created_at: iso, updated_at: iso });
+    expect(commentsText([at('2026-12-01T02:00:00Z'), at('2026-12-01T01:00:00Z')], 'UTC', () => 'Ann')).toBe(
+      'Ann (1 Dec 2026 01:00):\nsaid at 2026-12-01T01:00:00Z\n\nAnn (1 Dec 2026 02:00):\nsaid at 2026-12-01T02:00:00Z',
+    );
+  });
+});
