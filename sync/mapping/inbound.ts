@@ -1,15 +1,16 @@
 import { DateTime } from 'luxon';
 import type { Activity } from '../../db/exo/activities.js';
-import { formatCompanyId, type AccountRef } from '../../db/exo/company.js';
+import type { AccountRef } from '../../db/exo/company.js';
 import { ACTIVITY_TYPE, LIMITS, TASK_INSERT_DEFAULTS } from '../../db/exo/tasks.js';
 import type { Post } from '../numerik/types.js';
 import type { ContentField } from './content.js';
-import { textGet } from '../lens/activity-text.js';
+import type { GetOut } from '../lens/fields/field-lens.js';
+import { staffFor } from '../lens/fields/field-lens.js';
+import { FIELD_LENSES } from '../lens/fields/index.js';
 import { fitSubject } from '../lens/subject.js';
 import { charCount, fitView } from '../lens/view-text.js';
 import { CUT_MARKER } from '../lens/control-lines.js';
-import { dateToWallClock, instantToWallClock } from './time.js';
-import { CUSTOMER_NOT_LINKED } from './outbound.js';
+import { instantToWallClock } from './time.js';
 
 /** Lookups the inbound mapping needs, resolved beforehand. */
 export interface InboundContext {
@@ -42,63 +43,22 @@ function actorOf(post: Post): string {
   return latest && latest.updated_at >= post.updated_at ? latest.author_id : post.author_id;
 }
 
-function staff(userId: string | null, role: string, ctx: InboundContext, notes: string[]): number | null {
-  if (!userId) return null;
-  const found = ctx.staffOf(userId);
-  if (found !== undefined) return found;
-  notes.push(`Numerik user ${userId} (${role}) has no Exo staff member: ${ctx.defaultStaff === null ? 'left empty' : `staff ${ctx.defaultStaff} used`}`);
-  return ctx.defaultStaff;
-}
-
 /**
  * The TASKS columns for the content `fields` that came from Numerik (DESIGN.md "Numerik → Exo"
- * 1–7, 10). `current` is the activity as it is now (undefined for a new one). Never touches
- * OUTLOOKENTRYID or the recurrence columns; always stamps MODIFIEDDATE (Exo's Outlook sync trusts it).
+ * 1–7, 10): the get of each field pair (sync/lens/fields) whose fields changed, and the text's
+ * always. `current` is the activity as it is now (undefined for a new one). Never touches
+ * OUTLOOKENTRYID or the recurrence columns; stamps MODIFIEDDATE (Exo's Outlook sync trusts it).
  */
 export function exoColumnsFor(fields: readonly ContentField[], post: Post, current: Activity | undefined, ctx: InboundContext): ExoChange | { park: string } {
-  const change: ExoChange = { columns: {}, notes: [], cuts: [] };
-  const set = (col: string, value: unknown) => (change.columns[col] = value);
-  const has = (f: ContentField) => fields.includes(f);
-  const wall = (iso: string | null) => (iso ? instantToWallClock(new Date(iso), ctx.timeZone) : null);
-
-  if (has('customer_id')) {
-    const account = ctx.accountOf(post.customer_id);
-    if (!account) return { park: CUSTOMER_NOT_LINKED };
-    set('COMPANYID', formatCompanyId(account));
+  const out: GetOut = { columns: {}, notes: [], cuts: [], current };
+  for (const lens of FIELD_LENSES) {
+    if (lens.always || lens.fields.some((f) => fields.includes(f))) lens.get(post, ctx, out);
+    if (out.park) return { park: out.park };
   }
-  // DETAILS is always the view of the post (its text, then its comments): whatever an Exo user
-  // wrote below the comments marker is replaced; the subject follows the post's first line.
-  const view = textGet(post, ctx);
-  if (view.details !== (current?.details ?? '')) {
-    set('DETAILS', view.details);
-    change.notes.push(...view.notes);
-    if (view.cut) change.cuts.push({ column: 'DETAILS', full: post.body_text });
-  }
-  if (view.subject !== (current?.subject ?? '')) set('SUBJECT', view.subject);
-  if (post.type === 'task') {
-    if (has('assignee_id')) set('ASSIGNED_TO', staff(post.assignee_id, 'assignee', ctx, change.notes));
-    if (has('due_at')) set('END_DATETIME', wall(post.due_at));
-  } else {
-    if (has('assignee_id') || !current) set('ASSIGNED_TO', staff(post.author_id, 'author', ctx, change.notes));
-    if (has('follow_up_date')) {
-      // A follow-up date is a day: an all-day activity on it.
-      const day = post.follow_up_date ? dateToWallClock(post.follow_up_date, 0) : null;
-      set('START_DATETIME', day);
-      set('END_DATETIME', day);
-      set('OPTIONS', day ? 2 : 3);
-    }
-  }
-  if (has('completed') || has('completed_at') || (post.type === 'note' && has('follow_up_date'))) {
-    // A note without a follow-up date is done; with one, it is open until completed.
-    const completed = post.type === 'note' ? !post.follow_up_date || post.completed : post.completed;
-    set('COMPLETED', completed ? 'Y' : 'N');
-    set('COMPLETED_PERCENT', completed ? 100 : 0);
-    set('COMPLETED_DATETIME', completed ? wall(post.completed_at ?? post.updated_at) : null);
-  }
-  if (has('tags')) set('TYPE', ctx.typeOfTags(post.tags) ?? ctx.defaultType);
+  const change: ExoChange = { columns: out.columns, notes: out.notes, cuts: out.cuts };
   if (!Object.keys(change.columns).length) return change;
-  set('MODIFIEDDATE', ctx.now);
-  set('MODIFIEDBY', staff(actorOf(post), 'who changed it', ctx, change.notes));
+  change.columns.MODIFIEDDATE = ctx.now;
+  change.columns.MODIFIEDBY = staffFor(actorOf(post), 'who changed it', ctx, change.notes);
   return change;
 }
 
@@ -108,7 +68,7 @@ const ALL_FIELDS: ContentField[] = ['customer_id', 'body_text', 'assignee_id', '
 export function newActivityRow(post: Post, ctx: InboundContext): ExoChange | { park: string } {
   const change = exoColumnsFor(ALL_FIELDS, post, undefined, ctx);
   if ('park' in change) return change;
-  const author = staff(post.author_id, 'author', ctx, change.notes);
+  const author = staffFor(post.author_id, 'author', ctx, change.notes);
   change.columns = {
     ...change.columns,
     ASSIGNED_BY: author,

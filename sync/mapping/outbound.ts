@@ -2,12 +2,13 @@ import type { Activity } from '../../db/exo/activities.js';
 import { parseCompanyId } from '../../db/exo/company.js';
 import type { PostInput, PostPatch, PostType } from '../numerik/types.js';
 import { textPut } from '../lens/activity-text.js';
+import { CUSTOMER_NOT_LINKED } from '../lens/fields/customer.js';
+import { FIELD_LENSES } from '../lens/fields/index.js';
 import { splitDetails } from '../lens/details.js';
-import { openingText, subjectOf } from '../lens/subject.js';
+import { subjectOf } from '../lens/subject.js';
 import { textOfView } from '../lens/view-text.js';
-import { changedFields, hashContent, instantKey, normaliseTags, type Content, type ContentField } from './content.js';
-import { htmlToText, textToHtml } from './text.js';
-import { wallClockDate, wallClockToInstant } from './time.js';
+import { changedFields, hashContent, type Content, type ContentField } from './content.js';
+import { textToHtml } from './text.js';
 
 /** What the last sync of this activity left behind (X_NUMERIK_POST_LINK). */
 export interface LinkState {
@@ -54,40 +55,14 @@ export type OutboundPlan =
    */
   | { kind: 'unchanged'; notes: string[]; subject?: string; content?: Content; hash?: string };
 
-export const CUSTOMER_NOT_LINKED = 'customer not linked';
 
 /**
- * The activity's text as Exo shows it: the details above the comments marker (rule 4); a new
- * activity's opens with its subject (rule 2). In `text` format this is the view of the post's text
- * (placeholders, escapes and the cut marker included); in `html` format, the text of its HTML.
- */
-function exoText(activity: Activity, ctx: OutboundContext): string {
-  const { body } = splitDetails(activity.details);
-  const view = ctx.link ? body || (activity.subject?.trim() ?? '') : openingText(activity.subject, body);
-  return ctx.notesFormat === 'html' ? htmlToText(textOfView(view, ctx.codePage)) : view;
-}
-
-/**
- * The activity as Numerik content, in Exo's terms: `body_text` is the view (see exoText), which the
- * text lens turns into a change of the post's text. The activity owns the tag of its type;
- * Numerik's other tags are kept.
+ * The activity as Numerik content, in Exo's terms: the put of each field pair (sync/lens/fields).
+ * Its `body_text` is the view, which textPut turns into a change of the post's text.
  */
 export function activityContent(activity: Activity, ctx: OutboundContext, customerId: string): Content {
   const type: PostType = ctx.link?.postType ?? (activity.completed ? 'note' : 'task');
-  const instant = (d: Date | null) => (d ? instantKey(wallClockToInstant(d, ctx.timeZone)) : null);
-  const tag = ctx.tagOf(activity.type);
-  const numerikTags = (ctx.link?.numerikBase?.tags ?? []).filter((t) => !ctx.typeTags.has(t.toLowerCase()));
-  return {
-    type,
-    customer_id: customerId,
-    body_text: exoText(activity, ctx),
-    ...(type === 'task'
-      ? { assignee_id: ctx.userOf(activity.assignedTo) ?? null, due_at: instant(activity.end) }
-      : { follow_up_date: !activity.completed && activity.end ? wallClockDate(activity.end) : null }),
-    completed: activity.completed,
-    completed_at: activity.completed ? instant(activity.completedAt ?? activity.modifiedAt ?? activity.createdAt) : null,
-    tags: normaliseTags(tag ? [tag, ...numerikTags] : numerikTags),
-  };
+  return Object.assign({ type }, ...FIELD_LENSES.map((lens) => lens.put(activity, ctx, { type, customerId }))) as Content;
 }
 
 /** Why the activity is not for Numerik by the site's exclusions (rule 1), on every path. */

@@ -6,7 +6,7 @@ import { readStaffLinks, replaceEmailStaffLinks } from '../../db/plugin/links/st
 import { replaceTypeTags, type TypeTag } from '../../db/plugin/links/type-tags.js';
 import { requeueEntries } from '../../db/plugin/requeue.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
-import { CUSTOMER_NOT_LINKED } from '../mapping/outbound.js';
+import { CUSTOMER_NOT_LINKED } from '../lens/fields/customer.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { SyncOptions } from '../options.js';
 

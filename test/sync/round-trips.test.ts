@@ -108,6 +108,17 @@ forEachTarget('faithful round trips', (engine) => {
     expect((await activityOf(post.id))!.DETAILS).toContain('\\##Comments##\nbelow the line the author wrote\n##Comments##\nRaj Patel');
   });
 
+  it('details emptied in Exo: the post keeps the subject line as its text (seed 22 of the end-to-end laws)', async () => {
+    const post = numerikCreates({ type: 'note', body_text: '文\n[U+1F600]', completed: true });
+    await settled(f);
+    const row = (await activityOf(post.id))!;
+    expect(row).toMatchObject({ SUBJECT: '[U+6587]', DETAILS: '[U+6587]\n[U+005B]U+1F600]' });
+    await exoEdits(row.SEQNO, () => '');
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('文');
+    expect((await activityOf(post.id))!.DETAILS).toBe('[U+6587]');
+  });
+
   it('a new Exo activity whose details begin with its subject: the post has that line once', async () => {
     const seqno = await f.seed.task({ subject: 'Call Jo', details: 'Call Jo about 40 chairs\nbring samples', companyId: 'D101', assignedTo: f.staff.ann });
     await settled(f);

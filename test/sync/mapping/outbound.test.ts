@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../../db/exo/activities.js';
 import { conflictWinner, type Side } from '../../../sync/mapping/conflict.js';
 import { contentOfPost, hashContent, threeWay, type Content } from '../../../sync/mapping/content.js';
-import { CUSTOMER_NOT_LINKED, planOutbound, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
+import { CUSTOMER_NOT_LINKED } from '../../../sync/lens/fields/customer.js';
+import { planOutbound, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
 import type { SyncOptions } from '../../../sync/options.js';
 
 const wall = (iso: string) => new Date(`${iso}Z`);
