@@ -7,10 +7,10 @@ import type { ContentField } from './content.js';
 import type { GetOut } from '../lens/fields/field-lens.js';
 import { staffFor } from '../lens/fields/field-lens.js';
 import { FIELD_LENSES } from '../lens/fields/index.js';
+import { wallClockOf } from '../lens/fields/dates.js';
 import { fitSubject } from '../lens/subject.js';
 import { charCount, fitView } from '../lens/view-text.js';
 import { CUT_MARKER } from '../lens/control-lines.js';
-import { instantToWallClock } from './time.js';
 
 /** Lookups the inbound mapping needs, resolved beforehand. */
 export interface InboundContext {
@@ -73,7 +73,7 @@ export function newActivityRow(post: Post, ctx: InboundContext): ExoChange | { p
     ...change.columns,
     ASSIGNED_BY: author,
     CREATEDBY: author,
-    CREATEDATE: instantToWallClock(new Date(post.created_at), ctx.timeZone),
+    CREATEDATE: wallClockOf(post.created_at, 'creation time', ctx.timeZone, change.notes) ?? ctx.now,
     ACTIVITY_TYPE: ACTIVITY_TYPE.task,
     EVENTTYPE: 0,
     OPTIONS: change.columns.OPTIONS ?? 3,

@@ -17,11 +17,11 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     const cwd = workdir();
     const r = await runCli(['migrate', 'script', '--dialect', 'mssql', '--out', 'install.sql'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote install\.sql: \d+ statements in 3 migration\(s\)/);
+    expect(r.stdout).toMatch(/^wrote install\.sql: \d+ statements in 4 migration\(s\)/);
     const script = readFileSync(path.join(cwd, 'install.sql'), 'utf8');
     expect(script).toContain('CREATE TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE] ON [dbo].[TASKS] AFTER INSERT, UPDATE, DELETE AS');
-    expect(script.match(/^BEGIN TRANSACTION;$/gm)).toHaveLength(3);
-    expect(script.match(/^COMMIT TRANSACTION;$/gm)).toHaveLength(3);
+    expect(script.match(/^BEGIN TRANSACTION;$/gm)).toHaveLength(4);
+    expect(script.match(/^COMMIT TRANSACTION;$/gm)).toHaveLength(4);
   });
 
   it('demo create: the embedded database gets the demo company and every migration; status, down and up follow', async () => {

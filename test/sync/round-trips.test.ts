@@ -170,6 +170,19 @@ forEachTarget('faithful round trips', (engine) => {
     });
   });
 
+  it('an activity that becomes excluded stops syncing both ways: nothing of it is sent, nothing written to it', async () => {
+    const post = numerikCreates({ body_text: 'Team plan\ndraft' });
+    await settled(f);
+    const row = (await activityOf(post.id))!;
+    await f.db.table('TASKS').where({ SEQNO: row.SEQNO }).update({ TYPE: f.types.internal, DETAILS: 'Team plan\nprivate now' });
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Team plan\ndraft');
+    store().updatePost(post.id, { body_text: 'Team plan\nedited in Numerik' });
+    await settled(f);
+    expect((await activityOf(post.id))!.DETAILS).toBe('Team plan\nprivate now');
+    expect((await logEntries(f.db, 'skipped')).some((e) => e.POST_ID === post.id && e.REASON.includes('is excluded: the activity is not synced'))).toBe(true);
+  });
+
   describe('the trust boundary: external_ref is text, not authority', () => {
     const hostile = async (ref: (seqno: number) => string, seqno: number) => {
       const before = await f.db.table('TASKS').where({ SEQNO: seqno }).first();

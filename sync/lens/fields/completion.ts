@@ -1,5 +1,6 @@
 import { instantKey } from '../../mapping/content.js';
-import { instantToWallClock, wallClockToInstant } from '../../mapping/time.js';
+import { wallClockToInstant } from '../../mapping/time.js';
+import { wallClockOf } from './dates.js';
 import type { FieldLens } from './field-lens.js';
 
 /**
@@ -10,10 +11,9 @@ export const completionLens: FieldLens = {
   fields: ['completed', 'completed_at', 'follow_up_date'],
   get(post, ctx, out) {
     const completed = post.type === 'note' ? !post.follow_up_date || post.completed : post.completed;
-    const at = post.completed_at ?? post.updated_at;
     out.columns.COMPLETED = completed ? 'Y' : 'N';
     out.columns.COMPLETED_PERCENT = completed ? 100 : 0;
-    out.columns.COMPLETED_DATETIME = completed ? instantToWallClock(new Date(at), ctx.timeZone) : null;
+    out.columns.COMPLETED_DATETIME = completed ? (wallClockOf(post.completed_at ?? post.updated_at, 'completion time', ctx.timeZone, out.notes) ?? ctx.now) : null;
   },
   put(activity, ctx) {
     const at = activity.completedAt ?? activity.modifiedAt ?? activity.createdAt;

@@ -10,10 +10,10 @@ export const datesLens: FieldLens = {
   fields: ['due_at', 'follow_up_date'],
   get(post, ctx, out) {
     if (post.type === 'task') {
-      out.columns.END_DATETIME = post.due_at ? instantToWallClock(new Date(post.due_at), ctx.timeZone) : null;
+      out.columns.END_DATETIME = wallClockOf(post.due_at, 'due time', ctx.timeZone, out.notes);
       return;
     }
-    const day = post.follow_up_date ? dateToWallClock(post.follow_up_date, 0) : null;
+    const day = dayOf(post.follow_up_date, out.notes);
     out.columns.START_DATETIME = day;
     out.columns.END_DATETIME = day;
     out.columns.OPTIONS = day ? 2 : 3;
@@ -23,3 +23,20 @@ export const datesLens: FieldLens = {
     return { follow_up_date: !activity.completed && activity.end ? wallClockDate(activity.end) : null };
   },
 };
+
+/** A Numerik instant as the site's wall clock; one that is no instant is left empty, and said. */
+export function wallClockOf(iso: string | null, what: string, zone: string, notes: string[]): Date | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  if (!Number.isNaN(ms)) return instantToWallClock(new Date(ms), zone);
+  notes.push(`Numerik's ${what} ${JSON.stringify(iso.slice(0, 40))} is not a date and time: left empty`);
+  return null;
+}
+
+function dayOf(date: string | null, notes: string[]): Date | null {
+  if (!date) return null;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? dateToWallClock(date, 0) : new Date(NaN);
+  if (!Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === date) return day;
+  notes.push(`Numerik's follow-up date ${JSON.stringify(date.slice(0, 40))} is not a date: left empty`);
+  return null;
+}

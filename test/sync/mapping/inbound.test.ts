@@ -132,6 +132,20 @@ describe('Numerik → Exo: what changed (rules 5, 7)', () => {
     expect(commentsText(post().comments, 'Pacific/Auckland', (id) => id)).toBeNull();
   });
 
+  it('what Exo cannot hold is shown visibly and said, never left for the database to refuse', () => {
+    const change = newActivityRow(post({ body_text: 'NUL \0 and 😀', due_at: 'next Tuesday', created_at: '31/12/2026' }), ctx());
+    expect(change).toMatchObject({ columns: { SUBJECT: 'NUL [U+0000] and [U+1F600]', END_DATETIME: null, CREATEDATE: new Date('2026-11-27T10:00:00Z') } });
+    expect((change as { notes: string[] }).notes).toEqual(
+      expect.arrayContaining([
+        'Numerik\'s due time "next Tuesday" is not a date and time: left empty',
+        'Numerik\'s creation time "31/12/2026" is not a date and time: left empty',
+        '2 character(s) the database code page (cp1252) cannot hold are shown as [U+XXXX]; an Exo edit keeps them',
+      ]),
+    );
+    const note = exoColumnsFor(['follow_up_date'], post({ type: 'note', follow_up_date: '2026-02-30' }), activity(), ctx());
+    expect(note).toMatchObject({ columns: { START_DATETIME: null, END_DATETIME: null, OPTIONS: 3 }, notes: ['Numerik\'s follow-up date "2026-02-30" is not a date: left empty'] });
+  });
+
   it('a customer changed to one without an Exo account parks', () => {
     expect(exoColumnsFor(['customer_id'], post({ customer_id: 'cus_unknown' }), activity(), ctx())).toEqual({ park: 'customer not linked' });
   });
