@@ -5,14 +5,22 @@ import { storeEvent } from '../db/plugin/inbox/store-event.js';
 import type { Logger } from '../logging/logger.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../sync/numerik/signature.js';
 import { WEBHOOK_EVENTS } from '../sync/numerik/client.js';
+import { causeOf } from '../sync/error-cause.js';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
+/** What X_NUMERIK_INBOX can hold, checked before anything is stored: a refusal, never a retry. */
+const storableId = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[\x21-\x7e]+$/, 'only printable ASCII characters, without spaces');
 const eventSchema = z.object({
-  id: z.string().min(1).max(100),
+  id: storableId(100),
   type: z.enum(WEBHOOK_EVENTS as [string, ...string[]]),
-  created_at: z.string().min(1),
-  data: z.object({ post_id: z.string().min(1).max(64), version: z.number().int().nonnegative() }),
+  created_at: z.string().min(1).max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a date and time'),
+  data: z.object({ post_id: storableId(64), version: z.number().int().nonnegative().max(2_147_483_647) }),
 });
 
 export interface WebhookDeps {
@@ -25,12 +33,22 @@ export interface WebhookDeps {
 }
 
 /**
+ * The signature is over the bytes Numerik sent: a body that would have to be decoded first (gzip,
+ * say) is refused, so what is checked is always what arrived.
+ */
+function refuseEncodedBodies(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const encoding = (req.header('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || encoding === '') return next();
+  res.status(415).json({ error: 'unsupported_encoding', reason: `Content-Encoding ${encoding.slice(0, 40)} is not accepted: send the body as it was signed` });
+}
+
+/**
  * POST /webhooks/numerik: verify, store once, answer. The sync happens later, from the inbox:
  * Numerik gets its answer in milliseconds, and nothing is acknowledged that was not stored.
  */
 export function webhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
-  router.post('/webhooks/numerik', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
+  router.post('/webhooks/numerik', refuseEncodedBodies, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT, inflate: false }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let secrets: string[];
     try {
@@ -64,7 +82,13 @@ export function webhookRouter(deps: WebhookDeps): Router {
       deps.onStored?.();
       res.status(202).json({ status: 'accepted' });
     } catch (error) {
-      deps.logger.error('webhook not stored: the database is unreachable', { event: event.id, error: (error as Error).message });
+      const permanent = deps.db.dialect.permanentError(error);
+      if (permanent) {
+        // The database refused this event for what it holds: storing it again will never work.
+        deps.logger.error('webhook refused: the event cannot be stored', { event: event.id, cause: permanent });
+        return void res.status(400).json({ error: 'bad_request', reason: `the event cannot be stored: ${permanent}` });
+      }
+      deps.logger.error('webhook not stored: the database is unavailable', { event: event.id, cause: causeOf(error) });
       res.status(503).json({ error: 'unavailable', reason: 'the event could not be stored; retry later' });
     }
   });

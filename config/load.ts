@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { getLocation, parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 
@@ -63,13 +64,25 @@ export function loadConfig(options: LoadOptions = {}): Config {
 function readConfigFile(file: string): Record<string, Record<string, unknown>> {
   const full = path.resolve(file);
   if (!existsSync(full)) throw new ConfigError(`config file ${file} does not exist`);
-  try {
-    const value: unknown = JSON.parse(readFileSync(full, 'utf8'));
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be an object');
-    return value as Record<string, Record<string, unknown>>;
-  } catch (error) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
-  }
+  const text = readFileSync(full, 'utf8');
+  const errors: ParseError[] = [];
+  const value: unknown = parseJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length) throw new ConfigError(`config file ${file} is not valid JSON: ${whereIn(text, errors[0]!)}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`config file ${file}: the top level must be an object`);
+  return value as Record<string, Record<string, unknown>>;
+}
+
+/**
+ * Where a JSON error is, by line, column and key, and what is wrong there — never the text around
+ * it, which may be part of a secret.
+ */
+function whereIn(text: string, error: ParseError): string {
+  const before = text.slice(0, error.offset);
+  const line = before.split('\n').length;
+  const column = error.offset - before.lastIndexOf('\n');
+  const key = getLocation(text, error.offset).path.join('.');
+  const what = printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `line ${line}, column ${column}${key ? ` (at ${key})` : ''}: ${what}`;
 }
 
 /** `database.port: expected number, received string` — the key first, never the value (it may be a secret). */

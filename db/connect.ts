@@ -103,7 +103,9 @@ async function open(target: DbTarget, log: Knex.Config['log']): Promise<Knex> {
         parsers: { [pgliteTypes.TIMESTAMP]: parseWallClock, [pgliteTypes.INT8]: Number },
       };
       const pglite = target.dataDir ? new PGlite(target.dataDir, options) : new PGlite(options);
-      return knexFactory({ client: PgliteClient, dialect: 'postgres', connection: { pglite }, log } as unknown as Knex.Config);
+      // compileSqlOnError off (here and below): a failed statement's error names the statement,
+      // never its values, which may be an activity's text.
+      return knexFactory({ client: PgliteClient, dialect: 'postgres', connection: { pglite }, log, compileSqlOnError: false } as unknown as Knex.Config);
     }
     case 'postgres': {
       const { default: pg } = await import('pg');
@@ -124,10 +126,11 @@ async function open(target: DbTarget, log: Knex.Config['log']): Promise<Knex> {
           },
           pool: { min: 0, max: 10 },
           log,
+          compileSqlOnError: false,
         });
     }
     case 'mssql':
-      return knexFactory({ ...mssqlConfig(target), log });
+      return knexFactory({ ...mssqlConfig(target), log, compileSqlOnError: false });
   }
 }
 

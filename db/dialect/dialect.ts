@@ -133,6 +133,12 @@ export interface Dialect {
   codePage(db: Knex): Promise<string>;
   /** A unique or primary key violation (two writers raced for the same row). */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * The cause, when the database refused a statement for the data it carries (a value that does
+   * not fit or convert, a constraint): trying the same again will never work. Undefined for
+   * everything else (the connection, a deadlock, a timeout), which may pass.
+   */
+  permanentError(error: unknown): string | undefined;
 
   // ---- Catalog ----
   tableExists(db: Knex | Knex.Transaction, table: string): Promise<boolean>;

@@ -6,7 +6,10 @@ import type {
   KeyedTable,
   TriggerInfo,
 } from './dialect.js';
+import { databaseCause } from './error-cause.js';
 import { sharedDdl } from './shared-ddl.js';
+
+const PERMANENT = new Set([8152, 2628, 245, 8114, 8115, 241, 515, 547, 220, 244, 248]);
 
 /** The SESSION_CONTEXT key our inbound writer sets; its value is the writing transaction's id. */
 export const ECHO_KEY = 'exo_numerik.echo';
@@ -186,6 +189,13 @@ export function mssqlDialect(schema: string): Dialect {
       const cp = rows[0]?.cp ?? 1252;
       // 0: a Unicode-only collation; 65001: a UTF-8 collation (SQL Server 2019+).
       return cp === 0 || cp === 65001 ? 'utf-8' : `cp${cp}`;
+    },
+
+    permanentError(error) {
+      const numbers = [error, ...((error as { errors?: unknown[] })?.errors ?? [])].map((e) => (e as { number?: number })?.number);
+      // 8152/2628 would be truncated, 245/8114/8115/241 conversion or overflow, 515 NULL, 547 a
+      // constraint, 220/244/248 arithmetic overflow of an integer.
+      return numbers.some((n) => n !== undefined && PERMANENT.has(n)) ? databaseCause(error) : undefined;
     },
 
     isUniqueViolation(error) {

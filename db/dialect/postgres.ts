@@ -7,6 +7,7 @@ import type {
   KeyedTable,
   TriggerInfo,
 } from './dialect.js';
+import { databaseCause } from './error-cause.js';
 import { sharedDdl } from './shared-ddl.js';
 
 /** The transaction-local setting our inbound writer sets; `set_config(…, true)` ends with the transaction. */
@@ -183,6 +184,14 @@ export function postgresDialect(schema: string): Dialect {
 
     isUniqueViolation(error) {
       return (error as { code?: string })?.code === '23505';
+    },
+
+    permanentError(error) {
+      const code = (error as { code?: unknown })?.code;
+      // Class 22: data exceptions (too long, out of range, invalid text); 23: integrity (a unique
+      // key that another writer took first is a race, not a refusal).
+      if (typeof code !== 'string' || !/^2[23]/.test(code) || code === '23505') return undefined;
+      return databaseCause(error);
     },
 
     rows: rowsOf,

@@ -18,7 +18,7 @@ import { activityContent, exclusionOf } from '../mapping/outbound.js';
 import { textToHtml } from '../mapping/text.js';
 import { wallClockToInstant } from '../mapping/time.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
-import { NumerikError, PreconditionFailedError } from '../numerik/errors.js';
+import { failureOf } from '../error-cause.js';
 import type { Post, PostPatch } from '../numerik/types.js';
 
 export interface ConvergeDeps {
@@ -64,9 +64,7 @@ export async function converge(deps: ConvergeDeps, input: ConvergeInput): Promis
     return await run(deps, input);
   } catch (error) {
     if (error instanceof LeaseLost) return { kind: 'lost' };
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof NumerikError && !error.transient && !(error instanceof PreconditionFailedError)) return { kind: 'dead', error: message };
-    return { kind: 'retry', error: message, retryAfterMs: error instanceof NumerikError ? error.retryAfterMs : undefined };
+    return failureOf(error, deps.db.dialect);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.js';
 import { storeEvent } from '../../db/plugin/inbox/store-event.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
 import { readSettings, writeSetting } from '../../db/plugin/settings.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import type { NumerikClient } from '../numerik/client.js';
@@ -35,6 +36,10 @@ export async function reconcile(db: Db, client: NumerikClient, options: SyncOpti
     seen += 1;
     const deleted = 'deleted' in post;
     const version = deleted ? null : post.version;
+    if (await alreadyKnown(db, post.id, version)) {
+      if (post.updated_at > watermark) watermark = post.updated_at;
+      continue;
+    }
     const result = await storeEvent(db, {
       eventId: `reconcile:${post.id}:${deleted ? `deleted:${post.updated_at}` : version}`,
       type: deleted ? 'post.deleted' : 'post.updated',
@@ -51,6 +56,22 @@ export async function reconcile(db: Db, client: NumerikClient, options: SyncOpti
     }
   }
   await writeSetting(db, WATERMARK_KEY, watermark, 'reconcile');
-  if (added) logger.info('reconcile poll found changes the webhooks had not brought', { seen, stored: added, watermark });
+  if (added) logger.info(`reconcile poll found ${added === 1 ? '1 change' : `${added} changes`} the webhooks had not brought`, { seen, stored: added, watermark });
   return { seen, stored: added, watermark };
+}
+
+/**
+ * A change the poll need not store: the link has that version already, an event for it waits in
+ * the inbox (its webhook came), or the post is an open dead letter (it stays one until an operator
+ * retries it, across restarts).
+ */
+async function alreadyKnown(db: Db, postId: string, version: number | null): Promise<boolean> {
+  const [link, waiting, dead] = await Promise.all([
+    db.table(OBJECTS.postLink).where({ POST_ID: postId }).first('NUMERIK_VERSION', 'STATE'),
+    db.table(OBJECTS.inbox).where({ POST_ID: postId }).andWhere((q) => (version === null ? q.whereNull('POST_VERSION') : q.whereNull('POST_VERSION').orWhere('POST_VERSION', '>=', version))).first('ID'),
+    db.table(OBJECTS.log).where({ KIND: 'dead', POST_ID: postId }).whereNull('RESOLVED_AT').first('ID'),
+  ]);
+  const l = link as { NUMERIK_VERSION: number | null; STATE: string } | undefined;
+  const synced = version === null ? l?.STATE === 'deleted' : l?.NUMERIK_VERSION != null && l.NUMERIK_VERSION >= version;
+  return synced || !!waiting || !!dead;
 }

@@ -15,6 +15,7 @@ import type { PostLookup } from '../numerik/client.js';
 import { settleNotDone } from '../settle-failure.js';
 import { WorkerLoop } from '../worker-loop.js';
 import { adoptionOf } from './adoption.js';
+import { failureOf } from '../error-cause.js';
 import { newWorkerId, type WorkerOptions } from '../outbound/worker.js';
 
 export interface InboundStats {
@@ -154,7 +155,7 @@ export class InboundWorker {
     try {
       lookup = await this.o.client.getPost(g.postId);
     } catch (error) {
-      return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+      return failureOf(error, this.o.db.dialect);
     }
     let target = activity;
     let refusedRef: string | undefined;

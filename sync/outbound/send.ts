@@ -13,7 +13,8 @@ import { createKey, externalRef } from '../mapping/external-ref.js';
 import { planOutbound, type OutboundPlan } from '../mapping/outbound.js';
 import { instantToWallClock } from '../mapping/time.js';
 import type { NumerikClient } from '../numerik/client.js';
-import { NumerikError, PreconditionFailedError } from '../numerik/errors.js';
+import { PreconditionFailedError } from '../numerik/errors.js';
+import { failureOf } from '../error-cause.js';
 import type { Post } from '../numerik/types.js';
 
 export type Outcome =
@@ -73,10 +74,7 @@ export async function sendActivity(
         return { kind: 'done', action: 'unchanged', postId: link?.postId, log: notes };
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof NumerikError && !error.transient && !(error instanceof PreconditionFailedError)) return { kind: 'dead', error: message };
-    // Transient Numerik failures, a post that moved on twice, database hiccups: later.
-    return { kind: 'retry', error: message, retryAfterMs: error instanceof NumerikError ? error.retryAfterMs : undefined };
+    return failureOf(error, deps.db.dialect);
   }
 }
 

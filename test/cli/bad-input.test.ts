@@ -30,8 +30,13 @@ describe.concurrent('bad input: one line saying what is wrong, a non-zero exit c
     expect(typo.stderr).toBe('exo-numerik: config exo-numerik.config.json: database: Unrecognized key: "sever"\n');
     writeFileSync(path.join(cwd, 'broken.json'), '{ "database": ');
     const broken = await runCli(['--config', 'broken.json', 'migrate', 'status'], { cwd });
-    expect(broken.stderr).toMatch(/^exo-numerik: config file broken\.json is not valid JSON: /);
+    expect(broken.stderr).toBe('exo-numerik: config file broken.json is not valid JSON: line 1, column 15 (at database): value expected\n');
     expect(broken.code).toBe(1);
+    // A broken secret: where it is, never what it says.
+    writeFileSync(path.join(cwd, 'secret.json'), '{\n  "numerik": {\n    "token": "tok-SECRET-42\n  }\n}');
+    const leaky = await runCli(['--config', 'secret.json', 'migrate', 'status'], { cwd });
+    expect(leaky.stderr).toMatch(/^exo-numerik: config file secret\.json is not valid JSON: line 3, column \d+ \(at numerik\.token\): [a-z ]+\n$/);
+    expect(leaky.stderr).not.toContain('SECRET');
   });
 
   it('serve: an unreachable Numerik, a wrong token, a port in use: one line each, exit 1', async () => {
