@@ -27,9 +27,15 @@ export const configSchema = z
         apiUrl: z.url({ protocol: /^https?$/ }).optional().describe("Numerik's API base URL (none: `npm start` runs the demo's sandbox)"),
         token: z.string().min(1).optional().describe('the API token (environment or file only; never logged)'),
         webhookSecret: z.string().min(1).optional().describe('signing secret(s) besides those `webhooks register` stored; comma-separated while rotating'),
+        webhookSecretOverlapMinutes: z.coerce
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(15)
+          .describe('after `webhooks register` replaces a webhook, how long its old secret is still accepted'),
       })
       .strict()
-      .default({}),
+      .default({ webhookSecretOverlapMinutes: 15 }),
     /** The options of DESIGN.md §4 as first configured; X_NUMERIK_SETTINGS overrides them at run time. */
     sync: syncOptionsSchema.partial().default({}),
     api: z

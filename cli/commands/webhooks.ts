@@ -18,8 +18,10 @@ export function registerWebhooks(program: Command, ctx: () => CliContext): void 
       const client = c.numerikClient();
       try {
         await c.withDb(async (db) => {
-          const hook = await registerWebhook(db, client, url);
+          const overlap = c.config.numerik.webhookSecretOverlapMinutes;
+          const hook = await registerWebhook(db, client, url, overlap);
           console.log(`registered webhook ${hook.id} for ${hook.url}; its secret is stored (not shown)`);
+          if (hook.replaced.length) console.log(`replaced ${hook.replaced.join(', ')}: its secret is accepted for ${overlap} more minute(s), then no longer`);
         });
       } finally {
         await client.close();

@@ -8,6 +8,8 @@ export interface StoredWebhook {
   id: string;
   url: string;
   secret: string;
+  /** A replaced webhook's secret is accepted until then (for deliveries already under way), then forgotten. */
+  acceptUntil?: string;
 }
 
 export async function readWebhooks(db: Db): Promise<StoredWebhook[]> {
@@ -15,8 +17,8 @@ export async function readWebhooks(db: Db): Promise<StoredWebhook[]> {
   return Array.isArray(value) ? (value as StoredWebhook[]) : [];
 }
 
-export async function addWebhook(db: Db, hook: StoredWebhook): Promise<void> {
-  await writeSetting(db, KEY, [...(await readWebhooks(db)).filter((h) => h.id !== hook.id), hook], 'webhooks register');
+export async function writeWebhooks(db: Db, hooks: readonly StoredWebhook[]): Promise<void> {
+  await writeSetting(db, KEY, hooks, 'webhooks register');
 }
 
 export async function removeWebhook(db: Db, id: string): Promise<boolean> {

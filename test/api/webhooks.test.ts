@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { beforeAll, expect, it } from 'vitest';
 import { createApi } from '../../api/app.js';
@@ -84,6 +85,30 @@ forEachTarget('POST /webhooks/numerik', (engine) => {
     const res = await post(body, signed(body));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'bad_request', reason });
+  });
+
+  it.each([
+    ['a version too big for the inbox', event('evt_v', { data: { post_id: 'pst_1', version: 2 ** 31 } }), /^data\.version: Too big/],
+    ['a NUL in the event id', event('evt_\u0000nul'), 'id: only printable ASCII characters, without spaces'],
+    ['a post id with letters the inbox cannot hold', event('evt_u', { data: { post_id: 'pst_😀', version: 1 } }), 'data.post_id: only printable ASCII characters, without spaces'],
+    ['a post id too long', event('evt_l', { data: { post_id: 'p'.repeat(65), version: 1 } }), /^data\.post_id: Too big/],
+    ['a time that is no time', event('evt_t', { created_at: 'yesterday' }), 'created_at: not a date and time'],
+    ['an array', [event('evt_a')], /^body: Invalid input: expected object/],
+  ])('a signed event that can never be stored, %s: 400 with the cause, never 503, nothing stored', async (_, value, reason) => {
+    const body = JSON.stringify(value);
+    const before = (await inbox()).length;
+    const res = await post(body, signed(body));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'bad_request', reason: typeof reason === 'string' ? reason : expect.stringMatching(reason) });
+    expect(await inbox()).toHaveLength(before);
+  });
+
+  it('refuses a body with a Content-Encoding (415): the signature is checked over the bytes as they arrive', async () => {
+    const body = gzipSync(JSON.stringify(event('evt_gzip')));
+    const res = await request(app).post('/webhooks/numerik').set({ ...signed(body.toString('latin1')), 'content-encoding': 'gzip' }).send(body);
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual({ error: 'unsupported_encoding', reason: 'Content-Encoding gzip is not accepted: send the body as it was signed' });
+    expect((await inbox()).map((r: { EVENT_ID: string }) => r.EVENT_ID)).not.toContain('evt_gzip');
   });
 
   it('answers 400 when Numerik-Event-Id and the body disagree', async () => {
