@@ -1,4 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import helmet from 'helmet';
+import { hostCheck } from './host-check.js';
 import { operatorRouter, type OperatorDeps } from './operator.js';
 import { webhookRouter, type WebhookDeps } from './webhooks.js';
 
@@ -7,6 +9,8 @@ export type ApiDeps = WebhookDeps & {
   operator?: Omit<OperatorDeps, 'db' | 'logger'>;
   /** More routes (the demo's). */
   routers?: Router[];
+  /** The names the operator routes answer to besides loopback (api.publicUrl's host, api.allowedHosts). */
+  names?: readonly string[];
 };
 
 /** The local API Numerik (through the customer's reverse proxy) and operators talk to. */
@@ -14,9 +18,32 @@ export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'unsafe-inline'"],
+          scriptSrc: ["'unsafe-inline'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // HTTPS and its policy belong to the reverse proxy in front, for the customer's whole domain.
+      strictTransportSecurity: false,
+      referrerPolicy: { policy: 'no-referrer' },
+      frameguard: { action: 'deny' },
+    }),
+  );
+  // Numerik's webhooks come through the customer's proxy under whatever name it uses: they are
+  // signed. Everything else answers only to this service's own names (DNS rebinding).
   app.use(webhookRouter(deps));
-  if (deps.operator) app.use(operatorRouter({ db: deps.db, logger: deps.logger, ...deps.operator }));
-  for (const router of deps.routers ?? []) app.use(router);
+  const named = hostCheck(deps.names ?? []);
+  if (deps.operator) app.use(named, operatorRouter({ db: deps.db, logger: deps.logger, ...deps.operator }));
+  for (const router of deps.routers ?? []) app.use(named, router);
   app.use((_req, res) => void res.status(404).json({ error: 'not_found' }));
   app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.too.large') return void res.status(413).json({ error: 'too_large', reason: 'the body is over 1 MB' });

@@ -5,8 +5,9 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../logging/logger.js';
 import type { Operations } from '../service/operations.js';
 import { SettingError } from '../sync/settings.js';
-import { adminAccess, readAccess } from './access.js';
+import { adminAccess, mayReadText, readAccess, sessionCookie } from './access.js';
 import { renderStatusPage, type DemoView } from './status-page.js';
+import { statusWithoutText } from './status-without-text.js';
 
 export interface OperatorDeps {
   db: Db;
@@ -38,12 +39,17 @@ export function operatorRouter(deps: OperatorDeps): Router {
 
   router.get('/', (_req, res) => res.redirect(302, '/status'));
   router.get('/status', read, async (req, res) => {
-    const status = await deps.operations.status();
+    const full = mayReadText(req, deps.adminToken);
+    const status = full ? await deps.operations.status() : statusWithoutText(await deps.operations.status());
+    res.setHeader('Cache-Control', 'no-store');
     const wantsPage = req.query.format !== 'json' && req.accepts(['json', 'html']) === 'html';
     if (!wantsPage) return void res.json(status);
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'");
-    res.type('html').send(renderStatusPage(status, await deps.demoView?.()));
+    res.type('html').send(renderStatusPage(status, full ? await deps.demoView?.() : undefined));
   });
+  // The page shows everything once the admin token was given: a session cookie, so that the token
+  // itself never sits in a URL or the page.
+  router.post('/status/session', admin, (req, res) => void res.setHeader('Set-Cookie', sessionCookie(req, deps.adminToken!)).status(204).end());
+  router.delete('/status/session', (req, res) => void res.setHeader('Set-Cookie', sessionCookie(req, deps.adminToken ?? '', true)).status(204).end());
 
   if (deps.metrics) {
     const registry = deps.metrics;

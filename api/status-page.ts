@@ -26,7 +26,7 @@ function direction(title: string, d: DirectionStatus): string {
     <dt>Waiting</dt><dd class="depth">${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''}</dd>
     <dt>Lag</dt><dd>${age(d.oldestSeconds)}</dd>
   </dl>
-  ${d.errors.length ? `<ul class="errors">${d.errors.map((e) => `<li>${e.count} × ${escape(e.error)}</li>`).join('')}</ul>` : ''}
+  ${d.errors.length ? `<ul class="errors">${d.errors.map((e) => `<li>${e.count} × ${e.error ? escape(e.error) : HIDDEN}</li>`).join('')}</ul>` : ''}
 </section>`;
 }
 
@@ -35,15 +35,18 @@ const itemName = (i: { activitySeqno: number | null; postId: string | null }) =>
 
 const value = (v: unknown) => `<pre>${escape(typeof v === 'string' ? v : JSON.stringify(v, null, 1))}</pre>`;
 
+const HIDDEN = '<span class="hidden">shown with the admin token</span>';
+
 /** The status page: plain HTML and a little script, readable on a phone; no build step. */
-export function renderStatusPage(status: SyncStatus, demo?: DemoView): string {
+export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, demo?: DemoView): string {
+  const hidden = status.textHidden === true;
   const parked = status.parked.length
     ? `<ul>${status.parked.map((p) => `<li class="parked"><strong>${p.count}</strong> ${p.direction === 'outbound' ? (p.count === 1 ? 'activity' : 'activities') : p.count === 1 ? 'post' : 'posts'} waiting: ${escape(p.reason)} <small>since ${when(p.since)}</small></li>`).join('')}</ul>`
     : '<p class="ok">Nothing parked.</p>';
   const dead = status.dead.total
     ? `<p><button class="retry-all">Retry all ${status.dead.total}</button></p>
 <table><thead><tr><th>When</th><th>Item</th><th>Reason</th><th></th></tr></thead><tbody>
-${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.at)}</td><td>${escape(d.direction)} ${escape(itemName(d))}</td><td>${escape(d.reason)}</td><td><button class="retry" data-id="${d.id}">Retry</button></td></tr>`).join('\n')}
+${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.at)}</td><td>${escape(d.direction)} ${escape(itemName(d))}</td><td>${hidden ? HIDDEN : escape(d.reason)}</td><td><button class="retry" data-id="${d.id}">Retry</button></td></tr>`).join('\n')}
 </tbody></table>`
     : '<p class="ok">No dead letters.</p>';
   const conflicts = status.conflicts.items.length
@@ -51,7 +54,7 @@ ${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.
         .map(
           (c) => `<article class="conflict"><h3>${escape(itemName(c))} <small>${when(c.at)} · ${escape(c.policy)}: ${c.winner === 'exo' ? 'Exo' : 'Numerik'} won</small></h3>
 <table><thead><tr><th>Field</th><th>Exo</th><th>Numerik</th></tr></thead><tbody>
-${c.fields.map((f) => `<tr><td>${escape(f.field)}</td><td class="${c.winner === 'exo' ? 'won' : 'lost'}">${value(f.exo)}</td><td class="${c.winner === 'numerik' ? 'won' : 'lost'}">${value(f.numerik)}</td></tr>`).join('')}
+${c.fields.map((f) => `<tr><td>${escape(f.field)}</td><td class="${c.winner === 'exo' ? 'won' : 'lost'}">${hidden ? HIDDEN : value(f.exo)}</td><td class="${c.winner === 'numerik' ? 'won' : 'lost'}">${hidden ? HIDDEN : value(f.numerik)}</td></tr>`).join('')}
 </tbody></table></article>`,
         )
         .join('\n')
@@ -67,10 +70,16 @@ table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}td,th{bo
 pre{white-space:pre-wrap;margin:0;font-size:.85rem}.won{background:#eaf7ee}.lost{background:#fdf0ef}.ok{color:#1e7b3c}.badge.warn{background:#fde9b8;border-radius:.3rem;padding:0 .3rem;font-size:.8rem}
 button{font:inherit;padding:.3rem .8rem;border-radius:.3rem;border:1px solid #5a6877;background:#fff;cursor:pointer}#message,.errors{min-height:1.4em;color:#8a1c1c}.errors{font-size:.9rem;padding-left:1.2rem}
 form{display:flex;flex-wrap:wrap;gap:.4rem;margin:.4rem 0}textarea{font:inherit;padding:.2rem;width:100%}label{font-size:.85rem;color:#5a6877}
+.hidden{color:#5a6877;font-style:italic}.notice{background:#eef3f8;border-radius:.4rem;padding:.5rem .8rem}
 </style></head>
 <body>
 <h1>exo-numerik</h1>
 <p><small>As of ${when(status.generatedAt)}. <a href="/status?format=json">JSON</a> · <a href="/metrics">metrics</a></small></p>
+${
+    hidden
+      ? '<p class="notice" id="text-hidden">Counts and states only: activity text, names and reasons are shown with the admin token. <button class="show-all">Show everything</button></p>'
+      : '<p class="notice"><button class="hide-all">Hide the text</button> (ends this page\'s session)</p>'
+  }
 <p id="message" role="status"></p>
 <div class="cards">${direction('Exo → Numerik', status.outbound)}${direction('Numerik → Exo', status.inbound)}</div>
 <h2>Parked</h2>${parked}
@@ -81,6 +90,12 @@ ${demo ? demoPanel(demo) : ''}
 const message = document.getElementById('message');
 const hash = new URLSearchParams(location.hash.slice(1));
 if (hash.get('token')) { sessionStorage.setItem('exoNumerikToken', hash.get('token')); history.replaceState(null, '', location.pathname); }
+// With the token known, the page is read in full through a session cookie: the token is never in a URL again.
+async function showAll() {
+  const answer = await fetch('/status/session', { method: 'POST', headers: { authorization: 'Bearer ' + token() } });
+  if (answer.ok) location.reload(); else { sessionStorage.removeItem('exoNumerikToken'); message.textContent = 'The admin token was not accepted.'; }
+}
+if (document.getElementById('text-hidden') && sessionStorage.getItem('exoNumerikToken')) showAll();
 function token() {
   let t = sessionStorage.getItem('exoNumerikToken');
   if (!t) { t = prompt('Admin token (api.adminToken)'); if (t) sessionStorage.setItem('exoNumerikToken', t); }
@@ -93,6 +108,8 @@ async function post(url, body) {
   return result;
 }
 document.addEventListener('click', async (e) => {
+  if (e.target.closest('button.show-all')) return void showAll();
+  if (e.target.closest('button.hide-all')) { sessionStorage.removeItem('exoNumerikToken'); await fetch('/status/session', { method: 'DELETE' }); return void location.reload(); }
   const b = e.target.closest('button.retry, button.retry-all');
   if (!b) return;
   b.disabled = true;

@@ -44,6 +44,10 @@ export const configSchema = z
         port: z.coerce.number().int().min(0).max(65535).default(8787).describe('its port'),
         publicUrl: z.url().optional().describe('the URL Numerik calls, through the reverse proxy (for `webhooks register`)'),
         adminToken: z.string().min(16, 'at least 16 characters').optional().describe('bearer token for retry and settings, and for the status from another machine'),
+        allowedHosts: z
+          .array(z.string().min(1).max(253))
+          .optional()
+          .describe('more names the status page and admin API answer to (loopback, where it listens and the host of publicUrl always)'),
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8787 }),

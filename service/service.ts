@@ -15,6 +15,7 @@ import { OutboundWorker } from '../sync/outbound/worker.js';
 import { refreshReferenceData } from '../sync/reference/refresh.js';
 import { seedSettings } from '../sync/settings.js';
 import { webhookSecrets } from '../sync/webhooks.js';
+import { serviceNames } from '../api/host-check.js';
 import { serviceMetrics } from './metrics.js';
 import { databaseOperations, type Operations } from './operations.js';
 
@@ -23,7 +24,7 @@ export interface ServiceOptions {
   client: NumerikClient;
   logger: Logger;
   sync?: SyncOptionsInput;
-  api: { host: string; port: number; adminToken?: string };
+  api: { host: string; port: number; adminToken?: string; publicUrl?: string; allowedHosts?: string[] };
   webhookSecrets?: string[];
   worker?: { batchSize?: number; concurrency?: number; leaseMs?: number };
   /** How long a shutdown may take before the leases still held are handed back regardless. */
@@ -77,6 +78,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       onStored: () => inbound.poke(),
       operator: { operations, adminToken: o.api.adminToken, metrics: metrics.registry, demoView: o.demo?.view },
       routers: o.demo?.routers,
+      names: serviceNames(o.api),
     }),
     o.api.host,
     o.api.port,

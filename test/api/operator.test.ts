@@ -48,16 +48,71 @@ forEachTarget('the operator API', (engine) => {
         detail: { policy: 'newest-wins', winner: 'numerik', fields: ['body_text'], exo: { body_text: 'Exo <b>text</b>' }, numerik: { body_text: 'Numerik text' } },
       },
     ]);
-    const { body } = await api().get('/status').expect(200);
+    const { body } = await admin(api().get('/status')).expect(200);
     expect(body.parked).toEqual([{ direction: 'outbound', reason: 'customer not linked', count: 2, since: expect.any(String) }]);
     expect(body.dead).toMatchObject({ total: 1, items: [{ direction: 'outbound', activitySeqno: 903, reason: 'Numerik refused the post (400): body_text too long' }] });
     expect(body.conflicts.items[0]).toMatchObject({ activitySeqno: 904, winner: 'numerik', fields: [{ field: 'body_text', exo: 'Exo <b>text</b>', numerik: 'Numerik text' }] });
     expect(body.outbound).toMatchObject({ enabled: true, depth: expect.any(Number) });
 
-    const page = await api().get('/status').set('Accept', 'text/html').expect(200).expect('content-type', /html/);
+    const page = await admin(api().get('/status').set('Accept', 'text/html')).expect(200).expect('content-type', /html/);
     expect(page.text).toContain('<strong>2</strong> activities waiting: customer not linked');
     expect(page.text).toContain('Exo &lt;b&gt;text&lt;/b&gt;');
     expect(page.text).toMatch(/<button class="retry" data-id="\d+">Retry<\/button>/);
+    // Without the token, on this machine too: the same counts and states, and none of the text.
+    const bare = await api().get('/status').expect(200);
+    expect(bare.body).toMatchObject({ textHidden: true, dead: { total: 1, items: [{ activitySeqno: 903, reason: '' }] }, conflicts: { items: [{ fields: [{ field: 'body_text', exo: null, numerik: null }] }] } });
+    const barePage = await api().get('/status').set('Accept', 'text/html').expect(200);
+    expect(barePage.text).toContain('<strong>2</strong> activities waiting: customer not linked');
+    expect(barePage.text).not.toContain('Exo &lt;b&gt;text');
+    expect(barePage.text).not.toContain('body_text too long');
+  });
+
+  it('without the admin token the status shows no activity or post text, names or addresses anywhere (a terminal server has every Exo user on it)', async () => {
+    const marks: [string, string, ...string[]] = ['Zanzibar-7731 secret plan', 'Quokka-4410 from Numerik', 'Ann Smith', 'ann@example.com', 'Numerik said Xylophone-991'];
+    const seqno = await f.seed.task({ subject: marks[0], details: `${marks[0]}\nmore`, companyId: 'D101', assignedTo: f.staff.ann });
+    f.sandbox.store.createPost({ type: 'task', customer_id: f.customers.acme, body_text: marks[1] }, f.users.ann);
+    await settled(f);
+    await writeLog(f.db, [
+      { direction: 'outbound', kind: 'dead', activitySeqno: seqno, reason: `Numerik 400: ${marks[4]}` },
+      { direction: 'outbound', kind: 'conflict', activitySeqno: seqno, reason: 'conflict', detail: { policy: 'exo-wins', winner: 'exo', fields: ['body_text'], exo: { body_text: marks[0] }, numerik: { body_text: marks[1] } } },
+    ]);
+    const answers = [await api().get('/status'), await api().get('/status').set('Accept', 'text/html'), await api().get('/metrics')];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      for (const mark of marks) expect(answer.text).not.toContain(mark);
+    }
+    const full = await admin(api().get('/status')).expect(200);
+    expect(full.text).toContain(marks[0]);
+    expect(full.text).toContain(marks[4]);
+  });
+
+  it('the page’s session: the admin token once, then a cookie (the token in no URL); it reads, it never changes anything', async () => {
+    await api().post('/status/session').expect(401);
+    const login = await admin(api().post('/status/session')).expect(204);
+    const cookie = login.headers['set-cookie']![0]!;
+    expect(cookie).toMatch(/^exo_numerik_status=[\w-]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).not.toContain(TOKEN);
+    const full = await api().get('/status').set('Cookie', cookie.split(';')[0]!).expect(200);
+    expect(full.body.textHidden).toBeUndefined();
+    await api().get('/status').set('Cookie', 'exo_numerik_status=forged').expect(200).expect((r) => expect(r.body.textHidden).toBe(true));
+    await api().post('/admin/retry').set('Cookie', cookie.split(';')[0]!).send({ all: true }).expect(401);
+    const logout = await api().delete('/status/session').expect(204);
+    expect(logout.headers['set-cookie']![0]).toMatch(/^exo_numerik_status=; Max-Age=0/);
+  });
+
+  it('answers only to its own names (DNS rebinding), and sends frame and content protection', async () => {
+    for (const url of ['/status', '/metrics', '/healthz', '/admin/settings']) {
+      const r = await admin(api().get(url).set('Host', 'attacker.example:8787')).expect(403);
+      expect(r.body.reason).toBe('Host "attacker.example" is not a name of this service: add it to api.allowedHosts');
+    }
+    await api().get('/status').set('Host', 'localhost:8787').expect(200);
+    // Numerik's webhooks come through the proxy under its name: signed, not refused for the name.
+    const hook = await api().post('/webhooks/numerik').set('Host', 'exo.example.com').send('{}');
+    expect(hook.status).toBe(401);
+    const page = await api().get('/status').set('Accept', 'text/html').expect(200);
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
+    expect(page.headers['strict-transport-security']).toBeUndefined();
   });
 
   it('the status is for this machine: through a proxy it needs the admin token', async () => {
@@ -70,7 +125,7 @@ forEachTarget('the operator API', (engine) => {
     const seqno = await f.seed.task({ subject: 'Retry me', companyId: 'D101' });
     await settled(f);
     await writeLog(f.db, [{ direction: 'outbound', kind: 'dead', activitySeqno: seqno, reason: 'gave up after 8 attempts: 503' }]);
-    const dead = (await api().get('/status').expect(200)).body.dead.items.find((d: { activitySeqno: number }) => d.activitySeqno === seqno);
+    const dead = (await admin(api().get('/status')).expect(200)).body.dead.items.find((d: { activitySeqno: number }) => d.activitySeqno === seqno);
     await api().post('/admin/retry').send({ ids: [dead.id] }).expect(401);
     await api().post('/admin/retry').set('Authorization', 'Bearer wrong-token-wrong-token').send({ ids: [dead.id] }).expect(401);
     await admin(api().post('/admin/retry')).send({ ids: 'all' }).expect(400);

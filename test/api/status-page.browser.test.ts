@@ -35,9 +35,17 @@ it.skipIf(target.name !== 'pglite' || !existsSync(CHROMIUM))('a parked item, a d
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${service.url}/status#token=${TOKEN}`);
+    // Without the token: counts and states, no reasons.
+    await page.goto(`${service.url}/status`);
     await expect.poll(() => page.locator('li.parked').textContent()).toContain('1 activity waiting: customer not linked');
+    expect(await page.locator('body').textContent()).not.toContain('customer_id unknown');
+    // The link `npm start` prints carries the token once: the page trades it for its session and
+    // drops it from the address.
+    await page.goto('about:blank');
+    await page.goto(`${service.url}/status#token=${TOKEN}`);
     const row = page.locator('tr.dead', { hasText: 'customer_id unknown' });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(page.url()).toBe(`${service.url}/status`);
     expect(await row.textContent()).toContain(`activity ${seqno}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'status-page.png'), fullPage: true });
