@@ -93,6 +93,7 @@ function api(parts: SandboxParts): express.Router {
     const { attachment, content } = store.attachmentContent(req.params.id!, req.params.attachmentId!);
     res.setHeader('Content-Type', attachment.content_type);
     res.setHeader('Content-Length', String(content.length));
+    if (faults.stallDownloads) return void res.write(content.subarray(0, Math.floor(content.length / 2)));
     if (faults.takeDroppedDownload()) {
       res.write(content.subarray(0, Math.floor(content.length / 2)), () => req.socket.destroy());
       return;

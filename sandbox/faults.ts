@@ -16,6 +16,8 @@ export const faultSchema = z
     dropCreateResponses: z.number().int().min(0).optional(),
     /** Send the first half of the next this many attachment downloads, then drop the connection. */
     dropDownloads: z.number().int().min(0).optional(),
+    /** Send the first half of every attachment download, then nothing more (a worker killed meanwhile). */
+    stallDownloads: z.boolean().optional(),
     /** Shift the clock Numerik's answers show (Date header), as a server with a wrong clock would. */
     clockSkewMs: z.number().optional(),
     /** Deliver every webhook twice. */
@@ -38,6 +40,7 @@ export class Faults {
   serverErrorStatus = 503;
   dropCreateResponses = 0;
   dropDownloads = 0;
+  stallDownloads = false;
   clockSkewMs = 0;
   duplicateWebhooks = false;
   reorderWebhooks = false;
@@ -53,6 +56,7 @@ export class Faults {
     if (settings.serverErrorStatus !== undefined) this.serverErrorStatus = settings.serverErrorStatus;
     if (settings.dropCreateResponses !== undefined) this.dropCreateResponses = settings.dropCreateResponses;
     if (settings.dropDownloads !== undefined) this.dropDownloads = settings.dropDownloads;
+    if (settings.stallDownloads !== undefined) this.stallDownloads = settings.stallDownloads;
     if (settings.clockSkewMs !== undefined) this.clockSkewMs = settings.clockSkewMs;
     if (settings.duplicateWebhooks !== undefined) this.duplicateWebhooks = settings.duplicateWebhooks;
     if (settings.reorderWebhooks !== undefined) this.reorderWebhooks = settings.reorderWebhooks;

@@ -22,6 +22,8 @@ export interface FolderIndex {
   updated_at: string;
   files: IndexedFile[];
   removed: IndexedFile[];
+  /** Attachments not downloaded, and why (logged once each). */
+  refused?: { id: string; filename: string; reason: string }[];
 }
 
 export const INDEX_FILE = 'attachments.json';

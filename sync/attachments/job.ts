@@ -40,6 +40,12 @@ export async function attachmentsJob(
     const result = await syncPostFiles(deps.client, lookup.post, link.activitySeqno, options);
     if (result.present) await setFolderLink(deps.db, link.activitySeqno, options.attachmentsLinkField, folderLink(options, link.activitySeqno));
     const log = result.refused.map((r) => entry('skipped', `attachment refused: ${r.reason}`, r));
+    if (result.failed.length) {
+      // The rest is in place and linked; the job comes back for these (what is there is kept).
+      await writeLog(deps.db, log);
+      const [first] = result.failed;
+      return { kind: 'retry', error: `attachments: ${result.failed.length} of ${lookup.post.attachments.length} file(s) not downloaded yet; ${first!.filename}: ${first!.error}` };
+    }
     if (result.downloaded.length || result.removed.length) {
       log.push(
         entry('synced', `attachments: downloaded ${result.downloaded.length}, kept ${result.kept}, moved ${result.removed.length} to removed/`, {

@@ -1,30 +1,53 @@
 import path from 'node:path';
 
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
-const MAX_NAME = 120;
+/** Windows device names, which a file may not be called with any extension (`nul.tar.gz` too). */
+const DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
+/** The sync's own names in an activity folder: a user's file never takes one. */
+export const OUR_NAMES = ['attachments.json', 'removed'] as const;
+/** Shown whole in Explorer and Exo's link; a name is also kept within both systems' limits below. */
+const MAX_CHARACTERS = 120;
+/** NTFS and SMB count 255 UTF-16 units a name, Linux 255 bytes; room is kept for " (99)". */
+const MAX_UNITS = 255 - 8;
+const MAX_BYTES = 255 - 8;
 
 /**
- * A file name that is safe on Windows and Linux alike: no directories, no `..`, no drive letters, no
- * NUL or control characters, none of <>:"/\|?*, no reserved device name (CON, PRN, AUX, NUL, COM1…,
- * LPT1…, with or without an extension), no trailing dot or space, at most 120 characters.
+ * Characters no file name should carry: controls, `<>:"|?*`, and the invisible ones that make a
+ * name read as another (bidi overrides like U+202E, zero-width and other format characters, line
+ * separators, lone surrogates): each is shown as `_`.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}<>:"|?*]/u;
+
+const units = (s: string) => s.length;
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/**
+ * A file name that is safe on Windows and Linux alike: the last path segment only (no `..`, no
+ * drive), no unsafe character, no device name with any extension, none of the sync's own names, no
+ * leading or trailing dot or space (so no hidden name, and nothing that starts like the sync's own
+ * `.…partial` and `.exo-numerik.lock`), at most 120 characters and within the 255 UTF-16 units of
+ * Windows and the 255 bytes of Linux, its extension kept.
  */
 export function safeFileName(original: string): string {
-  // Only the last path segment, whichever separator the sender used.
   const base = original.split(/[/\\]/).pop() ?? '';
   let name = Array.from(base)
-    .map((ch) => (ch.codePointAt(0)! < 0x20 || ch.codePointAt(0) === 0x7f || '<>:"|?*'.includes(ch) ? '_' : ch))
+    .map((ch) => (UNSAFE.test(ch) ? '_' : ch))
     .join('')
     .replace(/[. ]+$/, '')
     .replace(/^[. ]+/, '');
   if (!name || /^_+$/.test(name)) name = 'attachment';
+  if (DEVICE.test(name.split('.')[0]!.trimEnd()) || (OUR_NAMES as readonly string[]).includes(name.toLowerCase())) name = `_${name}`;
+  return withinLimits(name);
+}
+
+function withinLimits(name: string): string {
+  const fits = (s: string) => Array.from(s).length <= MAX_CHARACTERS && units(s) <= MAX_UNITS && bytes(s) <= MAX_BYTES;
+  if (fits(name)) return name;
   const ext = path.extname(name);
-  const stem = ext ? name.slice(0, -ext.length) : name;
-  if (WINDOWS_RESERVED.test(stem) || WINDOWS_RESERVED.test(name)) name = `_${name}`;
-  if (Array.from(name).length > MAX_NAME) {
-    const keepExt = Array.from(ext).length <= 20 ? ext : '';
-    name = Array.from(name.slice(0, name.length - keepExt.length)).slice(0, MAX_NAME - Array.from(keepExt).length).join('').replace(/[. ]+$/, '') + keepExt;
-  }
-  return name;
+  const keepExt = ext && Array.from(ext).length <= 20 ? ext : '';
+  const stem = Array.from(keepExt ? name.slice(0, -keepExt.length) : name);
+  let n = Math.min(stem.length, MAX_CHARACTERS - Array.from(keepExt).length);
+  while (n > 1 && !fits(stem.slice(0, n).join('') + keepExt)) n -= 1;
+  return stem.slice(0, n).join('').replace(/[. ]+$/, '') + keepExt;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NumerikClient } from '../numerik/client.js';
@@ -19,10 +19,18 @@ export interface FileSync {
   downloaded: string[];
   kept: number;
   removed: string[];
+  /** Refused for good (too large, a name the file system will not take), logged the first time. */
   refused: { filename: string; reason: string }[];
+  /** Not downloaded this time for a reason that may pass (the network, Numerik): the job is tried again. */
+  failed: { filename: string; error: string }[];
   /** Files now in the folder. */
   present: number;
 }
+
+/** Errors of the file itself, not of the disk or the share: that file is refused, the others go on. */
+const FILE_REFUSED = new Set(['ENAMETOOLONG', 'EINVAL', 'EILSEQ', 'EEXIST', 'EISDIR']);
+/** The disk or the share: nothing more can be written there now. */
+const FOLDER_FAILED = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOENT']);
 
 /** How an Exo user reaches an activity's folder: under the configured link base, or the root itself. */
 export function folderLink(options: Pick<SyncOptions, 'attachmentsLinkBase' | 'attachmentsRoot'>, seqno: number): string {
@@ -54,13 +62,14 @@ const sameFile = async (folder: string, file: IndexedFile) => {
 /**
  * Makes `<root>/<activity>/` hold the post's attachments (DESIGN.md "Numerik → Exo" 8): new and
  * changed files are downloaded, identical ones kept, removed ones moved to `removed/`; what came
- * from where is kept in attachments.json. A file over the size limit is refused and logged; any
- * other failure stops the job for a retry, with the progress so far recorded.
+ * from where is kept in attachments.json. A file over the size limit, or with a name the file
+ * system refuses, is refused and logged once; a file that failed for a passing reason is listed in
+ * `failed` and the others still come; a full disk or an unusable share stops the job.
  */
 export async function syncPostFiles(client: NumerikClient, post: Post, seqno: number, options: SyncOptions): Promise<FileSync> {
   const root = await rootOf(options);
   const folder = inside(root, String(seqno));
-  const result: FileSync = { folder, downloaded: [], kept: 0, removed: [], refused: [], present: 0 };
+  const result: FileSync = { folder, downloaded: [], kept: 0, removed: [], refused: [], failed: [], present: 0 };
   if (!post.attachments.length) {
     try {
       await stat(folder);
@@ -78,7 +87,10 @@ export async function syncPostFiles(client: NumerikClient, post: Post, seqno: nu
 
 /** The work of syncPostFiles, while it holds the activity's folder. */
 async function syncHeldFolder(client: NumerikClient, post: Post, seqno: number, folder: string, options: SyncOptions, result: FileSync): Promise<FileSync> {
+  await removeLeftovers(folder);
   const index = await readIndex(folder, post.id, seqno);
+  const refusedBefore = new Set((index.refused ?? []).map((r) => r.id));
+  const refused = new Map<string, { id: string; filename: string; reason: string }>();
   const byId = new Map(index.files.map((f) => [f.id, f]));
   const taken = new Set(index.files.map((f) => f.name));
   try {
@@ -97,8 +109,14 @@ async function syncHeldFolder(client: NumerikClient, post: Post, seqno: number, 
         byId.set(attachment.id, entry);
         result.downloaded.push(name);
       } catch (error) {
-        if (!(error instanceof AttachmentTooLarge)) throw error;
-        result.refused.push({ filename: attachment.filename, reason: error.message });
+        // One bad file never stops the others: refused for good, or tried again with the job.
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (FOLDER_FAILED.has(code)) throw error;
+        if (error instanceof AttachmentTooLarge || FILE_REFUSED.has(code)) {
+          const reason = error instanceof AttachmentTooLarge ? error.message : `${attachment.filename}: the file system refused the name ${JSON.stringify(name)} (${code})`;
+          refused.set(attachment.id, { id: attachment.id, filename: attachment.filename, reason });
+          if (!refusedBefore.has(attachment.id)) result.refused.push({ filename: attachment.filename, reason });
+        } else result.failed.push({ filename: attachment.filename, error: (error as Error).message });
       }
     }
     const current = new Set(post.attachments.map((a) => a.id));
@@ -117,8 +135,17 @@ async function syncHeldFolder(client: NumerikClient, post: Post, seqno: number, 
     }
   } finally {
     index.files = [...byId.values()];
+    index.refused = [...refused.values()];
     await writeIndex(folder, index);
   }
   result.present = index.files.length;
   return result;
+}
+
+/**
+ * What a job killed mid-download left behind: its hidden `.…partial` files. Only a job holding the
+ * folder writes them, and this one holds it now, so every one of them is a leftover.
+ */
+async function removeLeftovers(folder: string): Promise<void> {
+  for (const name of await readdir(folder)) if (name.startsWith('.') && name.endsWith('.partial')) await rm(path.join(folder, name), { force: true });
 }

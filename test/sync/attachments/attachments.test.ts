@@ -102,7 +102,10 @@ forEachTarget('attachments', (engine) => {
 
   it('makes hostile names safe, distinct, and inside the folder (checked by real paths)', async () => {
     const post = numerikCreates();
-    const hostile = ['../../etc/passwd', 'C:\\Windows\\x.dll', 'CON.txt', 'a\u0000b', `${'x'.repeat(300)}.pdf`, 'report.pdf', 'report.pdf', '..', 'trailing. '];
+    const hostile = [
+      '../../etc/passwd', 'C:\\Windows\\x.dll', 'CON.txt', 'a\u0000b', `${'x'.repeat(300)}.pdf`, 'report.pdf', 'report.pdf', '..', 'trailing. ',
+      `${'報'.repeat(100)}.pdf`, 'nul.tar.gz', 'attachments.json', 'removed', 'invoice\u202Efdp.exe', '.exo-numerik.lock', '.x.partial',
+    ];
     for (const [n, name] of hostile.entries()) attach(post, name, bytes(String(n), 100));
     await settled(f);
     const folder = await realpath(await folderOf(post.id));
@@ -113,8 +116,14 @@ forEachTarget('attachments', (engine) => {
       expect(name).not.toMatch(/[\\/:\p{Cc}]|^\.|[. ]$|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/iu);
       expect(name.length).toBeLessThanOrEqual(120);
     }
-    expect(names).toEqual(expect.arrayContaining(['passwd', 'x.dll', '_CON.txt', 'a_b', 'report.pdf', 'report (2).pdf', 'trailing']));
+    expect(names).toEqual(expect.arrayContaining(['passwd', 'x.dll', '_CON.txt', 'a_b', 'report.pdf', 'report (2).pdf', 'trailing', '_nul.tar.gz', '_attachments.json', '_removed', 'invoice_fdp.exe']));
     expect(names.find((n) => n.startsWith('xxx'))).toMatch(/^x+\.pdf$/);
+    for (const name of names) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    // A user's file never takes the sync's own names: the index is still ours, listing every file.
+    const index = JSON.parse(await readFile(path.join(folder, 'attachments.json'), 'utf8')) as { post: string; files: unknown[] };
+    expect(index).toMatchObject({ post: post.id });
+    expect(index.files).toHaveLength(hostile.length);
+    expect(names.every((n) => !n.startsWith('.'))).toBe(true);
     expect(await readdir(path.dirname(root))).not.toContain('passwd');
   });
 
@@ -134,6 +143,29 @@ forEachTarget('attachments', (engine) => {
     expect((await readdir(folder)).filter((n) => n.endsWith('.partial'))).toEqual([]);
     await settled(f);
     expect(await filesIn(folder)).toEqual({ 'attachments.json': expect.any(String), 'big.bin': sha(content) });
+  });
+
+  it('one file that fails does not stop the others: they are there and linked at once, it follows on the retry', async () => {
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    const post = numerikCreates();
+    const contents = ['one', 'two', 'three'].map((n) => bytes(n, 30_000));
+    const names = ['a-one.bin', 'b-two.bin', 'c-three.bin'];
+    names.forEach((name, i) => attach(post, name, contents[i]!));
+    f.sandbox.faults.set({ pauseWebhooks: false, dropDownloads: 1 });
+    const error = await (async () => {
+      for (;;) {
+        const row = (await f.db.table(OBJECTS.inbox).where({ POST_ID: post.id }).whereNotNull('LAST_ERROR').first('LAST_ERROR')) as { LAST_ERROR: string } | undefined;
+        if (row) return row.LAST_ERROR;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    expect(error).toMatch(/^attachments: 1 of 3 file\(s\) not downloaded yet; a-one\.bin: /);
+    const folder = await folderOf(post.id);
+    expect(Object.keys(await filesIn(folder)).sort()).toEqual(['attachments.json', 'b-two.bin', 'c-three.bin']);
+    const linked = await activityOf(post.id);
+    expect(linked.X_NUMERIK_FOLDER).toBe(`${LINK_BASE}\\${linked.SEQNO}`);
+    await settled(f);
+    expect(await filesIn(folder)).toEqual({ 'attachments.json': expect.any(String), 'a-one.bin': sha(contents[0]!), 'b-two.bin': sha(contents[1]!), 'c-three.bin': sha(contents[2]!) });
   });
 
   it('two workers writing one folder take turns, so its files and its index always agree', async () => {

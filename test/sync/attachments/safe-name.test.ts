@@ -15,7 +15,17 @@ describe('safe file names, on Windows and Linux alike', () => {
     ['con', '_con'],
     ['Lpt9.log', '_Lpt9.log'],
     ['COM1', '_COM1'],
-    ['nul.tar.gz', 'nul.tar.gz'],
+    ['nul.tar.gz', '_nul.tar.gz'],
+    ['AUX .txt', '_AUX .txt'],
+    ['CONOUT$', '_CONOUT$'],
+    ['attachments.json', '_attachments.json'],
+    ['Removed', '_Removed'],
+    ['removed.', '_removed'],
+    ['invoice\u202Efdp.exe', 'invoice_fdp.exe'],
+    ['zero\u200Bwidth\uFEFF.txt', 'zero_width_.txt'],
+    ['lone \uD800 surrogate', 'lone _ surrogate'],
+    ['.exo-numerik.lock', 'exo-numerik.lock'],
+    ['x.partial', 'x.partial'],
     ['a\u0000b', 'a_b'],
     ['tab\there\nnew', 'tab_here_new'],
     ['what?<>|*"', 'what______'],
@@ -30,7 +40,16 @@ describe('safe file names, on Windows and Linux alike', () => {
   it('cuts a long name to 120 characters and keeps its extension', () => {
     const name = safeFileName(`${'x'.repeat(300)}.pdf`);
     expect(name).toBe(`${'x'.repeat(116)}.pdf`);
-    expect(Array.from(safeFileName('😀'.repeat(300))).length).toBe(120);
+  });
+
+  it('keeps within 255 bytes (Linux) and 255 UTF-16 units (Windows), however a name is written', () => {
+    for (const [ch, n] of [['報', 300], ['😀', 300], ['é', 300], ['a', 1000]] as const) {
+      const name = safeFileName(`${ch.repeat(n)}.pdf`);
+      expect(Buffer.byteLength(`${name.slice(0, -4)} (99).pdf`)).toBeLessThanOrEqual(255);
+      expect(`${name} (99)`.length).toBeLessThanOrEqual(255);
+      expect(name.endsWith('.pdf')).toBe(true);
+    }
+    expect(safeFileName('報'.repeat(100))).toBe('報'.repeat(82));
   });
 
   it('gives two attachments of the same name distinct names, ignoring case as Windows does', () => {
