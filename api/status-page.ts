@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
 
 export interface DemoView {
@@ -16,9 +17,16 @@ function age(seconds: number | null): string {
   return `${Math.round(seconds / 3600)} h`;
 }
 
-const when = (iso: string | null) => (iso ? `<time datetime="${escape(iso)}">${escape(iso.replace('T', ' ').slice(0, 19))} UTC</time>` : 'never');
+/** A time as the Exo site reads it (its zone), with the UTC instant on hover. */
+const timeIn = (zone: string) => (iso: string | null) => {
+  if (!iso) return 'never';
+  const local = DateTime.fromISO(iso, { zone });
+  const shown = local.isValid ? local.toFormat('d LLL yyyy HH:mm:ss ZZZZ') : iso;
+  return `<time datetime="${escape(iso)}" title="${escape(iso.replace('T', ' ').slice(0, 19))} UTC">${escape(shown)}</time>`;
+};
+type When = ReturnType<typeof timeIn>;
 
-function direction(title: string, d: DirectionStatus): string {
+function direction(title: string, d: DirectionStatus, when: When): string {
   return `<section class="card" data-direction="${escape(title)}">
   <h2>${escape(title)} ${d.enabled ? '' : '<span class="badge warn">paused</span>'}</h2>
   <dl>
@@ -40,6 +48,7 @@ const HIDDEN = '<span class="hidden">shown with the admin token</span>';
 /** The status page: plain HTML and a little script, readable on a phone; no build step. */
 export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, demo?: DemoView): string {
   const hidden = status.textHidden === true;
+  const when = timeIn(status.timeZone);
   const parked = status.parked.length
     ? `<ul>${status.parked.map((p) => `<li class="parked"><strong>${p.count}</strong> ${p.direction === 'outbound' ? (p.count === 1 ? 'activity' : 'activities') : p.count === 1 ? 'post' : 'posts'} waiting: ${escape(p.reason)} <small>since ${when(p.since)}</small></li>`).join('')}</ul>`
     : '<p class="ok">Nothing parked.</p>';
@@ -81,7 +90,7 @@ ${
       : '<p class="notice"><button class="hide-all">Hide the text</button> (ends this page\'s session)</p>'
   }
 <p id="message" role="status"></p>
-<div class="cards">${direction('Exo → Numerik', status.outbound)}${direction('Numerik → Exo', status.inbound)}</div>
+<div class="cards">${direction('Exo → Numerik', status.outbound, when)}${direction('Numerik → Exo', status.inbound, when)}</div>
 <h2>Parked</h2>${parked}
 <h2>Dead letters</h2>${dead}
 <h2>Conflicts</h2>${conflicts}

@@ -8,6 +8,8 @@ import { Migrator } from '../migrations/runner.js';
 import { migrationOptions } from '../config/schema.js';
 import { NumerikClient } from '../sync/numerik/client.js';
 import { optionsSource, type OptionsSource } from '../sync/options-source.js';
+import { SANDBOX_TOKEN } from '../sandbox/server.js';
+import { demoDirFor, runningService, type RunningService } from './running-service.js';
 
 /** What every command needs, built from the global options. */
 export class CliContext {
@@ -27,8 +29,23 @@ export class CliContext {
     return resolveTarget(this.config.database);
   }
 
+  /**
+   * The Exo database. The demo's embedded one belongs to the running demo (PGlite is one process's):
+   * opening it beside the demo is refused with what to do instead.
+   */
   openDb(): Promise<Db> {
-    return connect(this.target(), { logger: this.logger });
+    const target = this.target();
+    const holder = runningService(target);
+    if (holder && holder.pid !== process.pid) {
+      return Promise.reject(new ConfigError(`the demo (pid ${holder.pid}) holds the embedded database in ${demoDirFor(target)}: stop it first (Ctrl+C where \`npm start\` runs); \`status\`, \`retry\` and \`settings\` work while it runs`));
+    }
+    return connect(target, { logger: this.logger });
+  }
+
+  /** The running demo that holds the embedded database, if any (not this process). */
+  demoRunning(): RunningService | undefined {
+    const holder = runningService(this.target());
+    return holder && holder.pid !== process.pid ? holder : undefined;
   }
 
   /** The database through the migration login (database.migrationUser), when one is configured. */
@@ -54,7 +71,10 @@ export class CliContext {
 
   numerikClient(): NumerikClient {
     const { apiUrl, token } = this.config.numerik;
-    if (!apiUrl) throw new ConfigError('numerik.apiUrl is not set (NUMERIK_API_URL)');
+    const demo = apiUrl ? undefined : this.demoRunning();
+    // In the demo's folder, the demo's own Numerik is the one meant.
+    if (demo) return new NumerikClient({ baseUrl: demo.sandboxUrl, token: SANDBOX_TOKEN, logger: this.logger });
+    if (!apiUrl) throw new ConfigError(`numerik.apiUrl is not set (NUMERIK_API_URL)${demoDirFor(this.target()) ? '; without it `npm start` runs the demo, with its own Numerik sandbox' : ''}`);
     if (!token) throw new ConfigError('numerik.token is not set (NUMERIK_TOKEN)');
     return new NumerikClient({ baseUrl: apiUrl, token, logger: this.logger });
   }

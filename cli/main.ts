@@ -15,6 +15,12 @@ import { registerConfig } from './commands/config.js';
 import { CliContext } from './context.js';
 import { describeFailure } from './errors.js';
 
+// `exo-numerik settings get | head`: the reader went away, which is no failure of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('exo-numerik')
   .description('Two-way sync between MYOB Exo Business activities and Numerik posts')
   .option('-c, --config <file>', 'configuration file (default: ./exo-numerik.config.json if present)')

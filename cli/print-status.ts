@@ -1,3 +1,4 @@
+import { counted } from './plural.js';
 import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
 
 function lag(seconds: number | null): string {
@@ -18,7 +19,7 @@ const item = (i: { activitySeqno: number | null; postId: string | null }) =>
 export function formatStatus(s: SyncStatus): string {
   const lines = [direction('Exo → Numerik', s.outbound), direction('Numerik → Exo', s.inbound), ''];
   if (!s.parked.length) lines.push('parked: none');
-  for (const p of s.parked) lines.push(`parked: ${p.count} ${p.direction === 'outbound' ? 'activities' : 'posts'} waiting: ${p.reason} (since ${p.since})`);
+  for (const p of s.parked) lines.push(`parked: ${p.direction === 'outbound' ? counted(p.count, 'activity', 'activities') : counted(p.count, 'post', 'posts')} waiting: ${p.reason} (since ${p.since})`);
   lines.push(s.dead.total ? `dead letters: ${s.dead.total} (retry with \`exo-numerik retry ID…\` or \`retry --all\`)` : 'dead letters: none');
   for (const d of s.dead.items) lines.push(`  #${d.id}  ${d.at}  ${d.direction} ${item(d)}: ${d.reason}`);
   lines.push(s.conflicts.total ? `conflicts: ${s.conflicts.total}` : 'conflicts: none');

@@ -62,13 +62,15 @@ const ENGINE = { mssql: 'SQL Server', postgres: 'PostgreSQL' } as const;
 export function renderPlan(dialect: Dialect, planned: readonly PlannedMigration[]): string {
   const lines = [
     `-- exo-numerik: migrate ${planned[0]?.direction ?? 'up'} on ${ENGINE[dialect.name]}, schema ${dialect.schema}`,
-    '-- Every statement passed the migration guard. Each migration runs in one transaction, together',
-    `-- with its row in ${OBJECTS.migrations}.`,
+    '-- Every statement, as the runner sends it; each passed the migration guard. Each migration runs',
+    `-- in one transaction, together with its row in ${OBJECTS.migrations}.`,
   ];
   if (!planned.length) lines.push('-- nothing to do');
+  const session = dialect.ddlSession();
   for (const m of planned) {
     lines.push('', `-- ===== ${m.name} (${m.direction}): ${m.summary}`);
-    for (const s of m.statements) {
+    // As the runner sends them: the session's lock timeout around the migration's own statements.
+    for (const s of [...session.begin, ...m.statements, ...session.end]) {
       if (s.when) lines.push(`-- only where ${dialect.qualified(s.when.tableExists)} exists:`);
       lines.push(`${s.sql};`);
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Router } from 'express';
@@ -73,7 +73,7 @@ export async function startDemoNumerik(db: Db, o: { dir: string; port: number; l
   });
   if (!snapshot) seedNumerik(sandbox.store);
   const client = new NumerikClient({ baseUrl: sandbox.url, token: sandbox.token, logger: o.logger });
-  const adminToken = o.adminToken ?? randomBytes(18).toString('base64url');
+  const adminToken = o.adminToken ?? demoAdminToken(o.dir);
   const save = async () => {
     const temporary = `${file}.${process.pid}.partial`;
     await writeFile(temporary, JSON.stringify(sandbox.store.snapshot()));
@@ -119,4 +119,19 @@ export async function startDemoNumerik(db: Db, o: { dir: string; port: number; l
       await sandbox.close();
     },
   };
+}
+
+/**
+ * The demo's admin token, made once and kept in its folder (readable by this user only), so the
+ * status page's address and session stay the same from one `npm start` to the next.
+ */
+function demoAdminToken(dir: string): string {
+  const file = path.join(dir, 'admin-token');
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 16) return kept;
+  }
+  const token = randomBytes(18).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }

@@ -1,3 +1,4 @@
+import { counted } from '../plural.js';
 import { SingleBar, Presets } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError } from '../../config/load.js';
@@ -35,7 +36,7 @@ function progressReporter(): { update(p: BackfillProgress): void; stop(): void }
   return {
     update(p) {
       const tenth = p.total ? Math.floor((p.sent / p.total) * 10) : 10;
-      if (tenth > shown) console.error(`backfill: ${p.sent}/${p.total} activities`);
+      if (tenth > shown) console.error(`backfill: ${p.sent}/${counted(p.total, 'activity', 'activities')}`);
       shown = Math.max(shown, tenth);
     },
     stop: () => undefined,
@@ -45,8 +46,8 @@ function progressReporter(): { update(p: BackfillProgress): void; stop(): void }
 async function backfill(c: CliContext, db: Db, range: ChangeRange, opts: { dryRun?: boolean; rate?: number; worker: boolean; chunk: number }): Promise<void> {
   const plan = await planBackfill(db, range);
   const resume = plan.resumeAfter === null ? '' : ` (resuming after activity ${plan.resumeAfter}; ${plan.enqueued} queued before)`;
-  if (opts.dryRun) return void console.log(`would send ${plan.remaining} activities changed since ${range.since.toISOString().slice(0, 16)}${range.until ? ` until ${range.until.toISOString().slice(0, 16)}` : ''}${resume}; nothing queued`);
-  console.log(`backfill: ${plan.remaining} activities to send${resume}`);
+  if (opts.dryRun) return void console.log(`would send ${counted(plan.remaining, 'activity', 'activities')} changed since ${range.since.toISOString().slice(0, 16)}${range.until ? ` until ${range.until.toISOString().slice(0, 16)}` : ''}${resume}; nothing queued`);
+  console.log(`backfill: ${counted(plan.remaining, 'activity', 'activities')} to send${resume}`);
   const client = opts.worker ? c.numerikClient() : undefined;
   const options = c.syncOptions(db);
   const worker = client && new OutboundWorker({ db, client, options, logger: c.logger, ...c.config.worker });
@@ -60,7 +61,7 @@ async function backfill(c: CliContext, db: Db, range: ChangeRange, opts: { dryRu
     worker?.start();
     const result = await runBackfill(db, range, { chunk: opts.chunk, ratePerSecond: opts.rate, signal: abort.signal, onProgress: (p) => progress.update(p) });
     progress.stop();
-    if (result.finished) console.log(`backfill done: ${result.enqueued} activities sent (see \`exo-numerik status\` for any parked or dead letters)`);
+    if (result.finished) console.log(`backfill done: ${counted(result.enqueued, 'activity', 'activities')} sent (see \`exo-numerik status\` for any parked or dead letters)`);
     else {
       console.log(`backfill interrupted after ${result.enqueued} queued: run the same command again to carry on`);
       process.exitCode = 130;

@@ -17,6 +17,7 @@ export function registerDoctor(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const results = await runDoctor({
         config: c.config,
+        heldBy: c.demoRunning(),
         openDb: () => c.openDb(),
         openMigrationDb: c.config.database.migrationUser ? () => c.openMigrationDb() : undefined,
         client: () => c.numerikClient(),

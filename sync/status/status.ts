@@ -34,6 +34,8 @@ export interface DeadLetter {
 /** Everything an operator looks at: the same facts for `status`, GET /status and the status page. */
 export interface SyncStatus {
   generatedAt: string;
+  /** The Exo site's zone, in which a person reads these times (they are UTC here). */
+  timeZone: string;
   outbound: DirectionStatus;
   inbound: DirectionStatus;
   parked: { direction: string; reason: string; count: number; since: string }[];
@@ -69,6 +71,7 @@ export async function readStatus(db: Db, options: SyncOptions, limit = 50): Prom
   ]);
   return {
     generatedAt: new Date().toISOString(),
+    timeZone: options.timeZone,
     outbound: { enabled: options.syncExoToNumerik, lastSuccessAt: iso(last.outbound), ...queue, errors: queueErrors },
     inbound: { enabled: options.syncNumerikToExo, lastSuccessAt: iso(last.inbound), ...inbox, errors: inboxErrors },
     parked: parked.map((p) => ({ ...p, since: p.since.toISOString() })),

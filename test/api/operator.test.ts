@@ -58,6 +58,8 @@ forEachTarget('the operator API', (engine) => {
     expect(page.text).toContain('<strong>2</strong> activities waiting: customer not linked');
     expect(page.text).toContain('Exo &lt;b&gt;text&lt;/b&gt;');
     expect(page.text).toMatch(/<button class="retry" data-id="\d+">Retry<\/button>/);
+    // Times as the Exo site reads them, the UTC instant on hover.
+    expect(page.text).toMatch(/<time datetime="[^"]+Z" title="20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC">\d{1,2} \w{3} 20\d\d \d\d:\d\d:\d\d (NZ[DS]T|GMT\+1[23])<\/time>/);
     // Without the token, on this machine too: the same counts and states, and none of the text.
     const bare = await api().get('/status').expect(200);
     expect(bare.body).toMatchObject({ textHidden: true, dead: { total: 1, items: [{ activitySeqno: 903, reason: '' }] }, conflicts: { items: [{ fields: [{ field: 'body_text', exo: null, numerik: null }] }] } });

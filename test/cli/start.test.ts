@@ -64,8 +64,26 @@ describe("the README's `npm start`: a demo with no configuration", () => {
     expect((await cli('retry', '--all')).stdout).toBe('queued again: 0\n');
   });
 
+  it('beside the running demo, doctor checks its Numerik and says the demo holds the database; migrate status says so too', async () => {
+    const doctor = await cli('doctor');
+    expect(doctor.stdout).toContain(`--    database: the demo (pid ${running.pid}) holds its embedded database`);
+    expect(doctor.stdout).toContain('ok    numerik: reachable, the token accepted');
+    expect(doctor.stdout).not.toContain('numerik.apiUrl is not set');
+    const status = await cli('migrate', 'status');
+    expect(status.code).toBe(1);
+    expect(status.stderr).toMatch(new RegExp(`^exo-numerik: the demo \\(pid ${running.pid}\\) holds the embedded database in .+: stop it first`));
+  });
+
+  it('a reader that stops early (`settings get | head`) is no failure: no stack trace', async () => {
+    const child = spawnCli(['settings', 'get'], env, { cwd });
+    child.child.stdout!.destroy();
+    expect(await child.exited).toBe(0);
+    expect(child.output()).not.toMatch(/EPIPE|at \w+ \(/);
+  });
+
   it('stops on SIGTERM, and a second start carries on with the same Exo and Numerik (no duplicates)', async () => {
     const posts = (await sandboxPosts()).length;
+    const token = running.adminToken;
     start.child.kill('SIGTERM');
     expect(await start.exited).toBe(0);
     expect(existsSync(path.join(cwd, '.exo-numerik', 'service.json'))).toBe(false);
@@ -75,5 +93,7 @@ describe("the README's `npm start`: a demo with no configuration", () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await sandboxPosts()).length).toBe(posts);
     expect((await cli('demo', 'show')).stdout).toContain('Site visit moved');
+    // The same status page address (and token) as before.
+    expect(running.adminToken).toBe(token);
   }, 120_000);
 });

@@ -1,20 +1,27 @@
 -- exo-numerik: migrate down on SQL Server, schema dbo
--- Every statement passed the migration guard. Each migration runs in one transaction, together
--- with its row in X_NUMERIK_MIGRATIONS.
+-- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
+-- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
 -- ===== 0004-create-intents (down): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
+SET LOCK_TIMEOUT 5000;
 DROP TABLE [dbo].[X_NUMERIK_CREATE_INTENT];
+SET LOCK_TIMEOUT -1;
 
 -- ===== 0003-folder-field (down): TASKS.X_NUMERIK_FOLDER (nullable, metadata-only) and its EXTRA_FIELDS registration row
+SET LOCK_TIMEOUT 5000;
 IF OBJECT_ID(N'dbo.EXTRA_FIELDS', N'U') IS NOT NULL DELETE FROM [dbo].[EXTRA_FIELDS] WHERE [TABLE_NAME] = N'TASKS' AND [FIELD_NAME] = N'X_NUMERIK_FOLDER';
 ALTER TABLE [dbo].[TASKS] DROP COLUMN [X_NUMERIK_FOLDER];
+SET LOCK_TIMEOUT -1;
 
 -- ===== 0002-change-capture (down): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS
+SET LOCK_TIMEOUT 5000;
 DROP TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE];
 DROP TABLE [dbo].[X_NUMERIK_QUEUE];
 DROP SEQUENCE [dbo].[X_NUMERIK_QUEUE_SEQ];
+SET LOCK_TIMEOUT -1;
 
 -- ===== 0001-plugin-tables (down): X_NUMERIK_* tables: migrations, settings, log, post/customer/staff/type links, inbox
+SET LOCK_TIMEOUT 5000;
 DROP TABLE [dbo].[X_NUMERIK_INBOX];
 DROP SEQUENCE [dbo].[X_NUMERIK_INBOX_SEQ];
 DROP TABLE [dbo].[X_NUMERIK_TYPE_TAG];
@@ -25,3 +32,4 @@ DROP TABLE [dbo].[X_NUMERIK_LOG];
 DROP SEQUENCE [dbo].[X_NUMERIK_LOG_SEQ];
 DROP TABLE [dbo].[X_NUMERIK_SETTINGS];
 DROP TABLE [dbo].[X_NUMERIK_MIGRATIONS];
+SET LOCK_TIMEOUT -1;

@@ -1,8 +1,9 @@
 -- exo-numerik: migrate up on SQL Server, schema dbo
--- Every statement passed the migration guard. Each migration runs in one transaction, together
--- with its row in X_NUMERIK_MIGRATIONS.
+-- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
+-- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
 -- ===== 0001-plugin-tables (up): X_NUMERIK_* tables: migrations, settings, log, post/customer/staff/type links, inbox
+SET LOCK_TIMEOUT 5000;
 CREATE TABLE [dbo].[X_NUMERIK_MIGRATIONS] ([NAME] nvarchar(200) not null, [CHECKSUM] nvarchar(64) not null, [APPLIED_AT] datetime2 not null, CONSTRAINT [X_NUMERIK_MIGRATIONS_PK] PRIMARY KEY ([NAME]));
 CREATE TABLE [dbo].[X_NUMERIK_SETTINGS] ([SETTING_KEY] nvarchar(100) not null, [SETTING_VALUE] nvarchar(max) not null, [UPDATED_AT] datetime2 not null, [UPDATED_BY] nvarchar(100) null, CONSTRAINT [X_NUMERIK_SETTINGS_PK] PRIMARY KEY ([SETTING_KEY]));
 CREATE SEQUENCE [dbo].[X_NUMERIK_LOG_SEQ] AS bigint START WITH 1 INCREMENT BY 1 CACHE 100;
@@ -21,8 +22,10 @@ CREATE SEQUENCE [dbo].[X_NUMERIK_INBOX_SEQ] AS bigint START WITH 1 INCREMENT BY 
 CREATE TABLE [dbo].[X_NUMERIK_INBOX] ([ID] bigint not null, [EVENT_ID] nvarchar(100) not null, [EVENT_TYPE] nvarchar(40) not null, [POST_ID] nvarchar(64) not null, [POST_VERSION] int null, [SOURCE] nvarchar(10) not null, [RECEIVED_AT] datetime2 not null, [STATE] nvarchar(10) not null, [ATTEMPTS] int not null, [NEXT_ATTEMPT_AT] datetime2 not null, [CLAIMED_BY] nvarchar(100) null, [LEASE_UNTIL] datetime2 null, [LAST_ERROR] nvarchar(2000) null, CONSTRAINT [X_NUMERIK_INBOX_PK] PRIMARY KEY ([ID]));
 ALTER TABLE [dbo].[X_NUMERIK_INBOX] ADD CONSTRAINT [X_NUMERIK_INBOX_EVENT] UNIQUE ([EVENT_ID]);
 ALTER TABLE [dbo].[X_NUMERIK_INBOX] ADD CONSTRAINT [X_NUMERIK_INBOX_ID_DF] DEFAULT (NEXT VALUE FOR [dbo].[X_NUMERIK_INBOX_SEQ]) FOR [ID];
+SET LOCK_TIMEOUT -1;
 
 -- ===== 0002-change-capture (up): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS
+SET LOCK_TIMEOUT 5000;
 CREATE SEQUENCE [dbo].[X_NUMERIK_QUEUE_SEQ] AS bigint START WITH 1 INCREMENT BY 1 CACHE 100;
 CREATE TABLE [dbo].[X_NUMERIK_QUEUE] ([ID] bigint not null, [ACTIVITY_SEQNO] int not null, [OPERATION] nvarchar(1) not null, [STATE] nvarchar(10) not null, [ATTEMPTS] int not null, [QUEUED_AT] datetime2 not null, [NEXT_ATTEMPT_AT] datetime2 not null, [CLAIMED_BY] nvarchar(100) null, [LEASE_UNTIL] datetime2 null, [LAST_ERROR] nvarchar(2000) null, CONSTRAINT [X_NUMERIK_QUEUE_PK] PRIMARY KEY ([ID]));
 ALTER TABLE [dbo].[X_NUMERIK_QUEUE] ADD CONSTRAINT [X_NUMERIK_QUEUE_ID_DF] DEFAULT (NEXT VALUE FOR [dbo].[X_NUMERIK_QUEUE_SEQ]) FOR [ID];
@@ -54,10 +57,15 @@ BEGIN
             OR (CAST(i.[DELETED_FLAG] AS varbinary(1)) <> CAST(d.[DELETED_FLAG] AS varbinary(1)) OR (i.[DELETED_FLAG] IS NULL AND d.[DELETED_FLAG] IS NOT NULL) OR (i.[DELETED_FLAG] IS NOT NULL AND d.[DELETED_FLAG] IS NULL))
             OR (i.[EVENTTYPE] <> d.[EVENTTYPE] OR (i.[EVENTTYPE] IS NULL AND d.[EVENTTYPE] IS NOT NULL) OR (i.[EVENTTYPE] IS NOT NULL AND d.[EVENTTYPE] IS NULL));
 END;
+SET LOCK_TIMEOUT -1;
 
 -- ===== 0003-folder-field (up): TASKS.X_NUMERIK_FOLDER (nullable, metadata-only) and its EXTRA_FIELDS registration row
+SET LOCK_TIMEOUT 5000;
 ALTER TABLE [dbo].[TASKS] ADD [X_NUMERIK_FOLDER] VARCHAR(255) NULL;
 IF OBJECT_ID(N'dbo.EXTRA_FIELDS', N'U') IS NOT NULL INSERT INTO [dbo].[EXTRA_FIELDS] ([SEQNO], [TABLE_NAME], [FIELD_NAME], [DISPLAY_NAME], [CONTROL_NO], [CONTROL_SIZE], [CONTROL_TYPE], [DATA_SIZE], [DATA_TYPE], [EDITABLE], [TOOLTIP]) SELECT m.n, N'TASKS', N'X_NUMERIK_FOLDER', N'Numerik attachments', NULL, NULL, NULL, 255, NULL, N'N', N'Folder of the Numerik attachments of this activity (exo-numerik)' FROM (SELECT COALESCE(MAX([SEQNO]), 0) + 1 AS n FROM [dbo].[EXTRA_FIELDS]) AS m WHERE NOT EXISTS (SELECT 1 FROM [dbo].[EXTRA_FIELDS] WHERE [TABLE_NAME] = N'TASKS' AND [FIELD_NAME] = N'X_NUMERIK_FOLDER');
+SET LOCK_TIMEOUT -1;
 
 -- ===== 0004-create-intents (up): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
+SET LOCK_TIMEOUT 5000;
 CREATE TABLE [dbo].[X_NUMERIK_CREATE_INTENT] ([ACTIVITY_SEQNO] int not null, [TOKEN] nvarchar(64) not null, [CREATED_AT] datetime2 not null, CONSTRAINT [X_NUMERIK_CREATE_INTENT_PK] PRIMARY KEY ([ACTIVITY_SEQNO]));
+SET LOCK_TIMEOUT -1;

@@ -1,16 +1,19 @@
 -- exo-numerik: migrate down on PostgreSQL, schema public
--- Every statement passed the migration guard. Each migration runs in one transaction, together
--- with its row in X_NUMERIK_MIGRATIONS.
+-- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
+-- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
 -- ===== 0004-create-intents (down): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
+SET LOCAL lock_timeout = '5s';
 DROP TABLE "public"."X_NUMERIK_CREATE_INTENT";
 
 -- ===== 0003-folder-field (down): TASKS.X_NUMERIK_FOLDER (nullable, metadata-only) and its EXTRA_FIELDS registration row
+SET LOCAL lock_timeout = '5s';
 -- only where "public"."EXTRA_FIELDS" exists:
 DELETE FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_FOLDER';
 ALTER TABLE "public"."TASKS" DROP COLUMN "X_NUMERIK_FOLDER";
 
 -- ===== 0002-change-capture (down): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS
+SET LOCAL lock_timeout = '5s';
 DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_INS" ON "public"."TASKS";
 DROP FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_INS"();
 DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_UPD" ON "public"."TASKS";
@@ -21,6 +24,7 @@ DROP TABLE "public"."X_NUMERIK_QUEUE";
 DROP SEQUENCE "public"."X_NUMERIK_QUEUE_SEQ";
 
 -- ===== 0001-plugin-tables (down): X_NUMERIK_* tables: migrations, settings, log, post/customer/staff/type links, inbox
+SET LOCAL lock_timeout = '5s';
 DROP TABLE "public"."X_NUMERIK_INBOX";
 DROP SEQUENCE "public"."X_NUMERIK_INBOX_SEQ";
 DROP TABLE "public"."X_NUMERIK_TYPE_TAG";

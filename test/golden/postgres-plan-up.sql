@@ -1,8 +1,9 @@
 -- exo-numerik: migrate up on PostgreSQL, schema public
--- Every statement passed the migration guard. Each migration runs in one transaction, together
--- with its row in X_NUMERIK_MIGRATIONS.
+-- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
+-- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
 -- ===== 0001-plugin-tables (up): X_NUMERIK_* tables: migrations, settings, log, post/customer/staff/type links, inbox
+SET LOCAL lock_timeout = '5s';
 create table "public"."X_NUMERIK_MIGRATIONS" ("NAME" varchar(200) not null, "CHECKSUM" varchar(64) not null, "APPLIED_AT" timestamptz not null, constraint "X_NUMERIK_MIGRATIONS_PK" primary key ("NAME"));
 create table "public"."X_NUMERIK_SETTINGS" ("SETTING_KEY" varchar(100) not null, "SETTING_VALUE" text not null, "UPDATED_AT" timestamptz not null, "UPDATED_BY" varchar(100) null, constraint "X_NUMERIK_SETTINGS_PK" primary key ("SETTING_KEY"));
 CREATE SEQUENCE "public"."X_NUMERIK_LOG_SEQ" AS bigint CACHE 100;
@@ -21,6 +22,7 @@ create table "public"."X_NUMERIK_INBOX" ("ID" bigint not null default nextval('"
 alter table "public"."X_NUMERIK_INBOX" add constraint "X_NUMERIK_INBOX_EVENT" unique ("EVENT_ID");
 
 -- ===== 0002-change-capture (up): X_NUMERIK_QUEUE (keyed by a SEQUENCE) and the change-capture trigger(s) on TASKS
+SET LOCAL lock_timeout = '5s';
 CREATE SEQUENCE "public"."X_NUMERIK_QUEUE_SEQ" AS bigint CACHE 100;
 create table "public"."X_NUMERIK_QUEUE" ("ID" bigint not null default nextval('"public"."X_NUMERIK_QUEUE_SEQ"'), "ACTIVITY_SEQNO" integer not null, "OPERATION" varchar(1) not null, "STATE" varchar(10) not null, "ATTEMPTS" integer not null, "QUEUED_AT" timestamptz not null, "NEXT_ATTEMPT_AT" timestamptz not null, "CLAIMED_BY" varchar(100) null, "LEASE_UNTIL" timestamptz null, "LAST_ERROR" varchar(2000) null, constraint "X_NUMERIK_QUEUE_PK" primary key ("ID"));
 CREATE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_INS"() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -69,9 +71,11 @@ $$;
 CREATE TRIGGER "X_NUMERIK_TASKS_CAPTURE_DEL" AFTER DELETE ON "public"."TASKS" REFERENCING OLD TABLE AS "x_numerik_old" FOR EACH STATEMENT EXECUTE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_DEL"();
 
 -- ===== 0003-folder-field (up): TASKS.X_NUMERIK_FOLDER (nullable, metadata-only) and its EXTRA_FIELDS registration row
+SET LOCAL lock_timeout = '5s';
 ALTER TABLE "public"."TASKS" ADD COLUMN "X_NUMERIK_FOLDER" varchar(255) NULL;
 -- only where "public"."EXTRA_FIELDS" exists:
 INSERT INTO "public"."EXTRA_FIELDS" ("SEQNO", "TABLE_NAME", "FIELD_NAME", "DISPLAY_NAME", "CONTROL_NO", "CONTROL_SIZE", "CONTROL_TYPE", "DATA_SIZE", "DATA_TYPE", "EDITABLE", "TOOLTIP") SELECT m.n, 'TASKS', 'X_NUMERIK_FOLDER', 'Numerik attachments', NULL, NULL, NULL, 255, NULL, 'N', 'Folder of the Numerik attachments of this activity (exo-numerik)' FROM (SELECT COALESCE(MAX("SEQNO"), 0) + 1 AS n FROM "public"."EXTRA_FIELDS") AS m WHERE NOT EXISTS (SELECT 1 FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_FOLDER');
 
 -- ===== 0004-create-intents (up): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
+SET LOCAL lock_timeout = '5s';
 create table "public"."X_NUMERIK_CREATE_INTENT" ("ACTIVITY_SEQNO" integer not null, "TOKEN" varchar(64) not null, "CREATED_AT" timestamptz not null, constraint "X_NUMERIK_CREATE_INTENT_PK" primary key ("ACTIVITY_SEQNO"));

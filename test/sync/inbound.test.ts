@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
+import { writeLog } from '../../db/plugin/log.js';
 import { writeSetting } from '../../db/plugin/settings.js';
+import { reconcile, WATERMARK_KEY } from '../../sync/inbound/reconcile.js';
 import { silentLogger } from '../../logging/logger.js';
 import { startService, type Service } from '../../service/service.js';
 import { CUT_MARKER } from '../../sync/lens/control-lines.js';
@@ -229,6 +231,26 @@ forEachTarget('Numerik → Exo', (engine) => {
     const conflict = (await logEntries(f.db, 'conflict')).filter((e) => e.POST_ID === post.id);
     expect(conflict).toHaveLength(1);
     expect(JSON.parse(conflict[0]!.DETAIL!)).toMatchObject({ policy, fields: ['body_text'], losing: { side: loser } });
+  });
+
+  it('the reconcile poll stores only what the webhooks missed: not what is synced, waiting, or an open dead letter', async () => {
+    const synced = numerikCreates({ body_text: 'Came by webhook' });
+    await settled(f);
+    const dead = numerikCreates({ body_text: 'Will be dead' });
+    await settled(f);
+    await writeLog(f.db, [{ direction: 'inbound', kind: 'dead', postId: dead.id, reason: 'database error 22001: value too long' }]);
+    await f.db.table(OBJECTS.postLink).where({ POST_ID: dead.id }).update({ NUMERIK_VERSION: 0 });
+    await writeSetting(f.db, WATERMARK_KEY, new Date(Date.parse(synced.created_at) - 1000).toISOString(), 'test');
+    const options = await service.options();
+    const summary = await reconcile(f.db, f.client, options);
+    expect(summary.seen).toBeGreaterThanOrEqual(2);
+    expect(summary.stored).toBe(0);
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    const missed = numerikCreates({ body_text: 'Missed by the webhooks' });
+    expect((await reconcile(f.db, f.client, options)).stored).toBe(1);
+    await settled(f, { webhooks: false });
+    expect((await activityOf(missed.id))?.row.SUBJECT).toBe('Missed by the webhooks');
+    f.sandbox.faults.clear();
   });
 
   it('the reconcile poll brings posts whose webhooks never arrived', async () => {
