@@ -80,7 +80,7 @@ function whereIn(text: string, error: ParseError): string {
   const before = text.slice(0, error.offset);
   const line = before.split('\n').length;
   const column = error.offset - before.lastIndexOf('\n');
-  const key = getLocation(text, error.offset).path.join('.');
+  const key = getLocation(text, error.offset).path.filter((k) => k !== '').join('.');
   const what = printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return `line ${line}, column ${column}${key ? ` (at ${key})` : ''}: ${what}`;
 }

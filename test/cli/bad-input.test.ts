@@ -39,6 +39,22 @@ describe.concurrent('bad input: one line saying what is wrong, a non-zero exit c
     expect(leaky.stderr).not.toContain('SECRET');
   });
 
+  it.each([
+    ['a trailing comma', '{ "numerik": { "token": "tok-SECRET-1", } }', /^line 1, column 41 \(at numerik\): property name expected$/],
+    ['a comment', '{ // tok-SECRET-2\n}', /^line 1, column 3: invalid comment token$/],
+    ['an unterminated secret', '{ "database": { "password": "SECRET-3', /^line 1, column 29 \(at database\.password\): unexpected end of string$/],
+    ['a lone value', '"SECRET-4"', /^the top level must be an object$/],
+    ['nothing', '', /^line 1, column 1: value expected$/],
+  ])('a config file with %s: where it is, never what it says', async (_, text, reason) => {
+    const cwd = workdir();
+    writeFileSync(path.join(cwd, 'exo-numerik.config.json'), text);
+    const r = await runCli(['migrate', 'status'], { cwd });
+    expect(r.code).toBe(1);
+    const line = r.stderr.replace(/^exo-numerik: config (file )?exo-numerik\.config\.json( is not valid JSON)?: /, '').trimEnd();
+    expect(line).toMatch(reason);
+    expect(r.stderr).not.toContain('SECRET');
+  });
+
   it('serve: an unreachable Numerik, a wrong token, a port in use: one line each, exit 1', async () => {
     const cwd = workdir();
     expect((await runCli(['demo', 'create'], { cwd })).code).toBe(0);
