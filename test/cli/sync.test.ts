@@ -27,7 +27,7 @@ describe('exo-numerik sync --once', () => {
   });
 
   it.each([
-    [{}, 'exo-numerik: numerik.apiUrl is not set (NUMERIK_API_URL)\n'],
+    [{}, 'exo-numerik: numerik.apiUrl is not set (NUMERIK_API_URL); without it `npm start` runs the demo, with its own Numerik sandbox\n'],
     [{ NUMERIK_API_URL: 'http://127.0.0.1:1' }, 'exo-numerik: numerik.token is not set (NUMERIK_TOKEN)\n'],
     [{ NUMERIK_API_URL: 'ftp://numerik', NUMERIK_TOKEN: 't' }, /^exo-numerik: configuration: numerik\.apiUrl \(from NUMERIK_API_URL\): /],
   ])('refuses to start without a usable Numerik configuration: %o', async (env, message) => {

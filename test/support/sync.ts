@@ -1,4 +1,8 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { silentLogger } from '../../logging/logger.js';
+import { startService, type Service } from '../../service/service.js';
+import { registerWebhook } from '../../sync/webhooks.js';
 import { exoSeed, type ExoSeed } from '../../db/exo/fixture/seed.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { Migrator } from '../../migrations/runner.js';
@@ -118,4 +122,26 @@ export async function settled(f: SyncFixture, options: { timeoutMs?: number; web
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('the sync did not settle');
+}
+
+/** A site with the whole service running on it and its webhook registered, as most end-to-end suites need. */
+export async function runningSite(engine: TestEngine, options: SyncOptionsInput = {}): Promise<{ f: SyncFixture; service: Service }> {
+  const f = await syncFixture(engine, options);
+  const service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 }, worker: { leaseMs: 10_000 } });
+  await registerWebhook(f.db, f.client, `${service.url}/webhooks/numerik`);
+  return { f, service };
+}
+
+/** Declares the suite's hooks for a running site: made before its tests, faults cleared before each, stopped after. */
+export function withRunningSite(engine: TestEngine, options: SyncOptionsInput, use: (site: { f: SyncFixture; service: Service }) => void): void {
+  let site: { f: SyncFixture; service: Service } | undefined;
+  beforeAll(async () => {
+    site = await runningSite(engine, options);
+    use(site);
+  });
+  afterAll(async () => {
+    await site?.service.stop();
+    await site?.f.close();
+  });
+  beforeEach(() => site?.f.sandbox.faults.clear());
 }

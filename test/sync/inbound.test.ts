@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { writeLog } from '../../db/plugin/log.js';
 import { writeSetting } from '../../db/plugin/settings.js';
 import { reconcile, WATERMARK_KEY } from '../../sync/inbound/reconcile.js';
-import { silentLogger } from '../../logging/logger.js';
-import { startService, type Service } from '../../service/service.js';
+import type { Service } from '../../service/service.js';
 import { CUT_MARKER } from '../../sync/lens/control-lines.js';
 import type { Post, PostInput } from '../../sync/numerik/types.js';
-import { registerWebhook } from '../../sync/webhooks.js';
 import { forEachTarget } from '../support/targets.js';
-import { logEntries, settled, syncFixture, type SyncFixture } from '../support/sync.js';
+import { logEntries, settled, withRunningSite, type SyncFixture } from '../support/sync.js';
 
 forEachTarget('Numerik → Exo', (engine) => {
   let f: SyncFixture;
@@ -25,16 +23,7 @@ forEachTarget('Numerik → Exo', (engine) => {
     store().createPost({ type: 'task', customer_id: f.customers.acme, body_text: 'From Numerik', ...input } as PostInput, as).post;
   const patches = () => f.sandbox.calls.get('PATCH /posts/:id') ?? 0;
 
-  beforeAll(async () => {
-    f = await syncFixture(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' });
-    service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 }, worker: { leaseMs: 10_000 } });
-    await registerWebhook(f.db, f.client, `${service.url}/webhooks/numerik`);
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await f?.close();
-  });
-  beforeEach(() => f.sandbox.faults.clear());
+  withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => ({ f, service } = site));
 
   it('a task made in Numerik becomes an open, assigned activity due at its local time, written as the sync (no echo)', async () => {
     const before = patches();

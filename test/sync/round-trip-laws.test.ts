@@ -1,16 +1,13 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { enqueueActivities } from '../../db/plugin/queue/enqueue.js';
-import { silentLogger } from '../../logging/logger.js';
-import { startService, type Service } from '../../service/service.js';
 import { textGet } from '../../sync/lens/activity-text.js';
 import { CUT_MARKER } from '../../sync/lens/control-lines.js';
 import { splitDetails } from '../../sync/lens/details.js';
 import { charCount, lineOfView, textOfView, viewOfLine } from '../../sync/lens/view-text.js';
 import type { PostInput } from '../../sync/numerik/types.js';
-import { registerWebhook } from '../../sync/webhooks.js';
-import { settled, syncFixture, type SyncFixture } from '../support/sync.js';
+import { settled, withRunningSite, type SyncFixture } from '../support/sync.js';
 import { forEachTarget } from '../support/targets.js';
 import { applyEdits, body, line, lineEdits } from '../support/text-arbitraries.js';
 
@@ -23,16 +20,7 @@ const RUNS = Number(process.env.FUZZ_E2E_RUNS ?? 10);
 
 forEachTarget('the lens laws, end to end', (engine) => {
   let f: SyncFixture;
-  let service: Service;
-  beforeAll(async () => {
-    f = await syncFixture(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' });
-    service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 }, worker: { leaseMs: 10_000 } });
-    await registerWebhook(f.db, f.client, `${service.url}/webhooks/numerik`);
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await f?.close();
-  });
+  withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => (f = site.f));
 
   const postInput = fc.record({
     type: fc.constantFrom<'task' | 'note'>('task', 'note'),

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { writeSetting } from '../../db/plugin/settings.js';
-import { silentLogger } from '../../logging/logger.js';
-import { startService, type Service } from '../../service/service.js';
+import type { Service } from '../../service/service.js';
 import { CUT_MARKER } from '../../sync/lens/control-lines.js';
 import type { Post, PostInput } from '../../sync/numerik/types.js';
-import { registerWebhook } from '../../sync/webhooks.js';
-import { logEntries, settled, syncFixture, type SyncFixture } from '../support/sync.js';
+import { logEntries, settled, withRunningSite, type SyncFixture } from '../support/sync.js';
 import { forEachTarget } from '../support/targets.js';
 
 /**
@@ -32,16 +30,7 @@ forEachTarget('faithful round trips', (engine) => {
   };
   const patchesOf = (postId: string) => store().posts.get(postId)!.version;
 
-  beforeAll(async () => {
-    f = await syncFixture(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' });
-    service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 }, worker: { leaseMs: 10_000 } });
-    await registerWebhook(f.db, f.client, `${service.url}/webhooks/numerik`);
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await f?.close();
-  });
-  beforeEach(() => f.sandbox.faults.clear());
+  withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => ({ f, service } = site));
 
   const lines = (n: number, width: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}: ${'words and more words '.repeat(width)}`.trimEnd());
 
