@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connect.js';
-import { storeEvent } from '../db/plugin/inbox/store-event.js';
+import { STORABLE_ID, storeEvent } from '../db/plugin/inbox/store-event.js';
 import type { Logger } from '../logging/logger.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../sync/numerik/signature.js';
 import { WEBHOOK_EVENTS } from '../sync/numerik/client.js';
@@ -15,7 +15,7 @@ const storableId = (max: number) =>
     .string()
     .min(1)
     .max(max)
-    .regex(/^[\x21-\x7e]+$/, 'only printable ASCII characters, without spaces');
+    .regex(STORABLE_ID, 'only printable ASCII characters, without spaces');
 const eventSchema = z.object({
   id: storableId(100),
   type: z.enum(WEBHOOK_EVENTS as [string, ...string[]]),

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connect.js';
-import { storeEvent } from '../../db/plugin/inbox/store-event.js';
+import { STORABLE_ID, storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { readSettings, writeSetting } from '../../db/plugin/settings.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
@@ -36,6 +36,12 @@ export async function reconcile(db: Db, client: NumerikClient, options: SyncOpti
     seen += 1;
     const deleted = 'deleted' in post;
     const version = deleted ? null : post.version;
+    if (!STORABLE_ID.test(post.id) || post.id.length > 64) {
+      // Numerik listed a post whose id the inbox cannot hold: said once per poll, and passed over.
+      logger.warn('reconcile poll: a post id the inbox cannot hold was passed over', { length: post.id.length });
+      if (post.updated_at > watermark) watermark = post.updated_at;
+      continue;
+    }
     if (await alreadyKnown(db, post.id, version)) {
       if (post.updated_at > watermark) watermark = post.updated_at;
       continue;

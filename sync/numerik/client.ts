@@ -290,14 +290,15 @@ export class NumerikClient {
       // not JSON: keep the text
     }
     const what = status === 401 || status === 403 ? 'Numerik refused the API token' : `Numerik answered ${status}`;
-    return new NumerikError(`${method} ${path}: ${what}${detail ? `: ${detail}` : ''}`, isTransientStatus(status), status, parseRetryAfter(retryAfter));
+    // The cause first (a dead letter's reason is read, and cut, from the left), then the request.
+    return new NumerikError(`${what}${detail ? `: ${detail}` : ''} (${method} ${path})`, isTransientStatus(status), status, parseRetryAfter(retryAfter));
   }
 }
 
 function networkFailure(method: string, path: string, error: unknown): NumerikError {
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
-  return new NumerikError(`${method} ${path}: Numerik not reachable (${code || message})`, NETWORK_CODES.has(code) || !code, undefined);
+  return new NumerikError(`Numerik not reachable (${code || message}) (${method} ${path})`, NETWORK_CODES.has(code) || !code, undefined);
 }
 
 function parseOrUndefined(text: string): unknown {

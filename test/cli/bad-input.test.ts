@@ -60,13 +60,13 @@ describe.concurrent('bad input: one line saying what is wrong, a non-zero exit c
     expect((await runCli(['demo', 'create'], { cwd })).code).toBe(0);
     const unreachable = await runCli(['serve'], { cwd, env: { NUMERIK_API_URL: 'http://127.0.0.1:1', NUMERIK_TOKEN: 'secret-token' } });
     expect(unreachable).toMatchObject({ code: 1, stdout: '' });
-    expect(unreachable.stderr).toMatch(/^exo-numerik: cannot start: GET \/users: Numerik not reachable \(ECONNREFUSED\) \(check NUMERIK_API_URL and NUMERIK_TOKEN; `exo-numerik doctor` checks everything\)\n$/);
+    expect(unreachable.stderr).toMatch(/^exo-numerik: cannot start: Numerik not reachable \(ECONNREFUSED\) \(GET \/users\) \(check NUMERIK_API_URL and NUMERIK_TOKEN; `exo-numerik doctor` checks everything\)\n$/);
     const sandbox = await startSandbox();
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     try {
       const refused = await runCli(['serve'], { cwd, env: { NUMERIK_API_URL: sandbox.url, NUMERIK_TOKEN: 'secret-wrong' } });
-      expect(refused.stderr).toMatch(/^exo-numerik: cannot start: GET \/users: Numerik refused the API token/);
+      expect(refused.stderr).toMatch(/^exo-numerik: cannot start: Numerik refused the API token/);
       expect(refused.stderr.split('\n')).toHaveLength(2);
       const port = (busy.address() as AddressInfo).port;
       const inUse = await runCli(['serve'], { cwd, env: { NUMERIK_API_URL: sandbox.url, NUMERIK_TOKEN: sandbox.token, EXO_API_PORT: String(port) } });

@@ -12,7 +12,7 @@ it('exo-numerik doctor prints one line per check with the fix under each failure
   expect(lines[0]).toMatch(/^FAIL {2}database: PostgreSQL 127\.0\.0\.1:1\/exo schema public: PostgreSQL is not reachable/);
   expect(lines[1]).toMatch(/^ {6}→ check EXO_DB_URL/);
   expect(lines).toContainEqual(expect.stringMatching(/^WARN {2}time zone: not set/));
-  expect(lines).toContainEqual(expect.stringMatching(/^FAIL {2}numerik: GET \/users: Numerik not reachable/));
+  expect(lines).toContainEqual(expect.stringMatching(/^FAIL {2}numerik: Numerik not reachable \(\w+\) \(GET \/users\)/));
   expect(lines).toContainEqual('--    attachments: downloadAttachments is off');
   expect(r.stdout + r.stderr).not.toContain('secret');
 });

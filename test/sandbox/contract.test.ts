@@ -59,7 +59,7 @@ describe('Numerik sandbox contract: resources', () => {
 
   it('rejects an invalid post with 400, which the client calls permanent', async () => {
     const error = await client.createPost({ type: 'note', customer_id: customerId, body_text: 'x', assignee_id: userId }, 'k-bad').catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 400, transient: false, message: 'POST /posts: Numerik answered 400: a note cannot be assigned' });
+    expect(error).toMatchObject({ status: 400, transient: false, message: 'Numerik answered 400: a note cannot be assigned (POST /posts)' });
     await expect(client.createPost(task({ customer_id: 'cus_nope' }), 'k-bad-2')).rejects.toMatchObject({ status: 400 });
   });
 

@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import type { Db } from '../../connect.js';
 import { OBJECTS } from '../objects.js';
 
+/** What the inbox's id columns hold: printable ASCII, without spaces (checked before a row is stored). */
+export const STORABLE_ID = /^[\x21-\x7e]+$/;
+
 /** The inbox also carries the download of a post's attachments, a job of its own. */
 export const ATTACHMENTS_JOB = 'attachments';
 
