@@ -2,7 +2,17 @@ import { LIMITS } from '../../db/exo/tasks.js';
 import { encodedPieces } from './chars.js';
 import { charCount } from './view-text.js';
 
-const firstLineOf = (text: string) => (text.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+/** The first line that is not blank, found without splitting a long text whole. */
+function firstLineOf(text: string): string {
+  for (let start = 0; start <= text.length; ) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    if (line.trim() !== '') return line.trim();
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return '';
+}
 
 /**
  * TASKS.SUBJECT of a post: the first 60 characters of its first line (the first that is not
