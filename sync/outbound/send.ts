@@ -140,8 +140,6 @@ async function update(
  * 3), and a view that changed without changing the post is recorded as the link's Exo side.
  */
 async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extract<OutboundPlan, { kind: 'unchanged' }>, lookups: Lookups): Promise<void> {
-  // The common case (a send of what Numerik has already) costs the database nothing.
-  if (plan.subject === undefined && !plan.content && link.exoAssignedTo === activity.assignedTo) return;
   const record = async (trx: Knex.Transaction) => {
     // A linked activity's content does not hold its subject: the write changes nothing recorded.
     if (plan.content && plan.hash) {
