@@ -22,6 +22,10 @@ export const configSchema = z
     database: dbSettingsSchema.default({}),
     /** The EXTRA_FIELDS row of X_NUMERIK_FOLDER: copy the values of a field made with Exo Configurator. */
     extraField: extraFieldSchema.partial().default({}),
+    /** The EXTRA_FIELDS row of X_NUMERIK_POST, the link to the activity's post in Numerik. */
+    postField: extraFieldSchema.partial().default({}),
+    /** The EXTRA_FIELDS row of X_NUMERIK_STATE, the activity's sync state in words. */
+    stateField: extraFieldSchema.partial().default({}),
     numerik: z
       .object({
         apiUrl: z.url({ protocol: /^https?$/ }).optional().describe("Numerik's API base URL (none: `npm start` runs the demo's sandbox)"),
@@ -66,5 +70,10 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 
 export function migrationOptions(config: Config) {
-  return { extraField: { ...DEFAULT_MIGRATION_OPTIONS.extraField, ...config.extraField } };
+  const d = DEFAULT_MIGRATION_OPTIONS;
+  return {
+    extraField: { ...d.extraField, ...config.extraField },
+    postField: { ...d.postField, ...config.postField },
+    stateField: { ...d.stateField, ...config.stateField },
+  };
 }

@@ -1,7 +1,7 @@
 import type { Dialect, Statement } from '../db/dialect/dialect.js';
 
 /**
- * The EXTRA_FIELDS row that makes X_NUMERIK_FOLDER visible on an activity's Extra Fields tab.
+ * An EXTRA_FIELDS row that makes one of our TASKS columns visible on an activity's Extra Fields tab.
  * Exo does not document these columns (exo-schema.md §2): copy the values of a field created with
  * Exo Configurator on a test database into the configuration; these defaults are a guess.
  */
@@ -17,7 +17,12 @@ export interface ExtraFieldOptions {
 }
 
 export interface MigrationOptions {
+  /** X_NUMERIK_FOLDER's row. */
   extraField: ExtraFieldOptions;
+  /** X_NUMERIK_POST's row. */
+  postField: ExtraFieldOptions;
+  /** X_NUMERIK_STATE's row. */
+  stateField: ExtraFieldOptions;
 }
 
 export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
@@ -30,6 +35,26 @@ export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
     dataSize: 255,
     editable: 'N',
     tooltip: 'Folder of the Numerik attachments of this activity (exo-numerik)',
+  },
+  postField: {
+    displayName: 'Numerik post',
+    controlNo: null,
+    controlSize: null,
+    controlType: null,
+    dataType: null,
+    dataSize: 255,
+    editable: 'N',
+    tooltip: "This activity's post in Numerik (exo-numerik)",
+  },
+  stateField: {
+    displayName: 'Numerik sync',
+    controlNo: null,
+    controlSize: null,
+    controlType: null,
+    dataType: null,
+    dataSize: 100,
+    editable: 'N',
+    tooltip: 'Whether this activity is in Numerik, waiting, or stopped (exo-numerik)',
   },
 };
 

@@ -9,9 +9,21 @@ export const TASKS_KEY = 'SEQNO';
 export const FOLDER_COLUMN = 'X_NUMERIK_FOLDER';
 export const FOLDER_COLUMN_TYPE = 'VARCHAR(255)';
 
+/** The hyperlink to the activity's post in Numerik's web app. */
+export const POST_COLUMN = 'X_NUMERIK_POST';
+export const POST_COLUMN_TYPE = 'VARCHAR(255)';
+
+/** The activity's sync state in words ("In Numerik · linked 1 Dec 10:22", "Waiting: customer not linked"). */
+export const STATE_COLUMN = 'X_NUMERIK_STATE';
+export const STATE_COLUMN_TYPE = 'VARCHAR(100)';
+export const STATE_LENGTH = 100;
+
+/** Our extra fields on TASKS: the only Exo columns a migration may add. */
+export const OUR_TASKS_COLUMNS = [FOLDER_COLUMN, POST_COLUMN, STATE_COLUMN] as const;
+
 /**
  * Columns whose change the capture trigger queues. Stamps (MODIFIEDDATE/BY), Outlook's columns,
- * reminders, labels and our own folder link are left out: changing only those syncs nothing.
+ * reminders, labels and our own extra fields are left out: changing only those syncs nothing.
  */
 export const WATCHED_COLUMNS: { name: string; text?: { length: number } }[] = [
   { name: 'SUBJECT', text: { length: 60 } },

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type sqlParserModule from 'node-sql-parser';
 import {
-  EXO_FOLDER_COLUMN,
+  extraColumnOf,
+  extraColumnsText,
   EXO_TABLE_EXTRA_FIELDS,
   EXO_TABLE_TASKS,
   isExoTable,
@@ -93,23 +94,22 @@ function checkAlter(ast: Node, sql: string, ctx: GuardContext): Effect {
   }
   const actions = (ast.expr as Node[]) ?? [];
   const action = actions[0];
-  const column = action ? ident(action.column) : '';
-  if (actions.length !== 1 || action?.resource !== 'column' || column.toUpperCase() !== EXO_FOLDER_COLUMN) {
-    throw new GuardRefusal(sql, `on ${EXO_TABLE_TASKS} only ADD/DROP of column ${EXO_FOLDER_COLUMN} is allowed`);
-  }
+  const column = extraColumnOf(action ? ident(action.column) : undefined);
+  const only = `on ${EXO_TABLE_TASKS} only ADD/DROP of one of the columns ${extraColumnsText()} is allowed`;
+  if (actions.length !== 1 || action?.resource !== 'column' || !column) throw new GuardRefusal(sql, only);
   if (action.action === 'add') {
     // NULL and no default: a metadata-only change that rewrites no Exo row and constrains no Exo write.
     const nullable = (action.nullable as Node | null)?.type;
     if (nullable !== 'null' || action.default_val) {
-      throw new GuardRefusal(sql, `${EXO_FOLDER_COLUMN} must be added as NULL without a default`);
+      throw new GuardRefusal(sql, `${column} must be added as NULL without a default`);
     }
-    return { action: 'create', kind: 'column', table: EXO_TABLE_TASKS, name: EXO_FOLDER_COLUMN };
+    return { action: 'create', kind: 'column', table: EXO_TABLE_TASKS, name: column };
   }
-  if (action.action === 'drop') return { action: 'drop', kind: 'column', table: EXO_TABLE_TASKS, name: EXO_FOLDER_COLUMN };
-  throw new GuardRefusal(sql, `on ${EXO_TABLE_TASKS} only ADD/DROP of column ${EXO_FOLDER_COLUMN} is allowed`);
+  if (action.action === 'drop') return { action: 'drop', kind: 'column', table: EXO_TABLE_TASKS, name: column };
+  throw new GuardRefusal(sql, only);
 }
 
-/** The INSERT of the folder field's one registration row: TABLE_NAME 'TASKS', FIELD_NAME 'X_NUMERIK_FOLDER'. */
+/** The INSERT of one of our fields' registration row: TABLE_NAME 'TASKS', FIELD_NAME one of our columns. */
 function checkExtraFieldsInsert(ast: Node, sql: string): void {
   const columns = ((ast.columns as unknown[]) ?? []).map((c) => ident(c).toUpperCase());
   const values = ast.values as Node;
@@ -118,12 +118,13 @@ function checkExtraFieldsInsert(ast: Node, sql: string): void {
   else if (values?.type === 'values' && (values.values as unknown[]).length === 1) row = ((values.values as Node[])[0]!.value as unknown[]) ?? [];
   else throw new GuardRefusal(sql, `only one ${EXO_TABLE_EXTRA_FIELDS} row may be inserted`);
   const valueOf = (col: string) => literal(row[columns.indexOf(col)]);
-  if (valueOf('TABLE_NAME') !== EXO_TABLE_TASKS || valueOf('FIELD_NAME') !== EXO_FOLDER_COLUMN) {
-    throw new GuardRefusal(sql, `only the row for ${EXO_TABLE_TASKS}.${EXO_FOLDER_COLUMN} may be inserted into ${EXO_TABLE_EXTRA_FIELDS}`);
+  const field = valueOf('FIELD_NAME');
+  if (valueOf('TABLE_NAME') !== EXO_TABLE_TASKS || !field || extraColumnOf(field) !== field) {
+    throw new GuardRefusal(sql, `only the row of one of our fields (${EXO_TABLE_TASKS}: ${extraColumnsText()}) may be inserted into ${EXO_TABLE_EXTRA_FIELDS}`);
   }
 }
 
-/** The DELETE of exactly that row: WHERE TABLE_NAME = 'TASKS' AND FIELD_NAME = 'X_NUMERIK_FOLDER', nothing else. */
+/** The DELETE of exactly one such row: WHERE TABLE_NAME = 'TASKS' AND FIELD_NAME = '<our column>', nothing else. */
 function checkExtraFieldsDelete(ast: Node, sql: string): void {
   const where = ast.where as Node | null;
   const terms = new Map<string, string | undefined>();
@@ -140,9 +141,9 @@ function checkExtraFieldsDelete(ast: Node, sql: string): void {
     collect(where) &&
     terms.size === 2 &&
     terms.get('TABLE_NAME') === EXO_TABLE_TASKS &&
-    terms.get('FIELD_NAME') === EXO_FOLDER_COLUMN;
+    extraColumnOf(terms.get('FIELD_NAME')) === terms.get('FIELD_NAME');
   if (!ok) {
-    throw new GuardRefusal(sql, `a DELETE from ${EXO_TABLE_EXTRA_FIELDS} must be exactly WHERE TABLE_NAME = 'TASKS' AND FIELD_NAME = '${EXO_FOLDER_COLUMN}'`);
+    throw new GuardRefusal(sql, `a DELETE from ${EXO_TABLE_EXTRA_FIELDS} must be exactly WHERE TABLE_NAME = 'TASKS' AND FIELD_NAME = '<one of ${extraColumnsText()}>'`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { FOLDER_COLUMN, TASKS } from '../../db/exo/tasks.js';
+import { OUR_TASKS_COLUMNS, TASKS } from '../../db/exo/tasks.js';
 import { OUR_PREFIX } from '../../db/plugin/objects.js';
 import type { QualifiedName } from './sql-text.js';
 import { GuardRefusal, type GuardContext } from './verdict.js';
@@ -6,7 +6,15 @@ import { GuardRefusal, type GuardContext } from './verdict.js';
 /** The only Exo objects a migration may touch, and how. */
 export const EXO_TABLE_TASKS = TASKS;
 export const EXO_TABLE_EXTRA_FIELDS = 'EXTRA_FIELDS';
-export const EXO_FOLDER_COLUMN = FOLDER_COLUMN;
+/** Our extra fields: the columns a migration may add to TASKS, and register in EXTRA_FIELDS. */
+export const EXO_EXTRA_COLUMNS: readonly string[] = OUR_TASKS_COLUMNS;
+const EXTRA_COLUMNS_TEXT = EXO_EXTRA_COLUMNS.join(', ');
+
+export function extraColumnOf(name: string | undefined): string | undefined {
+  return EXO_EXTRA_COLUMNS.find((c) => c === name?.toUpperCase());
+}
+
+export const extraColumnsText = () => EXTRA_COLUMNS_TEXT;
 
 const OURS = new RegExp(`^${OUR_PREFIX}[A-Z0-9_]+$`);
 

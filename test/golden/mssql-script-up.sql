@@ -1,5 +1,5 @@
 -- exo-numerik migration script: migrate up, SQL Server 2016 or later, schema dbo
--- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents
+-- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields
 -- Run with: sqlcmd -S <server> -d <Exo database> -E -b -i <this file>   (or open in SSMS and press F5)
 -- Each migration is one transaction. If any statement fails, that transaction is rolled back,
 -- an error is raised, and nothing after it runs (SET NOEXEC ON).
@@ -206,6 +206,57 @@ INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALU
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0004-create-intents failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+COMMIT TRANSACTION;
+GO
+
+-- ===== 0005-record-fields (up): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions
+BEGIN TRANSACTION;
+GO
+ALTER TABLE [dbo].[TASKS] ADD [X_NUMERIK_POST] VARCHAR(255) NULL;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+IF OBJECT_ID(N'dbo.EXTRA_FIELDS', N'U') IS NOT NULL INSERT INTO [dbo].[EXTRA_FIELDS] ([SEQNO], [TABLE_NAME], [FIELD_NAME], [DISPLAY_NAME], [CONTROL_NO], [CONTROL_SIZE], [CONTROL_TYPE], [DATA_SIZE], [DATA_TYPE], [EDITABLE], [TOOLTIP]) SELECT m.n, N'TASKS', N'X_NUMERIK_POST', N'Numerik post', NULL, NULL, NULL, 255, NULL, N'N', N'This activity''s post in Numerik (exo-numerik)' FROM (SELECT COALESCE(MAX([SEQNO]), 0) + 1 AS n FROM [dbo].[EXTRA_FIELDS]) AS m WHERE NOT EXISTS (SELECT 1 FROM [dbo].[EXTRA_FIELDS] WHERE [TABLE_NAME] = N'TASKS' AND [FIELD_NAME] = N'X_NUMERIK_POST');
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+ALTER TABLE [dbo].[TASKS] ADD [X_NUMERIK_STATE] VARCHAR(100) NULL;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+IF OBJECT_ID(N'dbo.EXTRA_FIELDS', N'U') IS NOT NULL INSERT INTO [dbo].[EXTRA_FIELDS] ([SEQNO], [TABLE_NAME], [FIELD_NAME], [DISPLAY_NAME], [CONTROL_NO], [CONTROL_SIZE], [CONTROL_TYPE], [DATA_SIZE], [DATA_TYPE], [EDITABLE], [TOOLTIP]) SELECT m.n, N'TASKS', N'X_NUMERIK_STATE', N'Numerik sync', NULL, NULL, NULL, 100, NULL, N'N', N'Whether this activity is in Numerik, waiting, or stopped (exo-numerik)' FROM (SELECT COALESCE(MAX([SEQNO]), 0) + 1 AS n FROM [dbo].[EXTRA_FIELDS]) AS m WHERE NOT EXISTS (SELECT 1 FROM [dbo].[EXTRA_FIELDS] WHERE [TABLE_NAME] = N'TASKS' AND [FIELD_NAME] = N'X_NUMERIK_STATE');
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] ADD [POST_URL] NVARCHAR(400) NULL;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+ALTER TABLE [dbo].[X_NUMERIK_CUSTOMER_LINK] ADD [SOURCE] NVARCHAR(10) NULL;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+ALTER TABLE [dbo].[X_NUMERIK_LOG] ADD [RESOLVED_BY] NVARCHAR(100) NULL;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+ALTER TABLE [dbo].[X_NUMERIK_LOG] ADD [RESOLUTION] NVARCHAR(400) NULL;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0005-record-fields', N'9c2320eaf1a239bc83bd861eb7caed9b5ae58ef6089aa0019dc9301d9fef740f', SYSUTCDATETIME());
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
 COMMIT TRANSACTION;
 GO

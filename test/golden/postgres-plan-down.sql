@@ -2,6 +2,19 @@
 -- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
 -- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
+-- ===== 0005-record-fields (down): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions
+SET LOCAL lock_timeout = '5s';
+ALTER TABLE "public"."X_NUMERIK_LOG" DROP COLUMN "RESOLUTION";
+ALTER TABLE "public"."X_NUMERIK_LOG" DROP COLUMN "RESOLVED_BY";
+ALTER TABLE "public"."X_NUMERIK_CUSTOMER_LINK" DROP COLUMN "SOURCE";
+ALTER TABLE "public"."X_NUMERIK_POST_LINK" DROP COLUMN "POST_URL";
+-- only where "public"."EXTRA_FIELDS" exists:
+DELETE FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_STATE';
+ALTER TABLE "public"."TASKS" DROP COLUMN "X_NUMERIK_STATE";
+-- only where "public"."EXTRA_FIELDS" exists:
+DELETE FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_POST';
+ALTER TABLE "public"."TASKS" DROP COLUMN "X_NUMERIK_POST";
+
 -- ===== 0004-create-intents (down): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
 SET LOCAL lock_timeout = '5s';
 DROP TABLE "public"."X_NUMERIK_CREATE_INTENT";

@@ -79,3 +79,16 @@ INSERT INTO "public"."EXTRA_FIELDS" ("SEQNO", "TABLE_NAME", "FIELD_NAME", "DISPL
 -- ===== 0004-create-intents (up): X_NUMERIK_CREATE_INTENT: the token each post the sync creates carries, recorded before the create
 SET LOCAL lock_timeout = '5s';
 create table "public"."X_NUMERIK_CREATE_INTENT" ("ACTIVITY_SEQNO" integer not null, "TOKEN" varchar(64) not null, "CREATED_AT" timestamptz not null, constraint "X_NUMERIK_CREATE_INTENT_PK" primary key ("ACTIVITY_SEQNO"));
+
+-- ===== 0005-record-fields (up): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions
+SET LOCAL lock_timeout = '5s';
+ALTER TABLE "public"."TASKS" ADD COLUMN "X_NUMERIK_POST" varchar(255) NULL;
+-- only where "public"."EXTRA_FIELDS" exists:
+INSERT INTO "public"."EXTRA_FIELDS" ("SEQNO", "TABLE_NAME", "FIELD_NAME", "DISPLAY_NAME", "CONTROL_NO", "CONTROL_SIZE", "CONTROL_TYPE", "DATA_SIZE", "DATA_TYPE", "EDITABLE", "TOOLTIP") SELECT m.n, 'TASKS', 'X_NUMERIK_POST', 'Numerik post', NULL, NULL, NULL, 255, NULL, 'N', 'This activity''s post in Numerik (exo-numerik)' FROM (SELECT COALESCE(MAX("SEQNO"), 0) + 1 AS n FROM "public"."EXTRA_FIELDS") AS m WHERE NOT EXISTS (SELECT 1 FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_POST');
+ALTER TABLE "public"."TASKS" ADD COLUMN "X_NUMERIK_STATE" varchar(100) NULL;
+-- only where "public"."EXTRA_FIELDS" exists:
+INSERT INTO "public"."EXTRA_FIELDS" ("SEQNO", "TABLE_NAME", "FIELD_NAME", "DISPLAY_NAME", "CONTROL_NO", "CONTROL_SIZE", "CONTROL_TYPE", "DATA_SIZE", "DATA_TYPE", "EDITABLE", "TOOLTIP") SELECT m.n, 'TASKS', 'X_NUMERIK_STATE', 'Numerik sync', NULL, NULL, NULL, 100, NULL, 'N', 'Whether this activity is in Numerik, waiting, or stopped (exo-numerik)' FROM (SELECT COALESCE(MAX("SEQNO"), 0) + 1 AS n FROM "public"."EXTRA_FIELDS") AS m WHERE NOT EXISTS (SELECT 1 FROM "public"."EXTRA_FIELDS" WHERE "TABLE_NAME" = 'TASKS' AND "FIELD_NAME" = 'X_NUMERIK_STATE');
+ALTER TABLE "public"."X_NUMERIK_POST_LINK" ADD COLUMN "POST_URL" varchar(400) NULL;
+ALTER TABLE "public"."X_NUMERIK_CUSTOMER_LINK" ADD COLUMN "SOURCE" varchar(10) NULL;
+ALTER TABLE "public"."X_NUMERIK_LOG" ADD COLUMN "RESOLVED_BY" varchar(100) NULL;
+ALTER TABLE "public"."X_NUMERIK_LOG" ADD COLUMN "RESOLUTION" varchar(400) NULL;

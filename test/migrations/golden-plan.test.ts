@@ -51,7 +51,7 @@ describe('the migration plan, pinned (every DBA-visible change is a diff of test
   });
 
   it('a different EXTRA_FIELDS configuration changes only the registration row', () => {
-    const options = { extraField: { ...DEFAULT_MIGRATION_OPTIONS.extraField, displayName: 'Dateien', controlType: 7 } };
+    const options = { ...DEFAULT_MIGRATION_OPTIONS, extraField: { ...DEFAULT_MIGRATION_OPTIONS.extraField, displayName: 'Dateien', controlType: 7 } };
     const a = renderPlan(mssql, plan(mssql, DEFAULT_MIGRATION_OPTIONS, MIGRATIONS, 'up')).split('\n');
     const b = renderPlan(mssql, plan(mssql, options, MIGRATIONS, 'up')).split('\n');
     const changed = b.filter((line, i) => line !== a[i]);

@@ -49,8 +49,8 @@ forEachTarget('migrations', (engine) => {
     const db = await exoDb(engine);
     const migrator = new Migrator(db);
     await migrator.up();
-    expect(await migrator.down()).toEqual(['0004-create-intents']);
-    expect(await migrator.down({ to: '0001-plugin-tables' })).toEqual(['0003-folder-field', '0002-change-capture', '0001-plugin-tables']);
+    expect(await migrator.down()).toEqual(['0005-record-fields']);
+    expect(await migrator.down({ to: '0001-plugin-tables' })).toEqual(['0004-create-intents', '0003-folder-field', '0002-change-capture', '0001-plugin-tables']);
     expect(await ourObjects(db)).toEqual([]);
     await expect(migrator.down({ to: '0002-change-capture' })).rejects.toThrow(/is not applied/);
   });
@@ -86,7 +86,7 @@ forEachTarget('migrations', (engine) => {
     expect(await snapshot(db)).toEqual(before);
   });
 
-  it('registers the folder field in EXTRA_FIELDS with the next SEQNO, and removes only that row', async () => {
+  it('registers our fields in EXTRA_FIELDS with the next SEQNOs, and removes only those rows', async () => {
     const db = await exoDb(engine);
     await seedSome(db);
     const migrator = new Migrator(db);
@@ -95,7 +95,11 @@ forEachTarget('migrations', (engine) => {
     expect(rows).toEqual([
       { SEQNO: 41, TABLE_NAME: 'DR_ACCS', FIELD_NAME: 'X_REGION', DISPLAY_NAME: 'Region' },
       { SEQNO: 42, TABLE_NAME: 'TASKS', FIELD_NAME: 'X_NUMERIK_FOLDER', DISPLAY_NAME: 'Numerik attachments' },
+      { SEQNO: 43, TABLE_NAME: 'TASKS', FIELD_NAME: 'X_NUMERIK_POST', DISPLAY_NAME: 'Numerik post' },
+      { SEQNO: 44, TABLE_NAME: 'TASKS', FIELD_NAME: 'X_NUMERIK_STATE', DISPLAY_NAME: 'Numerik sync' },
     ]);
+    await migrator.down();
+    expect((await db.table('EXTRA_FIELDS').select('FIELD_NAME').orderBy('SEQNO')).map((r: { FIELD_NAME: string }) => r.FIELD_NAME)).toEqual(['X_REGION', 'X_NUMERIK_FOLDER']);
     await migrator.down({ all: true });
     expect(await db.table('EXTRA_FIELDS').select('FIELD_NAME')).toEqual([{ FIELD_NAME: 'X_REGION' }]);
   });
@@ -105,7 +109,7 @@ forEachTarget('migrations', (engine) => {
     const before = await snapshot(db);
     const migrator = new Migrator(db);
     expect(await migrator.up()).toEqual(ALL);
-    expect((await db.dialect.columns(db.knex, 'TASKS')).map((c) => c.name)).toContain('X_NUMERIK_FOLDER');
+    expect((await db.dialect.columns(db.knex, 'TASKS')).map((c) => c.name)).toEqual(expect.arrayContaining(['X_NUMERIK_FOLDER', 'X_NUMERIK_POST', 'X_NUMERIK_STATE']));
     await migrator.down({ all: true });
     expect(await snapshot(db)).toEqual(before);
   });
