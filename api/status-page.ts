@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
+import { escapeHtml as escape } from './html.js';
 
 export interface DemoView {
   sandboxUrl: string;
@@ -7,8 +8,6 @@ export interface DemoView {
   posts: { id: string; text: string; activitySeqno: number | null }[];
 }
 
-const escape = (value: unknown) =>
-  String(value ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 function age(seconds: number | null): string {
   if (seconds === null) return 'nothing waiting';

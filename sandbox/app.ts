@@ -5,6 +5,7 @@ import type { PostInput, PostPatch, WebhookEventType } from '../sync/numerik/typ
 import { faultSchema, type Faults } from './faults.js';
 import { SandboxError, type SandboxStore } from './store.js';
 import type { WebhookSender } from './webhooks.js';
+import { postPage } from './web-page.js';
 
 export interface SandboxParts {
   store: SandboxStore;
@@ -181,6 +182,12 @@ export function sandboxApp(parts: SandboxParts): express.Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '50mb' }));
   app.use('/_sandbox', admin(parts));
+  // The web app's page of a post (its web_url), without a login: the sandbox is on loopback.
+  app.get('/app/posts/:id', (req, res) => {
+    const post = parts.store.posts.get(req.params.id);
+    if (!post || post.deleted_at) return void res.status(404).type('text').send('No such post in this Numerik.');
+    res.type('html').send(postPage(parts.store, parts.store.getPost(post.id)));
+  });
   app.use(api(parts));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof SandboxError) return void res.status(error.status).json({ error: error.code, message: error.message, ...error.extra });

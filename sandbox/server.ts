@@ -44,8 +44,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
   const address = server.address() as AddressInfo;
+  const url = `http://${address.address}:${address.port}`;
+  store.webBase = url;
   return {
-    url: `http://${address.address}:${address.port}`,
+    url,
     token,
     store,
     faults,

@@ -58,6 +58,8 @@ export class SandboxStore {
   readonly posts = new Map<string, StoredPost>();
   readonly content = new Map<string, Buffer>();
   readonly idempotency = new Map<string, { postId: string; at: number }>();
+  /** Where the sandbox's "web app" serves each post's page (known once it listens). */
+  webBase: string | undefined;
   readonly events = new EventEmitter();
   readonly apiUser: NumerikUser;
   private lastTime = 0;
@@ -299,6 +301,6 @@ export class SandboxStore {
 
   private view(post: StoredPost): Post {
     const { deleted_at: _d, deleted_by: _b, ...rest } = post;
-    return structuredClone(rest);
+    return { ...structuredClone(rest), ...(this.webBase ? { web_url: `${this.webBase}/app/posts/${encodeURIComponent(post.id)}` } : {}) };
   }
 }

@@ -12,7 +12,7 @@ import { activityContent } from './mapping/outbound.js';
 import { instantToWallClock } from './mapping/time.js';
 import type { Post } from './numerik/types.js';
 
-export type AgreedState = Pick<PostLink, 'exoHash' | 'exoContent' | 'exoAssignedTo' | 'numerikVersion' | 'numerikHash' | 'numerikContent'>;
+export type AgreedState = Pick<PostLink, 'exoHash' | 'exoContent' | 'exoAssignedTo' | 'numerikVersion' | 'numerikHash' | 'numerikContent' | 'postUrl'>;
 
 /** What both sides look like now that they agree: the bases of the next three-way merge. */
 export function agreedState(after: Activity, post: Post, lookups: Lookups): AgreedState {
@@ -29,6 +29,8 @@ export function agreedState(after: Activity, post: Post, lookups: Lookups): Agre
     numerikVersion: post.version,
     numerikHash: hashContent(numerikContent),
     numerikContent: JSON.stringify(numerikContent),
+    postUrl: post.web_url ?? null,
+    createdAt: new Date(),
     syncedAt: new Date(),
   };
   const ctx = outboundContext(after, stub, lookups);
@@ -40,6 +42,7 @@ export function agreedState(after: Activity, post: Post, lookups: Lookups): Agre
     numerikVersion: post.version,
     numerikHash: stub.numerikHash,
     numerikContent: stub.numerikContent,
+    postUrl: stub.postUrl,
   };
 }
 

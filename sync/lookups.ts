@@ -24,6 +24,11 @@ export interface Lookups {
   staff: Map<number, Staff>;
   tagOfType: Map<number, string>;
   typeOfTag: Map<string, number>;
+  /**
+   * Tags the activity owns (lower case): the tag of each type, and each type's own name, so that a
+   * type mapped to another tag takes its old tag off the posts it sends again.
+   */
+  ownedTags: Set<string>;
   excluded: OutboundContext['excluded'];
   defaultStaff: number | null;
   defaultType: number | null;
@@ -68,6 +73,7 @@ export async function loadLookups(db: Db, options: SyncOptions, userNames: Reado
     staff: new Map(staff.map((s) => [s.staffno, s])),
     tagOfType: new Map(typeTags.map((t) => [t.typeSeqno, t.tagName])),
     typeOfTag: new Map(typeTags.map((t) => [t.tagName.toLowerCase(), t.typeSeqno])),
+    ownedTags: new Set([...typeTags.map((t) => t.tagName.toLowerCase()), ...types.flatMap((t) => (t.description ? [t.description.toLowerCase()] : []))]),
     excluded: {
       staff: new Set([
         ...options.excludedStaff.filter((s): s is number => typeof s === 'number'),
@@ -132,7 +138,7 @@ export function outboundContext(activity: Activity | undefined, link: PostLink |
     customerId: account ? lookups.customers.get(customerKey(account))?.customerId : undefined,
     userOf: (staffno) => (staffno === null ? undefined : lookups.userOfStaff.get(staffno)),
     tagOf: (type) => (type === null ? undefined : lookups.tagOfType.get(type)),
-    typeTags: new Set(lookups.typeOfTag.keys()),
+    typeTags: lookups.ownedTags,
     excluded: lookups.excluded,
   };
 }

@@ -36,6 +36,12 @@ export const syncOptionsSchema = z
       .default('X_NUMERIK_FOLDER')
       .describe('the TASKS extra field that holds the link to the folder'),
     attachmentsLinkBase: z.string().min(1).nullable().default(null).describe('how Exo users reach the folders: a UNC path (\\\\server\\share\\Numerik) or a file: URL; default the root'),
+    postUrlTemplate: z
+      .string()
+      .regex(/^https?:\/\/[\x21-\x7e]*\{id\}[\x21-\x7e]*$/, 'an http(s) address with {id} where the post id goes')
+      .nullable()
+      .default(null)
+      .describe("the post's page in Numerik's web app when Numerik gives no web_url, e.g. https://app.numerik.example/posts/{id}"),
     maxAttachmentBytes: z.number().int().min(1).default(50 * 2 ** 20).describe('larger attachments are refused (and logged)'),
     typeTagMap: z.record(z.string(), z.string()).default({}).describe('Exo activity type name → Numerik tag name, where they differ'),
     defaultStaff: staffRef.nullable().default(null).describe('staff number or login ID for Numerik users without an Exo staff member'),

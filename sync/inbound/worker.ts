@@ -11,6 +11,8 @@ import { silentLogger, type Logger } from '../../logging/logger.js';
 import { attachmentsJob } from '../attachments/job.js';
 import { converge, type ConvergeOutcome } from '../converge/converge.js';
 import { cachedLookups, type Lookups } from '../lookups.js';
+import { refreshRecordFields, type RecordOutcome } from '../record/refresh-fields.js';
+import type { RecordEvent } from '../record/state-text.js';
 import type { PostLookup } from '../numerik/client.js';
 import { settleNotDone } from '../settle-failure.js';
 import { WorkerLoop } from '../worker-loop.js';
@@ -114,7 +116,8 @@ export class InboundWorker {
           }),
         ),
       );
-      await this.settle(groups, outcomes, options.maxAttempts);
+      const recorded = await this.settle(groups, outcomes, options.maxAttempts, links);
+      await refreshRecordFields(db, recorded, options, this.logger);
       this.stats.batches += 1;
       return rows.length;
     } finally {
@@ -195,10 +198,13 @@ export class InboundWorker {
     return [...groups.values()];
   }
 
-  private async settle(groups: Group[], outcomes: ConvergeOutcome[], maxAttempts: number): Promise<void> {
+  /** Finishes the batch's rows as their outcomes say; returns what each linked activity's state field should show. */
+  private async settle(groups: Group[], outcomes: ConvergeOutcome[], maxAttempts: number, links: Map<string, PostLink>): Promise<RecordOutcome[]> {
     const { db } = this.o;
+    const recorded: RecordOutcome[] = [];
     for (const [i, outcome] of outcomes.entries()) {
       const g = groups[i]!;
+      const record = (seqno: number | undefined, event: RecordEvent | undefined) => g.kind === 'post' && seqno !== undefined && event && recorded.push({ seqno, event });
       const ids = g.rows.map((r) => r.id);
       const keys = { worker: this.id, post: g.postId };
       switch (outcome.kind) {
@@ -207,13 +213,29 @@ export class InboundWorker {
           this.stats[stat] += 1;
           this.stats.conflicts += outcome.conflicts.length ? 1 : 0;
           if (outcome.action !== 'in-sync') this.logger.info(`inbound ${outcome.action}`, { ...keys, activity: outcome.seqno });
+          record(outcome.seqno, doneEvent(outcome));
           break;
         }
         default: {
           const result = await settleNotDone(db, { direction: 'inbound', table: OBJECTS.inbox, worker: this.id, ids, attempts: g.attempts, maxAttempts, item: { postId: g.postId } }, outcome, this.logger);
           if (result !== 'lost') this.stats[result] += 1;
+          const seqno = links.get(g.postId)?.activitySeqno;
+          if (result === 'parked' && outcome.kind === 'park') record(seqno, { kind: 'waiting', reason: outcome.reason });
+          if (result === 'dead') record(seqno, { kind: 'stopped' });
         }
       }
     }
+    return recorded;
+  }
+}
+
+function doneEvent(outcome: Extract<ConvergeOutcome, { kind: 'done' }>): RecordEvent | undefined {
+  switch (outcome.action) {
+    case 'deleted':
+      return { kind: 'deleted-in-numerik' };
+    case 'skipped':
+      return undefined;
+    default:
+      return { kind: 'synced', transferred: outcome.action !== 'in-sync', conflict: outcome.conflicts.length > 0 };
   }
 }

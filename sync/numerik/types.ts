@@ -55,6 +55,8 @@ export interface Post {
   comments: NumerikComment[];
   attachments: NumerikAttachment[];
   external_ref: string | null;
+  /** The post's page in Numerik's web app, where Numerik gives it. */
+  web_url?: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -25,6 +25,10 @@ export type Outcome =
       log: LogEntry[];
       /** The queue rows were finished (and logged) in the same transaction as the effect. */
       finished?: boolean;
+      /** Why it was skipped (shown on the activity). */
+      reason?: string;
+      /** A merge met a conflict (decided by the policy, kept for a person to review). */
+      conflict?: boolean;
     }
   | { kind: 'park'; reason: string }
   | { kind: 'lost' }
@@ -62,7 +66,7 @@ export async function sendActivity(
     switch (plan.kind) {
       case 'skip':
         if (plan.stopLink && link) await updatePostLink(deps.db, seqno, { state: 'exo-deleted' });
-        return { kind: 'done', action: 'skipped', postId: link?.postId, log: [entry(seqno, 'skipped', plan.reason, link?.postId)] };
+        return { kind: 'done', action: 'skipped', postId: link?.postId, reason: plan.reason, log: [entry(seqno, 'skipped', plan.reason, link?.postId)] };
       case 'park':
         return { kind: 'park', reason: plan.reason };
       case 'create':
@@ -124,7 +128,7 @@ async function update(
     // Numerik changed the post since the two last agreed: merge both sides' changes.
     const merged = await converge(deps, { postId: plan.postId, lookup: await deps.client.getPost(plan.postId), link, activity, lookups, finish: deps.finish, direction: 'outbound' });
     if (merged.kind !== 'done') return merged;
-    return { kind: 'done', action: 'merged', postId: plan.postId, log: notes, finished: true };
+    return { kind: 'done', action: 'merged', postId: plan.postId, log: notes, finished: true, conflict: merged.conflicts.length > 0 };
   }
   const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', echo: false });
   return {

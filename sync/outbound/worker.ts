@@ -13,6 +13,8 @@ import { renewWork } from '../../db/plugin/work/renew.js';
 import { retireWork } from '../../db/plugin/work/retire.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { cachedLookups } from '../lookups.js';
+import { refreshRecordFields, type RecordOutcome } from '../record/refresh-fields.js';
+import type { RecordEvent } from '../record/state-text.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { OptionsSource } from '../options-source.js';
 import { settleNotDone } from '../settle-failure.js';
@@ -106,7 +108,8 @@ export class OutboundWorker {
           }),
         ),
       );
-      await this.settle(groups, outcomes, options.maxAttempts);
+      const recorded = await this.settle(groups, outcomes, options.maxAttempts);
+      await refreshRecordFields(db, recorded, options, this.logger);
       this.stats.batches += 1;
       return rows.length;
     } finally {
@@ -141,10 +144,13 @@ export class OutboundWorker {
     return [...groups.values()];
   }
 
-  private async settle(groups: Group[], outcomes: Outcome[], maxAttempts: number): Promise<void> {
+  /** Finishes the batch's rows as their outcomes say; returns what each activity's state field should show. */
+  private async settle(groups: Group[], outcomes: Outcome[], maxAttempts: number): Promise<RecordOutcome[]> {
     const { db } = this.o;
     const doneIds: number[] = [];
     const doneLog: LogEntry[] = [];
+    const recorded: RecordOutcome[] = [];
+    const record = (seqno: number, event: RecordEvent | undefined) => event && recorded.push({ seqno, event });
     for (const [i, outcome] of outcomes.entries()) {
       const g = groups[i]!;
       const ids = g.rows.map((r) => r.id);
@@ -155,14 +161,23 @@ export class OutboundWorker {
           doneLog.push(...outcome.log);
           this.stats[outcome.action] += 1;
           if (outcome.action !== 'unchanged') this.logger.info(`outbound ${outcome.action}`, { ...keys, post: outcome.postId });
+          record(g.seqno, doneEvent(outcome));
           break;
         default: {
           const result = await settleNotDone(db, { direction: 'outbound', table: OBJECTS.queue, worker: this.id, ids, attempts: g.attempts, maxAttempts, item: { activitySeqno: g.seqno } }, outcome, this.logger);
           if (result !== 'lost') this.stats[result] += 1;
+          if (result === 'parked' && outcome.kind === 'park') record(g.seqno, { kind: 'waiting', reason: outcome.reason });
+          if (result === 'dead') record(g.seqno, { kind: 'stopped' });
         }
       }
     }
     if (doneIds.length) await retireWork(db, OBJECTS.queue, doneIds, this.id, doneLog);
     else if (doneLog.length) await writeLog(db, doneLog);
+    return recorded;
   }
+}
+
+function doneEvent(outcome: Extract<Outcome, { kind: 'done' }>): RecordEvent {
+  if (outcome.action === 'skipped') return { kind: 'not-synced', reason: outcome.reason ?? 'skipped' };
+  return { kind: 'synced', transferred: outcome.action !== 'unchanged', conflict: outcome.conflict ?? false };
 }

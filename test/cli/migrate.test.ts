@@ -29,7 +29,7 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     const first = await runCli(['demo', 'create'], { cwd });
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('created a demo Exo company in embedded PGlite (.exo-numerik/pglite)');
-    expect(first.stdout).toContain('applied 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents');
+    expect(first.stdout).toContain('applied 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields');
     expect(first.stdout).toContain('no drift');
 
     const status = await runCli(['migrate', 'status', '--json'], { cwd });
@@ -40,7 +40,7 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     expect(refused.stderr).toMatch(/Refused: not a terminal, pass --yes to confirm\n$/);
 
     const down = await runCli(['migrate', 'down', '--all', '--yes'], { cwd });
-    expect(down.stdout).toContain('reverted 4 migration(s): 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables');
+    expect(down.stdout).toContain('reverted 5 migration(s): 0005-record-fields, 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables');
     const up = await runCli(['migrate', 'up'], { cwd });
     expect(up.stdout).toContain('applied 4 migration(s)');
   });

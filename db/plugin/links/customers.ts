@@ -5,6 +5,8 @@ import { OBJECTS } from '../objects.js';
 export interface CustomerLink extends AccountRef {
   customerId: string;
   customerName: string | null;
+  /** 'manual': an operator's override, which the Sales Sync's external_ref never replaces. */
+  source?: 'sales-sync' | 'manual';
 }
 
 const key = (ref: AccountRef) => `${ref.type}${ref.accno}`;
@@ -14,27 +16,36 @@ interface Row {
   ACCNO: number;
   CUSTOMER_ID: string;
   CUSTOMER_NAME: string | null;
+  SOURCE: 'manual' | null;
 }
 
 /** Every Exo account linked to a Numerik customer, by `D123`-style key. */
 export async function readCustomerLinks(db: Db): Promise<Map<string, CustomerLink>> {
-  const rows: Row[] = await db.table(OBJECTS.customerLink).select('ACCOUNT_TYPE', 'ACCNO', 'CUSTOMER_ID', 'CUSTOMER_NAME');
-  return new Map(rows.map((r) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), { type: r.ACCOUNT_TYPE, accno: r.ACCNO, customerId: r.CUSTOMER_ID, customerName: r.CUSTOMER_NAME }]));
+  const rows: Row[] = await db.table(OBJECTS.customerLink).select('ACCOUNT_TYPE', 'ACCNO', 'CUSTOMER_ID', 'CUSTOMER_NAME', 'SOURCE');
+  return new Map(
+    rows.map((r) => [
+      key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }),
+      { type: r.ACCOUNT_TYPE, accno: r.ACCNO, customerId: r.CUSTOMER_ID, customerName: r.CUSTOMER_NAME, source: r.SOURCE === 'manual' ? 'manual' : 'sales-sync' },
+    ]),
+  );
 }
 
 export const customerKey = key;
 
 /**
  * Makes X_NUMERIK_CUSTOMER_LINK what Numerik says: new links added, changed ones updated, links
- * whose customer no longer names the account removed. Returns the accounts that became linked.
+ * whose customer no longer names the account removed. Manual links stay, and the account and the
+ * customer of each are left out of what Numerik says. Returns the accounts that became linked.
  */
 export async function replaceCustomerLinks(db: Db, links: readonly CustomerLink[]): Promise<string[]> {
   return db.knex.transaction(async (trx) => {
     const t = () => trx(`${db.target.schema}.${OBJECTS.customerLink}`);
-    const current = new Map<string, Row>((await t().select()).map((r: Row) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), r]));
-    const wanted = new Map<string, CustomerLink>();
+    const all: Row[] = await t().select();
+    const manual = all.filter((r) => r.SOURCE === 'manual');
+    const current = new Map<string, Row>(all.filter((r) => r.SOURCE !== 'manual').map((r) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), r]));
+    const wanted = new Map<string, CustomerLink>(manual.map((r) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), { type: r.ACCOUNT_TYPE, accno: r.ACCNO, customerId: r.CUSTOMER_ID, customerName: r.CUSTOMER_NAME }]));
     // A customer id may name one account only (unique); the first one wins, as Numerik lists them.
-    const seenCustomers = new Set<string>();
+    const seenCustomers = new Set<string>(manual.map((r) => r.CUSTOMER_ID));
     for (const l of links) {
       if (seenCustomers.has(l.customerId) || wanted.has(key(l))) continue;
       seenCustomers.add(l.customerId);
@@ -46,7 +57,9 @@ export async function replaceCustomerLinks(db: Db, links: readonly CustomerLink[
       await t().where({ ACCOUNT_TYPE: r.ACCOUNT_TYPE, ACCNO: r.ACCNO }).del();
     }
     const added: string[] = [];
+    const manualKeys = new Set(manual.map((r) => key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO })));
     for (const [k, l] of wanted) {
+      if (manualKeys.has(k)) continue;
       const row = current.get(k);
       if (row && row.CUSTOMER_ID === l.customerId) {
         if (row.CUSTOMER_NAME !== l.customerName) await t().where({ ACCOUNT_TYPE: l.type, ACCNO: l.accno }).update({ CUSTOMER_NAME: l.customerName, UPDATED_AT: new Date() });
@@ -57,4 +70,21 @@ export async function replaceCustomerLinks(db: Db, links: readonly CustomerLink[
     }
     return added;
   });
+}
+
+/**
+ * An operator's override: this Exo account is this Numerik customer, whatever the Sales Sync's
+ * external_ref says. Replaces any link of the account or of the customer.
+ */
+export async function setManualCustomerLink(db: Db, link: CustomerLink): Promise<void> {
+  await db.knex.transaction(async (trx) => {
+    const t = () => trx(`${db.target.schema}.${OBJECTS.customerLink}`);
+    await t().where({ ACCOUNT_TYPE: link.type, ACCNO: link.accno }).orWhere({ CUSTOMER_ID: link.customerId }).del();
+    await t().insert({ ACCOUNT_TYPE: link.type, ACCNO: link.accno, CUSTOMER_ID: link.customerId, CUSTOMER_NAME: link.customerName, SOURCE: 'manual', UPDATED_AT: new Date() });
+  });
+}
+
+/** Removes an override; the next reference refresh links the account from the Sales Sync again. */
+export async function clearManualCustomerLink(db: Db, ref: AccountRef): Promise<boolean> {
+  return (await db.table(OBJECTS.customerLink).where({ ACCOUNT_TYPE: ref.type, ACCNO: ref.accno, SOURCE: 'manual' }).del()) > 0;
 }

@@ -19,6 +19,9 @@ export interface PostLink {
   numerikHash: string | null;
   /** JSON: the post's content when both sides last agreed. */
   numerikContent: string | null;
+  /** The post's page in Numerik's web app, as Numerik last gave it (web_url). */
+  postUrl: string | null;
+  createdAt: Date;
   syncedAt: Date;
 }
 
@@ -34,6 +37,8 @@ interface Row {
   NUMERIK_VERSION: number | null;
   NUMERIK_HASH: string | null;
   NUMERIK_CONTENT: string | null;
+  POST_URL: string | null;
+  CREATED_AT: Date;
   SYNCED_AT: Date;
 }
 
@@ -49,10 +54,12 @@ const fromRow = (r: Row): PostLink => ({
   numerikVersion: r.NUMERIK_VERSION,
   numerikHash: r.NUMERIK_HASH,
   numerikContent: r.NUMERIK_CONTENT,
+  postUrl: r.POST_URL,
+  createdAt: r.CREATED_AT,
   syncedAt: r.SYNCED_AT,
 });
 
-export type PostLinkChange = Partial<Omit<PostLink, 'activitySeqno' | 'postId' | 'postType' | 'origin' | 'syncedAt'>>;
+export type PostLinkChange = Partial<Omit<PostLink, 'activitySeqno' | 'postId' | 'postType' | 'origin' | 'createdAt' | 'syncedAt'>>;
 
 const toColumns = (change: PostLinkChange) =>
   Object.fromEntries(
@@ -64,6 +71,7 @@ const toColumns = (change: PostLinkChange) =>
       NUMERIK_VERSION: change.numerikVersion,
       NUMERIK_HASH: change.numerikHash,
       NUMERIK_CONTENT: change.numerikContent,
+      POST_URL: change.postUrl,
     }).filter(([, v]) => v !== undefined),
   );
 
@@ -88,7 +96,7 @@ export async function readPostLinksByPost(db: Db, postIds: readonly string[], tr
 }
 
 /** Inserts a new link; false when the activity or the post is linked already (another worker won). */
-export async function insertPostLink(db: Db, link: Omit<PostLink, 'syncedAt'>, trx?: Knex.Transaction): Promise<boolean> {
+export async function insertPostLink(db: Db, link: Omit<PostLink, 'createdAt' | 'syncedAt'>, trx?: Knex.Transaction): Promise<boolean> {
   try {
     await table(db, trx).insert({
       ACTIVITY_SEQNO: link.activitySeqno,

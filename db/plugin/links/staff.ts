@@ -35,6 +35,11 @@ export async function replaceEmailStaffLinks(db: Db, links: readonly Omit<StaffL
   });
 }
 
+/** Removes an operator's override; the next reference refresh matches the staff member by email again. */
+export async function clearManualStaffLink(db: Db, staffno: number): Promise<boolean> {
+  return (await db.table(OBJECTS.staffLink).where({ STAFFNO: staffno, SOURCE: 'manual' }).del()) > 0;
+}
+
 /** An operator's override: this staff member is this Numerik user, whatever the emails say. */
 export async function setManualStaffLink(db: Db, staffno: number, userId: string): Promise<void> {
   await db.knex.transaction(async (trx) => {

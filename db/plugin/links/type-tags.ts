@@ -5,7 +5,8 @@ export interface TypeTag {
   typeSeqno: number;
   tagName: string;
   tagId: string | null;
-  source: 'name' | 'map';
+  /** name: the same name; map: typeTagMap; manual: an operator's override (never replaced by a refresh). */
+  source: 'name' | 'map' | 'manual';
 }
 
 export async function readTypeTags(db: Db): Promise<TypeTag[]> {
@@ -15,11 +16,27 @@ export async function readTypeTags(db: Db): Promise<TypeTag[]> {
   return rows.map((r) => ({ typeSeqno: r.TYPE_SEQNO, tagName: r.TAG_NAME, tagId: r.TAG_ID, source: r.SOURCE }));
 }
 
+/** Makes the automatic type ⇄ tag rows these; an operator's overrides stay. */
 export async function replaceTypeTags(db: Db, tags: readonly TypeTag[]): Promise<void> {
   await db.knex.transaction(async (trx) => {
     const t = () => trx(`${db.target.schema}.${OBJECTS.typeTag}`);
-    await t().del();
-    const rows = tags.map((tag) => ({ TYPE_SEQNO: tag.typeSeqno, TAG_NAME: tag.tagName, TAG_ID: tag.tagId, SOURCE: tag.source, UPDATED_AT: new Date() }));
+    await t().whereNot({ SOURCE: 'manual' }).del();
+    const manual = new Set(((await t().select('TYPE_SEQNO')) as { TYPE_SEQNO: number }[]).map((r) => r.TYPE_SEQNO));
+    const rows = tags.filter((tag) => !manual.has(tag.typeSeqno)).map((tag) => ({ TYPE_SEQNO: tag.typeSeqno, TAG_NAME: tag.tagName, TAG_ID: tag.tagId, SOURCE: tag.source, UPDATED_AT: new Date() }));
     for (let i = 0; i < rows.length; i += 300) await t().insert(rows.slice(i, i + 300));
   });
+}
+
+/** An operator's override: this activity type is sent as this tag, whatever typeTagMap or the names say. */
+export async function setManualTypeTag(db: Db, tag: Omit<TypeTag, 'source'>): Promise<void> {
+  await db.knex.transaction(async (trx) => {
+    const t = () => trx(`${db.target.schema}.${OBJECTS.typeTag}`);
+    await t().where({ TYPE_SEQNO: tag.typeSeqno }).del();
+    await t().insert({ TYPE_SEQNO: tag.typeSeqno, TAG_NAME: tag.tagName, TAG_ID: tag.tagId, SOURCE: 'manual', UPDATED_AT: new Date() });
+  });
+}
+
+/** Removes an override; the next reference refresh maps the type by typeTagMap or its name again. */
+export async function clearManualTypeTag(db: Db, typeSeqno: number): Promise<boolean> {
+  return (await db.table(OBJECTS.typeTag).where({ TYPE_SEQNO: typeSeqno, SOURCE: 'manual' }).del()) > 0;
 }
