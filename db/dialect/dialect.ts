@@ -77,6 +77,8 @@ export interface Dialect {
   createKeyedTable(table: KeyedTable): Statement[];
   dropKeyedTable(table: KeyedTable): Statement[];
   createTable(name: string, build: (t: Knex.CreateTableBuilder) => void): Statement[];
+  /** Indexes on one of our tables (never an Exo table: the guard refuses it). */
+  alterTable(name: string, build: (t: Knex.AlterTableBuilder) => void): Statement[];
   dropTable(name: string): Statement;
   /** Extra settings a busy queue table needs on this engine (SQL Server: no lock escalation). */
   tuneQueueTable(name: string): Statement[];

@@ -7,12 +7,13 @@ export function sharedDdl(
   schema: string,
   qualified: (name: string) => string,
   quote: (id: string) => string,
-): Pick<Dialect, 'createTable' | 'dropTable' | 'dropKeyedTable' | 'dropColumn'> & { toStatements(b: Knex.SchemaBuilder): Statement[] } {
+): Pick<Dialect, 'createTable' | 'alterTable' | 'dropTable' | 'dropKeyedTable' | 'dropColumn'> & { toStatements(b: Knex.SchemaBuilder): Statement[] } {
   const toStatements = (b: Knex.SchemaBuilder): Statement[] => b.toSQL().map((s) => ({ sql: s.sql }));
   const dropTable = (name: string): Statement => ({ sql: `DROP TABLE ${qualified(name)}` });
   return {
     toStatements,
     createTable: (name, build) => toStatements(builder.schema.withSchema(schema).createTable(name, build)),
+    alterTable: (name, build) => toStatements(builder.schema.withSchema(schema).alterTable(name, build)),
     dropTable,
     dropKeyedTable: (table: KeyedTable) => [dropTable(table.name), { sql: `DROP SEQUENCE ${qualified(table.sequence)}` }],
     dropColumn: (table, column) => ({ sql: `ALTER TABLE ${qualified(table)} DROP COLUMN ${quote(column)}` }),

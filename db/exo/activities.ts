@@ -74,6 +74,35 @@ function toActivity(r: TaskRow): Activity {
   };
 }
 
+function rowOf(a: Activity): TaskRow {
+  return {
+    SEQNO: a.seqno,
+    SUBJECT: a.subject,
+    DETAILS: a.details,
+    COMPANYID: a.companyId,
+    ASSIGNED_TO: a.assignedTo,
+    CREATEDBY: a.createdBy,
+    MODIFIEDBY: a.modifiedBy,
+    COMPLETED: a.completed ? 'Y' : 'N',
+    COMPLETED_DATETIME: a.completedAt,
+    START_DATETIME: a.start,
+    END_DATETIME: a.end,
+    TYPE: a.type,
+    STATUS: a.status,
+    DELETED_FLAG: a.deleted ? 'Y' : 'N',
+    EVENTTYPE: a.eventType,
+    ACTIVITY_TYPE: a.activityType,
+    CREATEDATE: a.createdAt,
+    MODIFIEDDATE: a.modifiedAt,
+  };
+}
+
+/** The activity as it would be with these TASKS columns written (what a write from Numerik would leave). */
+export function withColumns(activity: Activity, columns: Record<string, unknown>): Activity {
+  const known = Object.fromEntries(Object.entries(columns).filter(([c]) => COLUMNS.includes(c)));
+  return toActivity({ ...rowOf(activity), ...known } as TaskRow);
+}
+
 /** SQL Server takes at most 2,100 parameters per request. */
 const IN_LIST = 1000;
 

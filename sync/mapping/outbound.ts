@@ -1,5 +1,6 @@
 import type { Activity } from '../../db/exo/activities.js';
 import { parseCompanyId } from '../../db/exo/company.js';
+import type { PostLink } from '../../db/plugin/links/posts.js';
 import type { PostInput, PostPatch, PostType } from '../numerik/types.js';
 import { textPut } from '../lens/activity-text.js';
 import { CUSTOMER_NOT_LINKED } from '../lens/fields/customer.js';
@@ -14,7 +15,7 @@ import { textToHtml } from './text.js';
 export interface LinkState {
   postId: string;
   postType: PostType;
-  state: 'active' | 'deleted' | 'exo-deleted';
+  state: PostLink['state'];
   exoHash: string | null;
   exoAssignedTo: number | null;
   /** Each side's content when the two last agreed (the bases of the three-way merge). */
@@ -42,7 +43,8 @@ export interface OutboundContext {
 
 export type OutboundPlan =
   /** Not for Numerik, now or later (logged as skipped). */
-  | { kind: 'skip'; reason: string; stopLink?: boolean }
+  /** byLink: the link is not active, and its state already says why (on the activity too). */
+  | { kind: 'skip'; reason: string; stopLink?: boolean; byLink?: boolean }
   /** Waits for something outside the activity (sent automatically when it appears). */
   | { kind: 'park'; reason: string }
   /** `content` is the post's content as created; the sender adds the external_ref and its key. */
@@ -85,7 +87,7 @@ export function planOutbound(activity: Activity | undefined, ctx: OutboundContex
     // Deleting in Exo never deletes in Numerik: the post stays, the link stops syncing.
     return link ? { kind: 'skip', reason: 'deleted in Exo; the Numerik post is kept', stopLink: true } : { kind: 'skip', reason: 'deleted in Exo before it was synced' };
   }
-  if (link && link.state !== 'active') return { kind: 'skip', reason: `link is ${link.state}` };
+  if (link && link.state !== 'active') return { kind: 'skip', reason: `link is ${link.state}`, byLink: true };
   if (activity.eventType) return { kind: 'skip', reason: 'recurring activities are not synced' };
   const excluded = exclusionOf(activity, ctx.excluded);
   if (excluded) return { kind: 'skip', reason: excluded };

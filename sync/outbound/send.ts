@@ -25,8 +25,9 @@ export type Outcome =
       log: LogEntry[];
       /** The queue rows were finished (and logged) in the same transaction as the effect. */
       finished?: boolean;
-      /** Why it was skipped (shown on the activity). */
+      /** Why it was skipped (shown on the activity, unless the link's state already says it). */
       reason?: string;
+      byLink?: boolean;
       /** A merge met a conflict (decided by the policy, kept for a person to review). */
       conflict?: boolean;
     }
@@ -66,7 +67,7 @@ export async function sendActivity(
     switch (plan.kind) {
       case 'skip':
         if (plan.stopLink && link) await updatePostLink(deps.db, seqno, { state: 'exo-deleted' });
-        return { kind: 'done', action: 'skipped', postId: link?.postId, reason: plan.reason, log: [entry(seqno, 'skipped', plan.reason, link?.postId)] };
+        return { kind: 'done', action: 'skipped', postId: link?.postId, reason: plan.reason, byLink: plan.byLink, log: [entry(seqno, 'skipped', plan.reason, link?.postId)] };
       case 'park':
         return { kind: 'park', reason: plan.reason };
       case 'create':

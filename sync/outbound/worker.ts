@@ -177,7 +177,7 @@ export class OutboundWorker {
   }
 }
 
-function doneEvent(outcome: Extract<Outcome, { kind: 'done' }>): RecordEvent {
-  if (outcome.action === 'skipped') return { kind: 'not-synced', reason: outcome.reason ?? 'skipped' };
+function doneEvent(outcome: Extract<Outcome, { kind: 'done' }>): RecordEvent | undefined {
+  if (outcome.action === 'skipped') return outcome.byLink ? undefined : { kind: 'not-synced', reason: outcome.reason ?? 'skipped' };
   return { kind: 'synced', transferred: outcome.action !== 'unchanged', conflict: outcome.conflict ?? false };
 }

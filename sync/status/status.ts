@@ -45,7 +45,8 @@ export interface SyncStatus {
 
 const iso = (d: Date | undefined | null) => (d ? d.toISOString() : null);
 
-function conflictOf(e: LogItem): Conflict {
+/** A conflict entry of X_NUMERIK_LOG as the status and a record's page show it. */
+export function conflictOf(e: Pick<LogItem, 'id' | 'loggedAt' | 'activitySeqno' | 'postId' | 'detail'>): Conflict {
   const detail = (e.detail ?? {}) as { policy?: string; winner?: 'exo' | 'numerik'; fields?: string[]; exo?: Record<string, unknown>; numerik?: Record<string, unknown> };
   return {
     id: e.id,

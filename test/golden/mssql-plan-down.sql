@@ -2,8 +2,10 @@
 -- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
 -- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
--- ===== 0005-record-fields (down): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions
+-- ===== 0005-record-fields (down): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions; log indexes by activity and post
 SET LOCK_TIMEOUT 5000;
+DROP INDEX [X_NUMERIK_LOG_POST] ON [dbo].[X_NUMERIK_LOG];
+DROP INDEX [X_NUMERIK_LOG_ACTIVITY] ON [dbo].[X_NUMERIK_LOG];
 ALTER TABLE [dbo].[X_NUMERIK_LOG] DROP COLUMN [RESOLUTION];
 ALTER TABLE [dbo].[X_NUMERIK_LOG] DROP COLUMN [RESOLVED_BY];
 ALTER TABLE [dbo].[X_NUMERIK_CUSTOMER_LINK] DROP COLUMN [SOURCE];

@@ -10,10 +10,20 @@ SET NOCOUNT ON;
 SET LOCK_TIMEOUT 5000;
 GO
 
--- ===== 0005-record-fields (down): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions
+-- ===== 0005-record-fields (down): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions; log indexes by activity and post
 BEGIN TRANSACTION;
 GO
 DELETE FROM [dbo].[X_NUMERIK_MIGRATIONS] WHERE [NAME] = N'0005-record-fields';
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+DROP INDEX [X_NUMERIK_LOG_POST] ON [dbo].[X_NUMERIK_LOG];
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+DROP INDEX [X_NUMERIK_LOG_ACTIVITY] ON [dbo].[X_NUMERIK_LOG];
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END

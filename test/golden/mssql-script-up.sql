@@ -210,7 +210,7 @@ GO
 COMMIT TRANSACTION;
 GO
 
--- ===== 0005-record-fields (up): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions
+-- ===== 0005-record-fields (up): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions; log indexes by activity and post
 BEGIN TRANSACTION;
 GO
 ALTER TABLE [dbo].[TASKS] ADD [X_NUMERIK_POST] VARCHAR(255) NULL;
@@ -253,7 +253,17 @@ GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
-INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0005-record-fields', N'9c2320eaf1a239bc83bd861eb7caed9b5ae58ef6089aa0019dc9301d9fef740f', SYSUTCDATETIME());
+CREATE INDEX [X_NUMERIK_LOG_ACTIVITY] ON [dbo].[X_NUMERIK_LOG] ([ACTIVITY_SEQNO]);
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+CREATE INDEX [X_NUMERIK_LOG_POST] ON [dbo].[X_NUMERIK_LOG] ([POST_ID]);
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0005-record-fields', N'1e4ada7e1f018ab2092adaf1dd2afc922bfb5ff56a48cb568e29b8b24ebfa11f', SYSUTCDATETIME());
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END

@@ -2,8 +2,10 @@
 -- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
 -- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
--- ===== 0005-record-fields (down): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions
+-- ===== 0005-record-fields (down): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions; log indexes by activity and post
 SET LOCAL lock_timeout = '5s';
+drop index "public"."X_NUMERIK_LOG_POST";
+drop index "public"."X_NUMERIK_LOG_ACTIVITY";
 ALTER TABLE "public"."X_NUMERIK_LOG" DROP COLUMN "RESOLUTION";
 ALTER TABLE "public"."X_NUMERIK_LOG" DROP COLUMN "RESOLVED_BY";
 ALTER TABLE "public"."X_NUMERIK_CUSTOMER_LINK" DROP COLUMN "SOURCE";

@@ -80,7 +80,7 @@ INSERT INTO "public"."EXTRA_FIELDS" ("SEQNO", "TABLE_NAME", "FIELD_NAME", "DISPL
 SET LOCAL lock_timeout = '5s';
 create table "public"."X_NUMERIK_CREATE_INTENT" ("ACTIVITY_SEQNO" integer not null, "TOKEN" varchar(64) not null, "CREATED_AT" timestamptz not null, constraint "X_NUMERIK_CREATE_INTENT_PK" primary key ("ACTIVITY_SEQNO"));
 
--- ===== 0005-record-fields (up): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions
+-- ===== 0005-record-fields (up): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions; log indexes by activity and post
 SET LOCAL lock_timeout = '5s';
 ALTER TABLE "public"."TASKS" ADD COLUMN "X_NUMERIK_POST" varchar(255) NULL;
 -- only where "public"."EXTRA_FIELDS" exists:
@@ -92,3 +92,5 @@ ALTER TABLE "public"."X_NUMERIK_POST_LINK" ADD COLUMN "POST_URL" varchar(400) NU
 ALTER TABLE "public"."X_NUMERIK_CUSTOMER_LINK" ADD COLUMN "SOURCE" varchar(10) NULL;
 ALTER TABLE "public"."X_NUMERIK_LOG" ADD COLUMN "RESOLVED_BY" varchar(100) NULL;
 ALTER TABLE "public"."X_NUMERIK_LOG" ADD COLUMN "RESOLUTION" varchar(400) NULL;
+create index "X_NUMERIK_LOG_ACTIVITY" on "public"."X_NUMERIK_LOG" ("ACTIVITY_SEQNO");
+create index "X_NUMERIK_LOG_POST" on "public"."X_NUMERIK_LOG" ("POST_ID");

@@ -10,7 +10,8 @@ export interface PostLink {
   postId: string;
   postType: PostType;
   origin: 'exo' | 'numerik';
-  state: 'active' | 'deleted' | 'exo-deleted';
+  /** unlinked: an operator stopped the two syncing (neither side is brought back). */
+  state: 'active' | 'deleted' | 'exo-deleted' | 'unlinked';
   exoHash: string | null;
   /** JSON: the activity's content when both sides last agreed. */
   exoContent: string | null;

@@ -1,0 +1,145 @@
+import type { Db } from '../../db/connect.js';
+import { readActivities } from '../../db/exo/activities.js';
+import { findActivities } from '../../db/exo/find-activities.js';
+import { readRecordFields, type RecordFields } from '../../db/exo/record-fields.js';
+import { readPostLinks, readPostLinksByPost, type PostLink } from '../../db/plugin/links/posts.js';
+import { recordLog, type RecordLogEntry } from '../../db/plugin/status/record-log.js';
+import { recordWork, type PendingWork } from '../../db/plugin/status/record-work.js';
+import { causeOf } from '../error-cause.js';
+import { outboundContext, type Lookups } from '../lookups.js';
+import { contentOfPost, type Content, type ContentField } from '../mapping/content.js';
+import { activityContent } from '../mapping/outbound.js';
+import type { NumerikClient } from '../numerik/client.js';
+import type { Post } from '../numerik/types.js';
+import { conflictOf, type Conflict } from '../status/status.js';
+import { CONTENT_FIELDS } from './rebase.js';
+
+/** What names one record: an activity's key or a post's id. */
+export type RecordKey = { activity: number } | { post: string };
+
+/** A record not known on either side: nothing to show, nothing to act on. */
+export class UnknownRecordError extends Error {
+  override name = 'UnknownRecordError';
+}
+
+export interface HistoryLine {
+  id: number;
+  at: string;
+  direction: string;
+  kind: string;
+  reason: string;
+  resolved: { at: string; by: string | null; resolution: string | null } | null;
+}
+
+/** Everything an operator needs about one activity and its post, on one page (`show`). */
+export interface RecordView {
+  activitySeqno: number | null;
+  postId: string | null;
+  link: { state: PostLink['state']; postType: string; origin: string; linkedAt: string; syncedAt: string; postUrl: string | null } | null;
+  /** What the Exo user sees on the activity (X_NUMERIK_POST, X_NUMERIK_STATE). */
+  fields: RecordFields | null;
+  activity: { subject: string | null; details: string | null; companyId: string | null; deleted: boolean; modifiedAt: string | null } | null;
+  /** Numerik could not be read: why (the rest of the page is still shown). */
+  numerikError: string | null;
+  /** Per field: both sides now, and what each looked like when they last agreed. */
+  sides: { field: ContentField; exo: unknown; numerik: unknown; agreedExo: unknown; agreedNumerik: unknown; differs: boolean }[];
+  pending: { queue: PendingWork[]; inbox: PendingWork[] };
+  open: { parked: HistoryLine[]; dead: HistoryLine[]; conflicts: (Conflict & { resolved: HistoryLine['resolved'] })[] };
+  history: HistoryLine[];
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const parse = (json: string | null): Content | null => (json ? (JSON.parse(json) as Content) : null);
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+function line(e: RecordLogEntry): HistoryLine {
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    direction: e.direction,
+    kind: e.kind,
+    reason: e.reason,
+    resolved: e.resolvedAt ? { at: e.resolvedAt.toISOString(), by: e.resolvedBy, resolution: e.resolution } : null,
+  };
+}
+
+/** The key's activity and post, as far as either side knows them; unknown on both: an error. */
+export async function resolveRecord(db: Db, key: RecordKey): Promise<{ activitySeqno: number | null; postId: string | null; link: PostLink | undefined }> {
+  if ('activity' in key) {
+    const link = (await readPostLinks(db, [key.activity])).get(key.activity);
+    const exists = (await readActivities(db, [key.activity])).has(key.activity);
+    if (!link && !exists) throw new UnknownRecordError(`no activity ${key.activity} in Exo, and none linked to a post`);
+    return { activitySeqno: key.activity, postId: link?.postId ?? null, link };
+  }
+  const link = (await readPostLinksByPost(db, [key.post])).get(key.post);
+  return { activitySeqno: link?.activitySeqno ?? null, postId: key.post, link };
+}
+
+/**
+ * One record's page: link state, both sides side by side with what they last agreed on, pending
+ * work and its last error, and its history. Numerik is asked for the post's current state; when it
+ * cannot answer, the page says so and shows the rest.
+ */
+export async function readRecord(db: Db, client: NumerikClient | undefined, lookups: Lookups, key: RecordKey): Promise<RecordView> {
+  const { activitySeqno, postId, link } = await resolveRecord(db, key);
+  let post: Post | undefined;
+  let numerikError: string | null = null;
+  let unreachable: unknown;
+  if (postId && client) {
+    try {
+      const lookup = await client.getPost(postId);
+      if (lookup.kind === 'post') post = lookup.post;
+      else numerikError = lookup.kind === 'gone' ? `the post was deleted in Numerik${lookup.deletedAt ? ` (${lookup.deletedAt})` : ''}` : 'Numerik says this post never existed (404)';
+    } catch (error) {
+      unreachable = error;
+      numerikError = `Numerik could not be read: ${causeOf(error)}`;
+    }
+  } else if (postId) numerikError = 'Numerik is not configured here (numerik.apiUrl)';
+  // Nothing here but what Numerik could not tell: that is an outage, not an unknown post.
+  if (activitySeqno === null && !post && unreachable) throw unreachable;
+  if (activitySeqno === null && !post) throw new UnknownRecordError(`no activity is linked to post ${postId}, and Numerik has none to show (${numerikError ?? 'not found'})`);
+
+  const activity = activitySeqno === null ? undefined : (await readActivities(db, [activitySeqno])).get(activitySeqno);
+  const fields = activitySeqno === null ? undefined : (await readRecordFields(db, [activitySeqno])).get(activitySeqno);
+  const ctx = activity && outboundContext(activity, link, lookups);
+  const exoNow = activity && ctx ? activityContent(activity, ctx, ctx.customerId ?? post?.customer_id ?? '') : null;
+  const numerikNow = post ? contentOfPost(post) : null;
+  const agreedExo = parse(link?.exoContent ?? null);
+  const agreedNumerik = parse(link?.numerikContent ?? null);
+  const [work, log] = await Promise.all([recordWork(db, { activitySeqno, postId }), recordLog(db, { activitySeqno, postId })]);
+  const open = (kind: string) => log.filter((e) => e.kind === kind && !e.resolvedAt);
+  return {
+    activitySeqno,
+    postId,
+    link: link ? { state: link.state, postType: link.postType, origin: link.origin, linkedAt: link.createdAt.toISOString(), syncedAt: link.syncedAt.toISOString(), postUrl: link.postUrl } : null,
+    fields: fields ?? null,
+    activity: activity ? { subject: activity.subject, details: activity.details, companyId: activity.companyId, deleted: activity.deleted, modifiedAt: iso(activity.modifiedAt) } : null,
+    numerikError,
+    sides: CONTENT_FIELDS.map((field) => {
+      const exo = exoNow?.[field] ?? null;
+      const numerik = numerikNow?.[field] ?? null;
+      return { field, exo, numerik, agreedExo: agreedExo?.[field] ?? null, agreedNumerik: agreedNumerik?.[field] ?? null, differs: !!exoNow && !!numerikNow && !same(exo, numerik) };
+    }),
+    pending: work,
+    open: {
+      parked: open('parked').map(line),
+      dead: open('dead').map(line),
+      conflicts: log
+        .filter((e) => e.kind === 'conflict')
+        .slice(0, 20)
+        .map((e) => ({ ...conflictOf({ ...e, loggedAt: e.at }), resolved: line(e).resolved })),
+    },
+    history: log.map(line),
+  };
+}
+
+/** Records matching what a person typed: an activity key, a post id, or words of a subject. */
+export async function searchRecords(db: Db, text: string): Promise<{ key: RecordKey; label: string }[]> {
+  const q = text.trim();
+  if (!q) return [];
+  const found: { key: RecordKey; label: string }[] = [];
+  if (/^\d{1,9}$/.test(q)) found.push({ key: { activity: Number(q) }, label: `activity ${q}` });
+  if (/^[\x21-\x7e]{1,64}$/.test(q) && (await readPostLinksByPost(db, [q])).has(q)) found.push({ key: { post: q }, label: `post ${q}` });
+  for (const a of await findActivities(db, q)) if (!found.some((f) => 'activity' in f.key && f.key.activity === a.seqno)) found.push({ key: { activity: a.seqno }, label: `activity ${a.seqno} · ${a.subject ?? ''}` });
+  return found;
+}
