@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Operations } from '../service/operations.js';
 import { SettingError } from '../sync/settings.js';
 import { adminAccess, mayReadText, readAccess, sessionCookie } from './access.js';
+import { recordsRouter } from './records.js';
 import { renderStatusPage, type DemoView } from './status-page.js';
 import { statusWithoutText } from './status-without-text.js';
 
@@ -66,6 +67,8 @@ export function operatorRouter(deps: OperatorDeps): Router {
     deps.logger.info('dead letters retried', { count: retried.length, ids: retried.slice(0, 50) });
     res.json({ retried });
   });
+
+  router.use('/admin', admin, recordsRouter(deps));
 
   router.get('/admin/settings', admin, async (_req, res) => void res.json(await deps.operations.settings()));
   router.put('/admin/settings/:key', admin, express.json(), async (req, res) => {
