@@ -6,7 +6,10 @@ import type { Logger } from '../logging/logger.js';
 import type { Operations } from '../service/operations.js';
 import { SettingError } from '../sync/settings.js';
 import { adminAccess, mayReadText, readAccess, sessionCookie } from './access.js';
-import { recordsRouter } from './records.js';
+import { recordKeyOf, recordsRouter } from './records.js';
+import { renderRecordNotice, renderRecordPage } from './record-page.js';
+import { UnknownRecordError } from '../sync/record/record-view.js';
+import { causeOf } from '../sync/error-cause.js';
 import { renderStatusPage, type DemoView } from './status-page.js';
 import { statusWithoutText } from './status-without-text.js';
 
@@ -45,7 +48,30 @@ export function operatorRouter(deps: OperatorDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     const wantsPage = req.query.format !== 'json' && req.accepts(['json', 'html']) === 'html';
     if (!wantsPage) return void res.json(status);
-    res.type('html').send(renderStatusPage(status, full ? await deps.demoView?.() : undefined));
+    res.type('html').send(renderStatusPage(status, full ? await deps.demoView?.() : undefined, full ? await deps.operations.mappings() : undefined));
+  });
+
+  // A record's page shows activity and post text: like the rest of the text, only with the token.
+  const page = (res: express.Response, status: number, html: string) => void res.status(status).setHeader('Cache-Control', 'no-store').type('html').send(html);
+  router.get('/status/records', read, async (req, res) => {
+    if (!mayReadText(req, deps.adminToken)) return page(res, 200, renderRecordNotice('find a record', true, ''));
+    const q = String(req.query.q ?? '').slice(0, 200);
+    const matches = (await deps.operations.search(q)).map((m) => ({ href: `/status/records/${'activity' in m.key ? `activity/${m.key.activity}` : `post/${encodeURIComponent(m.key.post)}`}`, label: m.label }));
+    if (matches.length === 1) return void res.redirect(303, matches[0]!.href);
+    page(res, matches.length ? 200 : 404, renderRecordNotice('find a record', false, matches.length ? `${matches.length} records match "${q}":` : `Nothing matches "${q}".`, matches));
+  });
+  router.get('/status/records/:kind/:key', read, async (req, res) => {
+    const key = recordKeyOf(String(req.params.kind), String(req.params.key));
+    if (!key) return page(res, 400, renderRecordNotice('record', false, 'A record is /status/records/activity/<key> (digits) or /status/records/post/<id>.'));
+    if (!mayReadText(req, deps.adminToken)) return page(res, 200, renderRecordNotice('record', true, ''));
+    try {
+      const [view, status] = await Promise.all([deps.operations.record(key), deps.operations.status()]);
+      page(res, 200, renderRecordPage(view, key, status.timeZone));
+    } catch (error) {
+      if (error instanceof UnknownRecordError) return page(res, 404, renderRecordNotice('record', false, error.message));
+      deps.logger.warn('record page: a service was unavailable', { error: causeOf(error) });
+      page(res, 503, renderRecordNotice('record', false, `${causeOf(error)}; try again`));
+    }
   });
   // The page shows everything once the admin token was given: a session cookie, so that the token
   // itself never sits in a URL or the page.

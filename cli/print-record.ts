@@ -25,7 +25,7 @@ export function formatRecord(r: RecordView): string {
   const open = [...r.open.dead.map((e) => ({ ...e, what: 'dead letter' })), ...r.open.parked.map((e) => ({ ...e, what: 'parked' }))];
   for (const e of open) lines.push(`open ${e.what} #${e.id}: ${e.reason}`);
   for (const c of r.open.conflicts) {
-    lines.push(`conflict #${c.id} (${c.at}, ${c.policy}: ${c.winner} won) ${c.resolved ? `closed: ${c.resolved.resolution ?? ''}${c.resolved.by ? ` (${c.resolved.by})` : ''}` : 'OPEN: `exo-numerik conflict choose ' + c.id + ' exo|numerik`'}`);
+    lines.push(`conflict #${c.id} (${c.at}, ${c.policy}: ${c.winner} won) ${c.resolved ? `closed: ${c.resolved.resolution ?? ''}${c.resolved.by && !c.resolved.resolution?.includes(c.resolved.by) ? ` (${c.resolved.by})` : ''}` : 'OPEN: `exo-numerik conflict choose ' + c.id + ' exo|numerik`'}`);
     for (const f of c.fields) lines.push(`    ${f.field}: Exo ${shown(f.exo)} · Numerik ${shown(f.numerik)}`);
   }
   lines.push('', 'history (newest first):');

@@ -99,7 +99,10 @@ export async function chooseConflict(deps: ActionDeps, conflictId: number, field
   const { db } = deps;
   const entry = await logEntry(db, conflictId);
   if (!entry || entry.kind !== 'conflict') throw new UnknownRecordError(`no conflict #${conflictId}`);
-  if (entry.resolvedAt) throw new ActionRefusedError(`conflict #${conflictId} is closed already: ${entry.resolution ?? 'resolved'}${entry.resolvedBy ? ` (${entry.resolvedBy})` : ''}; nothing changed`);
+  if (entry.resolvedAt) {
+    const how = entry.resolution ?? 'resolved';
+    throw new ActionRefusedError(`conflict #${conflictId} is closed already: ${how}${entry.resolvedBy && !how.includes(entry.resolvedBy) ? ` (${entry.resolvedBy})` : ''}; nothing changed`);
+  }
   const detail = entry.detail as ConflictDetail;
   const fields = field === 'all' ? detail.fields : [field];
   if (!fields.every((f) => detail.fields.includes(f))) throw new ActionRefusedError(`conflict #${conflictId} is about ${detail.fields.join(', ')}, not ${field}`);

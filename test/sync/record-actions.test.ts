@@ -77,7 +77,7 @@ forEachTarget('one record: its page, its actions, and conflicts resolved by a pe
     await inbound();
     expect(f.sandbox.store.posts.get(post.id)!.due_at).toBe('2026-12-10T20:00:00.000Z');
 
-    await expect(chooseConflict(await deps(), conflictId, 'due_at', 'numerik', 'Ann')).rejects.toThrow(new ActionRefusedError(`conflict #${conflictId} is closed already: Exo's due_at chosen by Jo Bloggs (Jo Bloggs); nothing changed`));
+    await expect(chooseConflict(await deps(), conflictId, 'due_at', 'numerik', 'Ann')).rejects.toThrow(new ActionRefusedError(`conflict #${conflictId} is closed already: Exo's due_at chosen by Jo Bloggs; nothing changed`));
   });
 
   it('a conflict a later change superseded says so, and a choice on it changes nothing', async () => {
