@@ -1,0 +1,85 @@
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { silentLogger } from '../../logging/logger.js';
+import { startService, type Service } from '../../service/service.js';
+import { serviceOperations } from '../../cli/operations.js';
+import { ActionRefusedError } from '../../sync/record/actions.js';
+import { MappingError } from '../../sync/mappings.js';
+import { UnknownRecordError } from '../../sync/record/record-view.js';
+import { forEachTarget } from '../support/targets.js';
+import { postsByActivity, settled, syncFixture, type SyncFixture } from '../support/sync.js';
+
+const TOKEN = 'admin-token-for-tests-0123456789';
+
+forEachTarget("the admin API of records, conflicts and mappings", (engine) => {
+  let f: SyncFixture;
+  let service: Service;
+  let seqno: number;
+  let postId: string;
+  const api = () => request(service.url);
+  const admin = (r: request.Test) => r.set('Authorization', `Bearer ${TOKEN}`);
+
+  beforeAll(async () => {
+    f = await syncFixture(engine);
+    service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0, adminToken: TOKEN }, worker: { leaseMs: 10_000 } });
+    seqno = await f.seed.task({ subject: 'Private matter', details: 'Private matter\nsalary talk', companyId: 'D101' });
+    await settled(f, { webhooks: false });
+    postId = postsByActivity(f.sandbox).get(seqno)![0]!.id;
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await f?.close();
+  });
+  beforeEach(() => f.sandbox.faults.clear());
+
+  it('everything here needs the admin token, even from this machine, and the page without it shows no text', async () => {
+    await api().get(`/admin/records/activity/${seqno}`).expect(401);
+    await api().get('/admin/records?q=private').expect(401);
+    await api().get('/admin/mappings').expect(401);
+    await api().post(`/admin/records/activity/${seqno}/actions`).send({ action: 'unlink', by: 'x' }).expect(401);
+    await api().post('/admin/conflicts/1/choice').send({ field: 'all', side: 'exo', by: 'x' }).expect(401);
+    const page = await api().get(`/status/records/activity/${seqno}`).expect(200);
+    expect(page.text).not.toContain('salary talk');
+    expect(page.text).toContain('shown with the admin token');
+    const search = await api().get('/status/records?q=private').expect(200);
+    expect(search.text).not.toContain('Private matter');
+  });
+
+  it('GET a record by activity or post, and find it by words', async () => {
+    const { body } = await admin(api().get(`/admin/records/activity/${seqno}`)).expect(200);
+    expect(body).toMatchObject({ activitySeqno: seqno, postId, link: { state: 'active' } });
+    expect((await admin(api().get(`/admin/records/post/${postId}`)).expect(200)).body.activitySeqno).toBe(seqno);
+    expect((await admin(api().get('/admin/records?q=PRIVATE')).expect(200)).body.matches).toContainEqual({ key: { activity: seqno }, label: `activity ${seqno} · Private matter` });
+    const page = await admin(api().get(`/status/records/activity/${seqno}`)).expect(200);
+    expect(page.text).toContain('salary talk');
+  });
+
+  it('answers what names nothing with 404, a bad request with 400, and a refused action with 409, the cause first', async () => {
+    expect((await admin(api().get('/admin/records/activity/987654')).expect(404)).body).toEqual({ error: 'not_found', reason: 'no activity 987654 in Exo, and none linked to a post' });
+    expect((await admin(api().get('/admin/records/planet/1')).expect(400)).body.reason).toMatch(/^a record is/);
+    expect((await admin(api().post(`/admin/records/activity/${seqno}/actions`)).send({ action: 'explode', by: 'Jo' }).expect(400)).body.reason).toMatch(/^action: /);
+    expect((await admin(api().post(`/admin/records/activity/${seqno}/actions`)).send({ action: 'retry' }).expect(400)).body.reason).toMatch(/^by: /);
+    expect((await admin(api().post('/admin/conflicts/987654/choice')).send({ field: 'due_at', side: 'exo', by: 'Jo' }).expect(404)).body.reason).toBe('no conflict #987654');
+    expect((await admin(api().post('/admin/mappings')).send({ kind: 'staff', exo: 'NOBODY', numerik: 'usr_x', by: 'Jo' }).expect(400)).body).toMatchObject({ error: 'bad_mapping', reason: expect.stringMatching(/^no Exo staff member "NOBODY"/) });
+    const other = await f.seed.task({ subject: 'Never linked', companyId: 'D102' });
+    await settled(f, { webhooks: false });
+    expect((await admin(api().post(`/admin/records/activity/${other}/actions`)).send({ action: 'send-exo', by: 'Jo' }).expect(409)).body.reason).toMatch(/is not linked/);
+  });
+
+  it("answers 503 when Numerik is away, and changes nothing", async () => {
+    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
+    const { body } = await admin(api().post(`/admin/records/activity/${seqno}/actions`)).send({ action: 'take-numerik', by: 'Jo' }).expect(503);
+    expect(body.reason).toMatch(/Numerik answered 503.*nothing was changed, try again$/);
+    f.sandbox.faults.clear();
+  });
+
+  it('the CLI through the running service gets the same answers as on the database', async () => {
+    const ops = serviceOperations({ url: service.url, adminToken: TOKEN });
+    expect((await ops.record({ activity: seqno })).postId).toBe(postId);
+    await expect(ops.record({ activity: 987654 })).rejects.toThrow(UnknownRecordError);
+    await expect(ops.changeMapping({ kind: 'type', exo: 'Lunch', numerik: 'x', by: 'Jo' })).rejects.toThrow(MappingError);
+    expect((await ops.mappings('customer')).map((m) => m.exo)).toContain('D101');
+    expect((await ops.act({ activity: seqno }, 'unlink', 'Jo')).message).toMatch(/unlinked/);
+    await expect(ops.act({ activity: seqno }, 'unlink', 'Jo')).rejects.toThrow(ActionRefusedError);
+  });
+});
