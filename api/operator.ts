@@ -56,6 +56,7 @@ export function operatorRouter(deps: OperatorDeps): Router {
   router.get('/status/records', read, async (req, res) => {
     if (!mayReadText(req, deps.adminToken)) return page(res, 200, renderRecordNotice('find a record', true, ''));
     const q = String(req.query.q ?? '').slice(0, 200);
+    if (!q.trim()) return page(res, 200, renderRecordNotice('find a record', false, 'Give an activity key, a post id, or words of a subject.'));
     const matches = (await deps.operations.search(q)).map((m) => ({ href: `/status/records/${'activity' in m.key ? `activity/${m.key.activity}` : `post/${encodeURIComponent(m.key.post)}`}`, label: m.label }));
     if (matches.length === 1) return void res.redirect(303, matches[0]!.href);
     page(res, matches.length ? 200 : 404, renderRecordNotice('find a record', false, matches.length ? `${matches.length} records match "${q}":` : `Nothing matches "${q}".`, matches));

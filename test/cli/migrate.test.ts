@@ -17,11 +17,11 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     const cwd = workdir();
     const r = await runCli(['migrate', 'script', '--dialect', 'mssql', '--out', 'install.sql'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote install\.sql: \d+ statements in 4 migration\(s\)/);
+    expect(r.stdout).toMatch(/^wrote install\.sql: \d+ statements in 5 migration\(s\)/);
     const script = readFileSync(path.join(cwd, 'install.sql'), 'utf8');
     expect(script).toContain('CREATE TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE] ON [dbo].[TASKS] AFTER INSERT, UPDATE, DELETE AS');
-    expect(script.match(/^BEGIN TRANSACTION;$/gm)).toHaveLength(4);
-    expect(script.match(/^COMMIT TRANSACTION;$/gm)).toHaveLength(4);
+    expect(script.match(/^BEGIN TRANSACTION;$/gm)).toHaveLength(5);
+    expect(script.match(/^COMMIT TRANSACTION;$/gm)).toHaveLength(5);
   });
 
   it('demo create: the embedded database gets the demo company and every migration; status, down and up follow', async () => {
@@ -42,6 +42,6 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     const down = await runCli(['migrate', 'down', '--all', '--yes'], { cwd });
     expect(down.stdout).toContain('reverted 5 migration(s): 0005-record-fields, 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables');
     const up = await runCli(['migrate', 'up'], { cwd });
-    expect(up.stdout).toContain('applied 4 migration(s)');
+    expect(up.stdout).toContain('applied 5 migration(s)');
   });
 });
