@@ -2,12 +2,14 @@ import { benchAttachments } from './attachments.js';
 import { benchBackfill } from './backfill.js';
 import { benchInbound } from './inbound.js';
 import { benchOutbound } from './outbound.js';
+import { benchRecordFields } from './record-fields.js';
 import { benchTriggers } from './triggers.js';
 
 /** `npm run bench -- <name>`: each bench prints its figures as ratios measured in one run. */
 const BENCHES: Record<string, () => Promise<void>> = {
   triggers: benchTriggers,
   outbound: benchOutbound,
+  'record-fields': benchRecordFields,
   inbound: benchInbound,
   attachments: benchAttachments,
   backfill: benchBackfill,

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../connect.js';
 import { POST_COLUMN, STATE_COLUMN, STATE_LENGTH, TASKS, TASKS_KEY } from './tasks.js';
 import { asSyncWriter } from './write-activity.js';
@@ -23,18 +24,33 @@ export async function readRecordFields(db: Db, seqnos: readonly number[]): Promi
   return result;
 }
 
+type FieldsChange = { seqno: number } & Partial<RecordFields>;
+
+/** One UPDATE of up to 300 activities' record fields: each column a CASE on the key, else kept. */
+export function recordFieldsUpdate(k: Knex | Knex.Transaction, schema: string, chunk: readonly FieldsChange[]): Knex.Raw {
+  const sets: string[] = [];
+  const bindings: Knex.RawBinding[] = [];
+  for (const [column, pick] of [
+    [POST_COLUMN, (c: FieldsChange) => c.post],
+    [STATE_COLUMN, (c: FieldsChange) => c.state],
+  ] as const) {
+    const rows = chunk.filter((c) => pick(c) !== undefined);
+    if (!rows.length) continue;
+    sets.push(`?? = CASE ?? ${rows.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ?? END`);
+    bindings.push(column, TASKS_KEY, ...rows.flatMap((c) => [c.seqno, pick(c) ?? null]), column);
+  }
+  return k.raw(`UPDATE ?? SET ${sets.join(', ')} WHERE ?? IN (${chunk.map(() => '?').join(', ')})`, [`${schema}.${TASKS}`, ...bindings, TASKS_KEY, ...chunk.map((c) => c.seqno)]);
+}
+
 /**
  * Writes the record fields that changed, as the sync (the capture trigger skips them anyway: they
- * are not watched). Nothing else of the row is touched: not MODIFIEDDATE, not MODIFIEDBY.
+ * are not watched). Nothing else of the row is touched: not MODIFIEDDATE, not MODIFIEDBY. One
+ * statement per 300 activities: a batch's fields cost one round trip, not one per activity.
  */
-export async function writeRecordFields(db: Db, changes: readonly ({ seqno: number } & Partial<RecordFields>)[]): Promise<void> {
-  if (!changes.length) return;
+export async function writeRecordFields(db: Db, changes: readonly FieldsChange[]): Promise<void> {
+  const real = changes.filter((c) => c.post !== undefined || c.state !== undefined);
+  if (!real.length) return;
   await asSyncWriter(db, async (trx) => {
-    for (const c of changes) {
-      const set: Record<string, string | null> = {};
-      if (c.post !== undefined) set[POST_COLUMN] = c.post;
-      if (c.state !== undefined) set[STATE_COLUMN] = c.state;
-      if (Object.keys(set).length) await trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, c.seqno).update(set);
-    }
+    for (let i = 0; i < real.length; i += 300) await recordFieldsUpdate(trx, db.target.schema, real.slice(i, i + 300));
   });
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MSSQL_RUNTIME, mssqlDialect } from '../../db/dialect/mssql.js';
 import { postgresDialect } from '../../db/dialect/postgres.js';
 import { taskRow } from '../../db/exo/fixture/seed.js';
+import { recordFieldsUpdate } from '../../db/exo/record-fields.js';
+import nodeSqlParser from 'node-sql-parser';
 import { guardContext, guardStatements } from '../../migrations/guard/index.js';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../migrations/migration.js';
 import { historyStatement, plan, renderMssqlScript, renderPlan } from '../../migrations/plan.js';
@@ -27,8 +29,14 @@ describe('the migration plan, pinned (every DBA-visible change is a diff of test
     expectGolden('postgres-plan-down.sql', renderPlan(postgres, plan(postgres, DEFAULT_MIGRATION_OPTIONS, MIGRATIONS, 'down')));
   });
 
-  it('T-SQL the sync runs (echo mark, identity read-back)', () => {
-    const insert = mssql.builder(`dbo.TASKS`).insert(taskRow({ subject: 'x' })).toSQL().sql;
+  it('T-SQL the sync runs (echo mark, identity read-back, the record fields), each statement read by node-sql-parser', () => {
+    const insertQuery = mssql.builder(`dbo.TASKS`).insert(taskRow({ subject: 'x' })).toSQL();
+    const fieldsQuery = recordFieldsUpdate(mssql.builder, 'dbo', [{ seqno: 7, state: 'Waiting: customer not linked' }, { seqno: 8, post: 'https://n.example/p/1', state: 'In Numerik' }]).toSQL();
+    const [insert, fields] = [insertQuery.sql, fieldsQuery.sql];
+    // As SQL Server receives them (@p0…): T-SQL that node-sql-parser reads.
+    const parser = new nodeSqlParser.Parser();
+    for (const q of [insertQuery, fieldsQuery]) expect(() => parser.astify(q.toNative().sql, { database: 'transactsql' }), q.sql).not.toThrow();
+    expect(fields).not.toMatch(/MODIFIED/);
     expectGolden(
       'mssql-runtime.sql',
       [
@@ -37,6 +45,8 @@ describe('the migration plan, pinned (every DBA-visible change is a diff of test
         MSSQL_RUNTIME.clearEcho,
         '-- insert an activity and read its SEQNO back, with a trigger on TASKS',
         insert + MSSQL_RUNTIME.identityReadBack('SEQNO'),
+        "-- an activity's post link and sync state, for a batch at once (nothing else of the row)",
+        fields,
         '',
       ].join('\n'),
     );

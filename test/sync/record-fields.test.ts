@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { storeEvent } from '../../db/plugin/inbox/store-event.js';
+import { writeRecordFields } from '../../db/exo/record-fields.js';
 import { InboundWorker } from '../../sync/inbound/worker.js';
 import { defaultSyncOptions } from '../../sync/options.js';
 import { optionsSource } from '../../sync/options-source.js';
@@ -69,6 +70,19 @@ forEachTarget('what an Exo user sees on the activity: the post link and the sync
     expect((await drain()).updated).toBe(1);
     expect((await fields(id)).X_NUMERIK_STATE).toMatch(SYNCED);
     expect((await fields(id)).X_NUMERIK_STATE).not.toBe('In Numerik · synced 1 Jan 00:00');
+  });
+
+  it('one statement writes a batch: each activity gets its own fields, the rest of each row and the other activities stay', async () => {
+    const [a, b, c, d] = [await f.seed.task({ subject: 'a' }), await f.seed.task({ subject: 'b' }), await f.seed.task({ subject: 'c' }), await f.seed.task({ subject: 'd' })];
+    await f.db.table('TASKS').whereIn('SEQNO', [a, b, c, d]).update({ X_NUMERIK_POST: 'https://old.example/', X_NUMERIK_STATE: 'old' });
+    await writeRecordFields(f.db, [{ seqno: a, post: 'https://n.example/a' }, { seqno: b, state: 'Waiting: x' }, { seqno: c, post: null, state: "it's \u00e9" }]);
+    const rows = await f.db.table('TASKS').whereIn('SEQNO', [a, b, c, d]).orderBy('SEQNO').select('SUBJECT', 'X_NUMERIK_POST', 'X_NUMERIK_STATE');
+    expect(rows).toEqual([
+      { SUBJECT: 'a', X_NUMERIK_POST: 'https://n.example/a', X_NUMERIK_STATE: 'old' },
+      { SUBJECT: 'b', X_NUMERIK_POST: 'https://old.example/', X_NUMERIK_STATE: 'Waiting: x' },
+      { SUBJECT: 'c', X_NUMERIK_POST: null, X_NUMERIK_STATE: "it's \u00e9" },
+      { SUBJECT: 'd', X_NUMERIK_POST: 'https://old.example/', X_NUMERIK_STATE: 'old' },
+    ]);
   });
 
   it('an excluded activity says why it is not synced', async () => {
