@@ -25,33 +25,27 @@ export interface MigrationOptions {
   stateField: ExtraFieldOptions;
 }
 
+/** What only a field made with Exo Configurator can tell (exo-schema.md §2): unknown until copied. */
+const FROM_CONFIGURATOR = { controlNo: null, controlSize: null, controlType: null, dataType: null } as const;
+
 export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
   extraField: {
     displayName: 'Numerik attachments',
-    controlNo: null,
-    controlSize: null,
-    controlType: null,
-    dataType: null,
+    ...FROM_CONFIGURATOR,
     dataSize: 255,
     editable: 'N',
     tooltip: 'Folder of the Numerik attachments of this activity (exo-numerik)',
   },
   postField: {
     displayName: 'Numerik post',
-    controlNo: null,
-    controlSize: null,
-    controlType: null,
-    dataType: null,
+    ...FROM_CONFIGURATOR,
     dataSize: 255,
     editable: 'N',
     tooltip: "This activity's post in Numerik (exo-numerik)",
   },
   stateField: {
     displayName: 'Numerik sync',
-    controlNo: null,
-    controlSize: null,
-    controlType: null,
-    dataType: null,
+    ...FROM_CONFIGURATOR,
     dataSize: 100,
     editable: 'N',
     tooltip: 'Whether this activity is in Numerik, waiting, or stopped (exo-numerik)',

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, haveChromium, launchChromium } from '../support/browser.js';
 import { expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { silentLogger } from '../../logging/logger.js';
@@ -8,13 +9,11 @@ import { startService, type Service } from '../../service/service.js';
 import { forEachTarget } from '../support/targets.js';
 import { logEntries, postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'browser-admin-token-0123456789';
-const ARTIFACTS = path.join(import.meta.dirname, '..', 'artifacts');
 const wall = (iso: string) => new Date(`${iso}Z`);
 
 forEachTarget("a record's page and a conflict resolved in a real browser", (engine, target) => {
-  it.skipIf(target.name !== 'pglite' || !existsSync(CHROMIUM))("finds the record, shows both sides and its history, and a person's choice ends the conflict on both sides", async () => {
+  it.skipIf(target.name !== 'pglite' || !haveChromium())("finds the record, shows both sides and its history, and a person's choice ends the conflict on both sides", async () => {
     let f: SyncFixture | undefined;
     let service: Service | undefined;
     let browser: Browser | undefined;
@@ -31,10 +30,7 @@ forEachTarget("a record's page and a conflict resolved in a real browser", (engi
       const conflictId = Number(conflict.ID);
       service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0, adminToken: TOKEN } });
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      browser = await launchChromium();
       // Without the token the record's page shows no text.
       const stranger = await browser.newPage();
       await stranger.goto(`${service.url}/status/records/activity/${seqno}`);

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, haveChromium, launchChromium } from '../support/browser.js';
 import { expect, it } from 'vitest';
 import { writeLog } from '../../db/plugin/log.js';
 import { park } from '../../db/plugin/parked.js';
@@ -10,14 +11,11 @@ import { startService, type Service } from '../../service/service.js';
 import { forEachTarget } from '../support/targets.js';
 import { syncFixture, type SyncFixture } from '../support/sync.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'browser-admin-token-0123456789';
-const ARTIFACTS = path.join(import.meta.dirname, '..', 'artifacts');
 
-// Debian's Chromium (`.ci/run` installs it); without it the test is reported skipped, never passed.
 // One engine is enough: the page is the same on every one.
 forEachTarget('the status page in a real browser', (engine, target) => {
-it.skipIf(target.name !== 'pglite' || !existsSync(CHROMIUM))('a parked item, a dead letter, and Retry sends it back to the queue', async () => {
+it.skipIf(target.name !== 'pglite' || !haveChromium())('a parked item, a dead letter, and Retry sends it back to the queue', async () => {
   let f: SyncFixture | undefined;
   let service: Service | undefined;
   let browser: Browser | undefined;
@@ -30,10 +28,7 @@ it.skipIf(target.name !== 'pglite' || !existsSync(CHROMIUM))('a parked item, a d
     const queued = async () => Number(((await f!.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).count({ n: '*' }))[0] as { n: number | string }).n);
     const before = await queued();
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     // Without the token: counts and states, no reasons.
     await page.goto(`${service.url}/status`);

@@ -8,7 +8,7 @@ import { OBJECTS } from '../../db/plugin/objects.js';
 import { Migrator } from '../../migrations/runner.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { NumerikClient } from '../../sync/numerik/client.js';
-import type { SyncOptionsInput } from '../../sync/options.js';
+import { defaultSyncOptions, type SyncOptionsInput } from '../../sync/options.js';
 import { optionsSource } from '../../sync/options-source.js';
 import { OutboundWorker, type WorkerOptions } from '../../sync/outbound/worker.js';
 import { refreshReferenceData } from '../../sync/reference/refresh.js';
@@ -105,6 +105,19 @@ export function postsByActivity(sandbox: Sandbox): Map<number, StoredPost[]> {
 export async function logEntries(db: Db, kind?: string): Promise<{ KIND: string; ACTIVITY_SEQNO: number | null; POST_ID: string | null; REASON: string; DETAIL: string | null; RESOLVED_AT: Date | null }[]> {
   const q = db.table(OBJECTS.log).select('KIND', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON', 'DETAIL', 'RESOLVED_AT').orderBy('ID');
   return kind ? q.where({ KIND: kind }) : q;
+}
+
+/** A new activity whose one attempt failed (Numerik answering 503), so it is a dead letter at once. */
+export async function deadLetteredActivity(f: SyncFixture, subject: string): Promise<number> {
+  const worker = f.worker({ options: async () => defaultSyncOptions({ ...f.options, maxAttempts: 1 }) });
+  f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
+  try {
+    const id = await f.seed.task({ subject, companyId: 'D101' });
+    await worker.runBatch();
+    return id;
+  } finally {
+    f.sandbox.faults.clear();
+  }
 }
 
 /** Waits until webhooks are delivered (unless told not to) and both work tables are empty. */

@@ -7,7 +7,7 @@ import { optionsSource } from '../../sync/options-source.js';
 import { ActionRefusedError, chooseConflict, recordAction, type ActionDeps } from '../../sync/record/actions.js';
 import { readRecord, searchRecords, UnknownRecordError } from '../../sync/record/record-view.js';
 import { forEachTarget } from '../support/targets.js';
-import { logEntries, postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
+import { deadLetteredActivity, logEntries, postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
 
 const wall = (iso: string) => new Date(`${iso}Z`);
 
@@ -122,11 +122,7 @@ forEachTarget('one record: its page, its actions, and conflicts resolved by a pe
   });
 
   it('retry now sends a dead letter again and closes it, naming who', async () => {
-    const worker = f.worker({ options: async () => defaultSyncOptions({ ...f.options, maxAttempts: 1 }) });
-    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
-    const id = await f.seed.task({ subject: 'Stuck', companyId: 'D101' });
-    await worker.runBatch();
-    f.sandbox.faults.clear();
+    const id = await deadLetteredActivity(f, 'Stuck');
     expect((await task(id)).X_NUMERIK_STATE).toBe('Stopped: see exo-numerik status');
     const { message } = await recordAction(await deps(), { activity: id }, 'retry', 'Jo');
     expect(message).toBe(`activity ${id}: queued again (1 open entry closed)`);

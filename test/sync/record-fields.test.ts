@@ -3,10 +3,9 @@ import { OBJECTS } from '../../db/plugin/objects.js';
 import { storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { writeRecordFields } from '../../db/exo/record-fields.js';
 import { InboundWorker } from '../../sync/inbound/worker.js';
-import { defaultSyncOptions } from '../../sync/options.js';
 import { optionsSource } from '../../sync/options-source.js';
 import { forEachTarget } from '../support/targets.js';
-import { postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
+import { deadLetteredActivity, postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
 
 const SYNCED = /^In Numerik · synced \d{1,2} [A-Z][a-z]{2} \d\d:\d\d$/;
 
@@ -92,11 +91,7 @@ forEachTarget('what an Exo user sees on the activity: the post link and the sync
   });
 
   it('a dead letter says "Stopped: see exo-numerik status"', async () => {
-    const worker = f.worker({ options: async () => defaultSyncOptions({ ...f.options, maxAttempts: 1 }) });
-    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
-    const id = await f.seed.task({ subject: 'Never', companyId: 'D101' });
-    await worker.runBatch();
-    f.sandbox.faults.clear();
+    const id = await deadLetteredActivity(f, 'Never');
     expect((await fields(id)).X_NUMERIK_STATE).toBe('Stopped: see exo-numerik status');
   });
 
