@@ -52,6 +52,19 @@ forEachTarget("the admin API of records, conflicts and mappings", (engine) => {
     expect((await admin(api().get('/admin/records?q=PRIVATE')).expect(200)).body.matches).toContainEqual({ key: { activity: seqno }, label: `activity ${seqno} · Private matter` });
     const page = await admin(api().get(`/status/records/activity/${seqno}`)).expect(200);
     expect(page.text).toContain('salary talk');
+    expect(page.text).toMatch(/<button class="act" data-action="unlink"/);
+    const search = await admin(api().get('/status/records?q=private')).expect(303);
+    expect(search.headers.location).toBe(`/status/records/activity/${seqno}`);
+  });
+
+  it('the status page lists the mappings with the token, and not without', async () => {
+    const full = await admin(api().get('/status').set('Accept', 'text/html')).expect(200);
+    expect(full.text).toContain('Staff ⇄ Numerik users');
+    expect(full.text).toContain(f.users.ann);
+    expect(full.text).toContain('<form id="map-form">');
+    const bare = await api().get('/status').set('Accept', 'text/html').expect(200);
+    expect(bare.text).not.toContain(f.users.ann);
+    expect(bare.text).not.toContain('<form id="map-form">');
   });
 
   it('answers what names nothing with 404, a bad request with 400, and a refused action with 409, the cause first', async () => {

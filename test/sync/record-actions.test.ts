@@ -64,11 +64,13 @@ forEachTarget('one record: its page, its actions, and conflicts resolved by a pe
     expect(f.sandbox.store.posts.get(post.id)!.due_at).toBe('2026-12-14T20:00:00.000Z');
     const view = await readRecord(f.db, f.client, (await deps()).lookups, { activity: id });
     expect(view.open.conflicts.find((c) => c.id === conflictId)).toMatchObject({ winner: 'numerik', resolved: null, fields: [{ field: 'due_at' }] });
+    expect((await task(id)).X_NUMERIK_STATE).toBe('In Numerik · conflict to review: see exo-numerik status');
 
     const { message } = await chooseConflict(await deps(), conflictId, 'due_at', 'exo', 'Jo Bloggs');
     expect(message).toBe(`conflict #${conflictId} on activity ${id}: Exo's version is now on both sides`);
     expect(f.sandbox.store.posts.get(post.id)!.due_at).toBe('2026-12-10T20:00:00.000Z');
     expect((await task(id)).END_DATETIME).toEqual(wall('2026-12-11T09:00:00.000'));
+    expect((await task(id)).X_NUMERIK_STATE).toMatch(/^In Numerik · synced /);
     expect((await logEntries(f.db, 'note')).map((e) => e.REASON)).toContain(`conflict #${conflictId}: Exo's due_at chosen by Jo Bloggs`);
     const closed = (await f.db.table(OBJECTS.log).where({ ID: conflictId }).first('RESOLVED_BY', 'RESOLUTION')) as Record<string, unknown>;
     expect(closed).toEqual({ RESOLVED_BY: 'Jo Bloggs', RESOLUTION: "Exo's due_at chosen by Jo Bloggs" });
