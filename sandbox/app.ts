@@ -152,16 +152,16 @@ function admin(parts: SandboxParts): express.Router {
   });
   r.patch('/act/posts/:id', (req, res) => {
     const { as: _as, ...patch } = req.body as PostPatch & { as?: string };
-    res.json(store.updatePost(req.params.id!, patch));
+    res.json(store.updatePost(req.params.id!, patch, undefined, actor(req)));
   });
   r.delete('/act/posts/:id', (req, res) => {
     store.deletePost(req.params.id!, actor(req));
     res.status(204).end();
   });
   r.post('/act/posts/:id/comments', (req, res) => void res.status(201).json(store.addComment(req.params.id!, actor(req), (req.body as { text: string }).text)));
-  r.patch('/act/posts/:id/comments/:commentId', (req, res) => void res.json(store.updateComment(req.params.id!, req.params.commentId!, (req.body as { text: string }).text)));
+  r.patch('/act/posts/:id/comments/:commentId', (req, res) => void res.json(store.updateComment(req.params.id!, req.params.commentId!, (req.body as { text: string }).text, str((req.body as { as?: string }).as))));
   r.delete('/act/posts/:id/comments/:commentId', (req, res) => {
-    store.deleteComment(req.params.id!, req.params.commentId!);
+    store.deleteComment(req.params.id!, req.params.commentId!, actor(req));
     res.status(204).end();
   });
   r.post('/act/posts/:id/attachments', (req, res) => {

@@ -159,6 +159,7 @@ export class SandboxStore {
       external_ref: input.external_ref ?? null,
       created_at: at,
       updated_at: at,
+      updated_by: input.author_id ?? actorId,
       deleted_at: null,
       deleted_by: null,
     };
@@ -168,7 +169,8 @@ export class SandboxStore {
     return { post: this.view(post), replayed: false };
   }
 
-  updatePost(id: string, patch: PostPatch & { type?: unknown }, ifMatch?: number): Post {
+  /** A change of the post by `actorId` (the API's own user unless a Numerik user is acting). */
+  updatePost(id: string, patch: PostPatch & { type?: unknown }, ifMatch?: number, actorId: string = this.apiUser.id): Post {
     const post = this.lookup(id);
     if (ifMatch !== undefined && ifMatch !== post.version) {
       throw new SandboxError(412, 'precondition_failed', `post ${id} is at version ${post.version}, not ${ifMatch}`);
@@ -189,7 +191,7 @@ export class SandboxStore {
       post.completed_at = patch.completed ? (patch.completed_at ?? post.completed_at ?? this.now()) : null;
     } else if (patch.completed_at !== undefined) post.completed_at = patch.completed_at;
     if (patch.tags !== undefined) post.tags = this.tagNames(patch.tags);
-    this.touch(post, 'post.updated');
+    this.touch(post, 'post.updated', actorId);
     return this.view(post);
   }
 
@@ -207,23 +209,23 @@ export class SandboxStore {
     const at = this.now();
     const comment = { id: newId('cmt'), author_id: authorId, body_text: text, body_html: textToHtml(text), created_at: at, updated_at: at };
     post.comments.push(comment);
-    this.touch(post, 'comment.created');
+    this.touch(post, 'comment.created', authorId);
     return comment;
   }
 
-  updateComment(postId: string, commentId: string, text: string): NumerikComment {
+  updateComment(postId: string, commentId: string, text: string, actorId?: string): NumerikComment {
     const post = this.lookup(postId);
     const comment = post.comments.find((c) => c.id === commentId);
     if (!comment) throw new SandboxError(404, 'not_found', `comment ${commentId} does not exist`);
     Object.assign(comment, { body_text: text, body_html: textToHtml(text), updated_at: this.now() });
-    this.touch(post, 'comment.updated');
+    this.touch(post, 'comment.updated', actorId ?? comment.author_id);
     return comment;
   }
 
-  deleteComment(postId: string, commentId: string): void {
+  deleteComment(postId: string, commentId: string, actorId: string = this.apiUser.id): void {
     const post = this.lookup(postId);
     post.comments = post.comments.filter((c) => c.id !== commentId);
-    this.touch(post, 'comment.deleted');
+    this.touch(post, 'comment.deleted', actorId);
   }
 
   /** Adds or replaces (same id) an attachment's bytes. */
@@ -288,9 +290,10 @@ export class SandboxStore {
     return names.map((n) => this.addTag(n).name);
   }
 
-  private touch(post: StoredPost, event: WebhookEventType): void {
+  private touch(post: StoredPost, event: WebhookEventType, actorId: string = this.apiUser.id): void {
     post.version += 1;
     post.updated_at = this.now();
+    post.updated_by = actorId;
     this.emit(event, post);
   }
 

@@ -79,6 +79,6 @@ export async function agreeOnPost(
       if (view.cut) log.push({ ...at, kind: 'truncated', reason: "DETAILS shows the start of the post's text; the full text is in DETAIL and in Numerik", detail: { DETAILS: post.body_text } });
     }
   };
-  await writeBackText(db, activity.seqno, change, instantToWallClock(new Date(), lookups.options.timeZone), { echo: how.echo }, record);
+  await writeBackText(db, activity.seqno, change, instantToWallClock(new Date(), lookups.options.timeZone), { echo: how.echo, by: lookups.systemStaff }, record);
   return log;
 }

@@ -31,6 +31,8 @@ export interface Lookups {
   ownedTags: Set<string>;
   excluded: OutboundContext['excluded'];
   defaultStaff: number | null;
+  /** Who the sync's own changes are attributed to (systemStaff); null: MODIFIEDBY is left as it was. */
+  systemStaff: number | null;
   defaultType: number | null;
   /** Numerik users' names, for comment blocks. */
   userNames: ReadonlyMap<string, string>;
@@ -83,6 +85,7 @@ export async function loadLookups(db: Db, options: SyncOptions, userNames: Reado
       statuses: resolve(options.excludedActivityStatuses, statuses),
     },
     defaultStaff: staffRef(options.defaultStaff, staff),
+    systemStaff: staffRef(options.systemStaff, staff),
     defaultType,
     userNames,
   };

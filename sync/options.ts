@@ -45,6 +45,10 @@ export const syncOptionsSchema = z
     maxAttachmentBytes: z.number().int().min(1).default(50 * 2 ** 20).describe('larger attachments are refused (and logged)'),
     typeTagMap: z.record(z.string(), z.string()).default({}).describe('Exo activity type name → Numerik tag name, where they differ'),
     defaultStaff: staffRef.nullable().default(null).describe('staff number or login ID for Numerik users without an Exo staff member'),
+    systemStaff: staffRef
+      .nullable()
+      .default(null)
+      .describe("staff number or login ID the sync's own changes (the subject following the post) are attributed to; none: MODIFIEDBY is left as it was"),
     defaultActivityType: lookupRef.nullable().default(null).describe('activity type for posts without a tag that maps to one'),
     conflictPolicy: z.enum(['newest-wins', 'exo-wins', 'numerik-wins']).default('newest-wins').describe('who wins a field changed on both sides'),
     pollSeconds: z.number().min(0.05).max(60).default(0.2).describe('how often an idle worker looks for work'),

@@ -11,7 +11,8 @@ export interface FieldChange {
 /**
  * Rewrites SUBJECT and/or DETAILS of one activity as the sync's own write, only if the fields still
  * hold what the sync read, so an Exo user's edit made meanwhile is never overwritten (it is queued
- * and synced instead). MODIFIEDDATE is bumped, as Exo's Outlook sync trusts it. With `echo: false`
+ * and synced instead). MODIFIEDDATE is bumped, as Exo's Outlook sync trusts it, and MODIFIEDBY set
+ * to `by` when given (the sync's own staff member; else it stays the person's). With `echo: false`
  * the capture trigger skips the write; otherwise it is queued like any edit. `then` runs in the
  * same transaction, told whether the row was written. Returns whether the row was written.
  */
@@ -20,10 +21,11 @@ export async function writeBackText(
   seqno: number,
   change: { subject?: FieldChange; details?: FieldChange },
   modifiedAt: Date,
-  options: { echo: boolean },
+  options: { echo: boolean; by?: number | null },
   then?: (trx: Knex.Transaction, written: boolean) => Promise<void>,
 ): Promise<boolean> {
   const set: Record<string, unknown> = { MODIFIEDDATE: modifiedAt };
+  if (options.by != null) set.MODIFIEDBY = options.by;
   if (change.subject) set.SUBJECT = change.subject.to;
   if (change.details) set.DETAILS = change.details.to;
   const write = async (trx: Knex.Transaction) => {

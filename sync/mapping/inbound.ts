@@ -37,8 +37,12 @@ export interface ExoChange {
   cuts: { column: 'DETAILS'; full: string }[];
 }
 
-/** Who made the post's latest change: the author of a newer comment, else the post's author. */
-function actorOf(post: Post): string {
+/**
+ * Who made the post's latest change: Numerik's `updated_by`; where it gives none, the author of a
+ * newer comment, else the post's author.
+ */
+export function actorOf(post: Post): string {
+  if (post.updated_by) return post.updated_by;
   const latest = [...post.comments].sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1))[0];
   return latest && latest.updated_at >= post.updated_at ? latest.author_id : post.author_id;
 }
@@ -58,7 +62,8 @@ export function exoColumnsFor(fields: readonly ContentField[], post: Post, curre
   const change: ExoChange = { columns: out.columns, notes: out.notes, cuts: out.cuts };
   if (!Object.keys(change.columns).length) return change;
   change.columns.MODIFIEDDATE = ctx.now;
-  change.columns.MODIFIEDBY = staffFor(actorOf(post), 'who changed it', ctx, change.notes);
+  // The staff member of the Numerik user who made the change; without one, the default staff member.
+  change.columns.MODIFIEDBY = staffFor(actorOf(post), 'who changed it', ctx, change.notes) ?? ctx.defaultStaff;
   return change;
 }
 

@@ -59,6 +59,8 @@ export interface Post {
   web_url?: string | null;
   created_at: string;
   updated_at: string;
+  /** The user who made the latest change (the author until someone else edits), where Numerik gives it. */
+  updated_by?: string | null;
 }
 
 export interface Tombstone {

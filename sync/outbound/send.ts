@@ -152,5 +152,5 @@ async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extra
     } else if (link.exoAssignedTo !== activity.assignedTo) await updatePostLink(db, activity.seqno, { exoAssignedTo: activity.assignedTo }, trx);
   };
   const subject = plan.subject === undefined ? undefined : { from: activity.subject, to: plan.subject };
-  await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false }, record);
+  await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false, by: lookups.systemStaff }, record);
 }

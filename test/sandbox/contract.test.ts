@@ -57,6 +57,21 @@ describe('Numerik sandbox contract: resources', () => {
     expect(await client.getPost(post.id)).toEqual({ kind: 'gone', deletedAt: expect.any(String), deletedBy: sandbox.store.apiUser.id });
   });
 
+  it("gives each post its web_url, a page there, and updated_by: the author until someone else changes it", async () => {
+    const raj = sandbox.store.addUser({ name: 'Raj', email: 'raj@example.com' });
+    const post = await client.createPost(task({ author_id: userId, body_text: 'Visit <Jo>\nbring samples' }), 'k-web-1');
+    expect(post).toMatchObject({ web_url: `${sandbox.url}/app/posts/${post.id}`, updated_by: userId });
+    const page = await fetch(post.web_url!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<h1>Visit &lt;Jo&gt;</h1>');
+    expect((await fetch(`${sandbox.url}/app/posts/pst_never`)).status).toBe(404);
+    sandbox.store.updatePost(post.id, { completed: true }, undefined, raj.id);
+    expect((await client.getPost(post.id)) as { post: Post }).toMatchObject({ post: { updated_by: raj.id } });
+    expect((await client.updatePost(post.id, { completed: false })).updated_by).toBe(sandbox.store.apiUser.id);
+    sandbox.store.addComment(post.id, userId, 'Done.');
+    expect((await client.getPost(post.id)) as { post: Post }).toMatchObject({ post: { updated_by: userId } });
+  });
+
   it('rejects an invalid post with 400, which the client calls permanent', async () => {
     const error = await client.createPost({ type: 'note', customer_id: customerId, body_text: 'x', assignee_id: userId }, 'k-bad').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, transient: false, message: 'Numerik answered 400: a note cannot be assigned (POST /posts)' });
