@@ -50,6 +50,10 @@ export const syncOptionsSchema = z
       .default(null)
       .describe("staff number or login ID the sync's own changes (the subject following the post) are attributed to; none: MODIFIEDBY is left as it was"),
     defaultActivityType: lookupRef.nullable().default(null).describe('activity type for posts without a tag that maps to one'),
+    exoDeleteMark: z
+      .enum(['text', 'tag', 'none'])
+      .default('text')
+      .describe('how the post of an activity deleted in Exo is marked (never deleted): text ("Deleted in Exo: " and who and when), tag, or none'),
     conflictPolicy: z.enum(['newest-wins', 'exo-wins', 'numerik-wins']).default('newest-wins').describe('who wins a field changed on both sides'),
     pollSeconds: z.number().min(0.05).max(60).default(0.2).describe('how often an idle worker looks for work'),
     reconcileMinutes: z.number().min(0.05).max(24 * 60).default(5).describe('how often reference data is refreshed and Numerik polled for missed changes'),

@@ -53,6 +53,8 @@ export type ConvergeOutcome =
 
 class LeaseLost extends Error {}
 
+export const EDITED_AFTER_EXO_DELETE = 'the post was edited in Numerik after its activity was deleted in Exo';
+
 /**
  * Brings an activity and its post together when either (or both) may have changed: a three-way
  * merge against what each side looked like when they last agreed. Numerik's side gets a PATCH;
@@ -102,15 +104,18 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
   if (i.lookup.kind === 'missing') return skip('Numerik says this post never existed (404)');
   if (i.lookup.kind === 'gone') return deleted(deps, i, seqno, entry, commit, skip);
   const post = i.lookup.post;
+  if (i.link?.state === 'exo-deleted' && i.link.numerikVersion !== null && post.version > i.link.numerikVersion) {
+    // Someone works on a post whose activity is gone: said on the status page, never dropped.
+    return { kind: 'park', reason: EDITED_AFTER_EXO_DELETE };
+  }
   if (i.link && i.link.state !== 'active') return skip(`link is ${i.link.state}`);
   if (!i.link) return i.activity ? linkToActivity(deps, i, post, entry, commit) : insertActivityFor(deps, i, post, entry, commit);
 
   const link = i.link;
   const activity = i.activity;
-  if (!activity || activity.deleted) {
-    await commit((trx) => updatePostLink(db, link.activitySeqno, { state: 'exo-deleted' }, trx), () => [entry('skipped', 'deleted in Exo; the post is not brought back')]);
-    return { kind: 'done', action: 'skipped', seqno, conflicts: [] };
-  }
+  // The deletion is Exo → Numerik's to carry (its queue row marks the post and stops the link):
+  // nothing is written to an activity that is gone.
+  if (!activity || activity.deleted) return skip('deleted in Exo; the post is marked and the link stopped when the deletion is sent');
   if (i.direction === 'inbound' && link.numerikVersion !== null && post.version <= link.numerikVersion) {
     // Nothing newer in Numerik than what both sides last agreed on (an echo, or a late event).
     await commit(async () => undefined, () => []);

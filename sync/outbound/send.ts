@@ -10,7 +10,9 @@ import { converge } from '../converge/converge.js';
 import { outboundContext, type Lookups } from '../lookups.js';
 import { contentOfPost, hashContent } from '../mapping/content.js';
 import { createKey, externalRef } from '../mapping/external-ref.js';
+import { exoDeletedMark } from '../mapping/exo-deleted-mark.js';
 import { planOutbound, type OutboundPlan } from '../mapping/outbound.js';
+import { textToHtml } from '../mapping/text.js';
 import { instantToWallClock } from '../mapping/time.js';
 import type { NumerikClient } from '../numerik/client.js';
 import { PreconditionFailedError } from '../numerik/errors.js';
@@ -66,7 +68,7 @@ export async function sendActivity(
   try {
     switch (plan.kind) {
       case 'skip':
-        if (plan.stopLink && link) await updatePostLink(deps.db, seqno, { state: 'exo-deleted' });
+        if (plan.stopLink && link?.state === 'active') await markExoDeleted(deps, activity, link, lookups);
         return { kind: 'done', action: 'skipped', postId: link?.postId, reason: plan.reason, byLink: plan.byLink, log: [entry(seqno, 'skipped', plan.reason, link?.postId)] };
       case 'park':
         return { kind: 'park', reason: plan.reason };
@@ -153,4 +155,22 @@ async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extra
   };
   const subject = plan.subject === undefined ? undefined : { from: activity.subject, to: plan.subject };
   await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false, by: lookups.systemStaff }, record);
+}
+
+/**
+ * The activity was deleted in Exo (its row, or DELETED_FLAG): its post is marked, never deleted,
+ * and the link stops syncing. The link records the marked version, so only a later Numerik edit of
+ * the post is reported (converge parks it), not the mark's own echo.
+ */
+async function markExoDeleted(deps: SendDeps, activity: Activity | undefined, link: PostLink, lookups: Lookups): Promise<void> {
+  const lookup = await deps.client.getPost(link.postId);
+  let version = link.numerikVersion;
+  if (lookup.kind === 'post') {
+    const staff = activity?.modifiedBy == null ? undefined : lookups.staff.get(activity.modifiedBy);
+    const who = staff?.name ?? staff?.loginId ?? 'an Exo user';
+    const patch = exoDeletedMark(lookup.post, lookups.options.exoDeleteMark, who, new Date(), lookups.options.timeZone);
+    const marked = patch ? await deps.client.updatePost(link.postId, { ...patch, ...(patch.body_text ? { body_html: textToHtml(patch.body_text) } : {}) }, lookup.post.version) : lookup.post;
+    version = marked.version;
+  }
+  await updatePostLink(deps.db, link.activitySeqno, { state: 'exo-deleted', ...(version === null ? {} : { numerikVersion: version }) });
 }

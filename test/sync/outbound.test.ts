@@ -212,14 +212,14 @@ forEachTarget('Exo → Numerik', (engine) => {
     expect(onlyPost(id).body_text).toBe('edit 50');
   });
 
-  it('keeps the post when the activity is deleted in Exo, and stops syncing it', async () => {
+  it('keeps the post when the activity is deleted in Exo, marks it, and stops syncing it', async () => {
     const id = await f.seed.task({ subject: 'To delete', companyId: 'D101' });
     await drain();
     await tasks().where({ SEQNO: id }).update({ DELETED_FLAG: 'Y' });
     await drain();
     await tasks().where({ SEQNO: id }).update({ DETAILS: 'after delete' });
     await drain();
-    expect(onlyPost(id)).toMatchObject({ body_text: 'To delete', deleted_at: null });
+    expect(onlyPost(id)).toMatchObject({ body_text: expect.stringMatching(/^Deleted in Exo: To delete\n\n\[Deleted in Exo by an Exo user on \d{1,2} \w{3} \d{4} \d\d:\d\d\]$/), deleted_at: null });
     expect((await f.db.table(OBJECTS.postLink).where({ ACTIVITY_SEQNO: id }).select('STATE'))[0]).toEqual({ STATE: 'exo-deleted' });
   });
 
