@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connect.js';
@@ -8,6 +9,7 @@ import { MAPPING_KINDS, MappingError, type MappingKind } from '../sync/mappings.
 import { ActionRefusedError, RECORD_ACTIONS } from '../sync/record/actions.js';
 import { CONTENT_FIELDS } from '../sync/record/rebase.js';
 import { UnknownRecordError, type RecordKey } from '../sync/record/record-view.js';
+import type { PreviewOptions } from '../sync/preview/preview.js';
 
 const by = z.string().trim().min(1, 'say who you are ("by")').max(100);
 const actionBody = z.object({ action: z.enum(RECORD_ACTIONS as [string, ...string[]]), by }).strict();
@@ -111,5 +113,32 @@ export function recordsRouter(deps: { db: Db; logger: Logger; operations: Operat
       res.json(result);
     }),
   );
+  router.get(
+    '/preview',
+    guarded(async (req, res) => {
+      const o = previewOptionsOf(req.query as Record<string, unknown>);
+      if ('error' in o) return void res.status(400).json({ error: 'bad_request', reason: o.error });
+      // NDJSON, an item a line as it is decided, the summary last: flat memory on both ends.
+      res.type('application/x-ndjson').setHeader('Cache-Control', 'no-store');
+      const summary = await ops.preview(o, async (item) => {
+        if (!res.write(`${JSON.stringify({ item })}\n`)) await once(res, 'drain');
+      });
+      res.end(`${JSON.stringify({ summary })}\n`);
+    }),
+  );
   return router;
+}
+
+const siteTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, 'YYYY-MM-DD or YYYY-MM-DDTHH:MM (site time)');
+
+/** A preview's options as a query string: since/until (site time) for history, numerikSince (ISO), limit. */
+export function previewOptionsOf(query: Record<string, unknown>): PreviewOptions | { error: string } {
+  const parsed = z
+    .object({ since: siteTime.optional(), until: siteTime.optional(), numerikSince: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(1_000_000).optional() })
+    .strict()
+    .safeParse(query);
+  if (!parsed.success) return { error: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` };
+  const wall = (t: string) => new Date(`${t.length === 10 ? `${t}T00:00:00` : t}Z`);
+  const { since, until, numerikSince, limit } = parsed.data;
+  return { history: since ? { since: wall(since), until: until ? wall(until) : null } : undefined, numerikSince, limit };
 }

@@ -1,5 +1,9 @@
 import type { Operations } from '../service/operations.js';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import type { NumerikClient } from '../sync/numerik/client.js';
+import type { PreviewItem } from '../sync/preview/item.js';
+import type { PreviewOptions, PreviewSummary } from '../sync/preview/preview.js';
 import { databaseOperations } from '../service/operations.js';
 import { MappingError } from '../sync/mappings.js';
 import { ActionRefusedError } from '../sync/record/actions.js';
@@ -36,7 +40,35 @@ export function serviceOperations(running: Pick<RunningService, 'url' | 'adminTo
     choose: (id, field, side, by) => call('POST', `/admin/conflicts/${id}/choice`, { field, side, by }),
     mappings: (kind) => call('GET', `/admin/mappings${kind ? `?kind=${kind}` : ''}`),
     changeMapping: (change) => call('POST', '/admin/mappings', change),
+    preview: (o, emit) => streamPreview(running, o, emit),
   };
+}
+
+/** A preview through the running service: its NDJSON lines, an item at a time. */
+async function streamPreview(running: Pick<RunningService, 'url' | 'adminToken'>, o: PreviewOptions, emit: (item: PreviewItem) => void | Promise<void>): Promise<PreviewSummary> {
+  const query = new URLSearchParams();
+  if (o.history) {
+    query.set('since', o.history.since.toISOString().slice(0, 19));
+    if (o.history.until) query.set('until', o.history.until.toISOString().slice(0, 19));
+  }
+  if (o.numerikSince) query.set('numerikSince', o.numerikSince);
+  if (o.limit !== undefined) query.set('limit', String(o.limit));
+  const answer = await fetch(`${running.url}/admin/preview?${query}`, { headers: { authorization: `Bearer ${running.adminToken}` } }).catch((error: unknown) => {
+    throw new ServiceAnswerError(`the running service at ${running.url} does not answer (${(error as Error).message})`);
+  });
+  if (!answer.ok || !answer.body) {
+    const body = (await answer.json().catch(() => ({}))) as { reason?: string };
+    throw new ServiceAnswerError(body.reason ?? `/admin/preview answered ${answer.status}`);
+  }
+  let summary: PreviewSummary | undefined;
+  for await (const line of createInterface({ input: Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream) })) {
+    if (!line.trim()) continue;
+    const message = JSON.parse(line) as { item?: PreviewItem; summary?: PreviewSummary };
+    if (message.item) await emit(message.item);
+    if (message.summary) summary = message.summary;
+  }
+  if (!summary) throw new ServiceAnswerError('the running service ended the preview before its summary');
+  return summary;
 }
 
 /** The operator's operations: straight on the database, or through the service that owns it. */

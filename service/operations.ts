@@ -10,6 +10,8 @@ import type { ChosenSide } from '../sync/record/rebase.js';
 import { readRecord, searchRecords, type RecordKey, type RecordView } from '../sync/record/record-view.js';
 import type { ContentField } from '../sync/mapping/content.js';
 import { changeSetting, listSettings, type SettingView } from '../sync/settings.js';
+import type { PreviewItem } from '../sync/preview/item.js';
+import { runPreview, type PreviewOptions, type PreviewSummary } from '../sync/preview/preview.js';
 import { readStatus, type SyncStatus } from '../sync/status/status.js';
 
 export type RetrySelection = { all: true } | { ids: number[] };
@@ -31,6 +33,8 @@ export interface Operations {
   choose(conflictId: number, field: ContentField | 'all', side: ChosenSide, by: string): Promise<{ message: string }>;
   mappings(kind?: MappingKind): Promise<MappingView[]>;
   changeMapping(change: MappingChange): Promise<MappingResult>;
+  /** What the sync would do, item by item, streamed to `emit`; writes nothing. */
+  preview(o: PreviewOptions, emit: (item: PreviewItem) => void | Promise<void>): Promise<PreviewSummary>;
 }
 
 /** Numerik where it is configured; a record's page is shown without it, and says so. */
@@ -61,5 +65,6 @@ export function databaseOperations(db: Db, configured: SyncOptionsInput, numerik
     choose: async (id, field, side, by) => chooseConflict(await deps(), id, field, side, by),
     mappings: (kind) => listMappings(db, kind),
     changeMapping: (change) => changeMapping(db, numerik?.(), change),
+    preview: async (o, emit) => runPreview(db, client(), await options(), o, emit),
   };
 }

@@ -24,6 +24,22 @@ import type { Post, PostPatch } from '../numerik/types.js';
 export interface ConvergeDeps {
   db: Db;
   client: NumerikClient;
+  /** Set: decide only. Nothing is sent to Numerik or written to Exo; what would be is kept here. */
+  preview?: ConvergePreview;
+}
+
+/** What one converge would do, recorded instead of done (`exo-numerik preview`, shadow mode). */
+export interface ConvergePreview {
+  /** The change Numerik would be sent. */
+  sent?: PostPatch;
+  /** The TASKS columns that would be written. */
+  written?: Record<string, unknown>;
+  log: LogEntry[];
+}
+
+/** The post as Numerik would return it after `patch` (a preview's stand-in for the PATCH). */
+function patchedLocally(post: Post, patch: PostPatch): Post {
+  return { ...post, ...patch, version: post.version + 1, updated_at: new Date().toISOString() } as Post;
 }
 
 export interface ConvergeInput {
@@ -85,8 +101,13 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
    * Writes `work` as the sync (no echo), finishes the work rows and logs, all in one transaction; and
    * queues the post's attachments in it too, so the files follow the text and are never lost.
    */
-  const commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[]) =>
-    asSyncWriter(db, async (trx) => {
+  const commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[], columns?: Record<string, unknown>): Promise<T | undefined> => {
+    if (deps.preview) {
+      deps.preview.log.push(...log());
+      if (columns && Object.keys(columns).length) deps.preview.written = columns;
+      return Promise.resolve(undefined);
+    }
+    return asSyncWriter(db, async (trx) => {
       const result = await work(trx);
       if (!(await i.finish(trx))) throw new LeaseLost();
       await writeLog(db, log(), trx);
@@ -96,6 +117,7 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
       }
       return result;
     });
+  };
   const skip = async (reason: string, kind: LogEntry['kind'] = 'skipped') => {
     await commit(async () => undefined, () => [entry(kind, reason)]);
     return { kind: 'done' as const, action: 'skipped' as const, seqno, conflicts: [] };
@@ -158,7 +180,7 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     );
   }
   const toNumerik = [...merge.toNumerik, ...(newText === undefined ? [] : ['body_text' as const])];
-  const current = toNumerik.length ? await deps.client.updatePost(post.id, patchOf(exoNow, merge.toNumerik, newText, activity, i), post.version) : post;
+  const current = toNumerik.length ? await sendPatch(deps, post, patchOf(exoNow, merge.toNumerik, newText, activity, i)) : post;
   const change = exoColumnsFor(merge.toExo, current, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };
   const wrote = Object.keys(change.columns).length > 0;
@@ -168,8 +190,16 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
       await recordLink(db, trx, activity.seqno, current, link.origin, i.lookups, 'update');
     },
     () => [...log, ...changeLog(change, entry), ...(wrote || toNumerik.length ? [entry('synced', describe(merge.toExo, toNumerik, wrote))] : [])],
+    change.columns,
   );
   return { kind: 'done', action: wrote || toNumerik.length ? 'updated' : 'in-sync', seqno: activity.seqno, conflicts };
+}
+
+/** Numerik's side of a converge: the PATCH (If-Match the version read), or in a preview its record. */
+function sendPatch(deps: ConvergeDeps, post: Post, patch: PostPatch): Promise<Post> {
+  if (!deps.preview) return deps.client.updatePost(post.id, patch, post.version);
+  deps.preview.sent = patch;
+  return Promise.resolve(patchedLocally(post, patch));
 }
 
 function describe(toExo: ContentField[], toNumerik: ContentField[], wroteExo: boolean): string {
@@ -209,7 +239,7 @@ async function recordLink(db: Db, trx: Knex.Transaction, seqno: number, post: Po
   await dropCreateIntent(db, seqno, trx);
 }
 
-type Commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[]) => Promise<T>;
+type Commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[], columns?: Record<string, unknown>) => Promise<T | undefined>;
 type Entry = (kind: LogEntry['kind'], reason: string, detail?: unknown, activitySeqno?: number) => LogEntry;
 
 /** A post made in Numerik: a new activity, its link, in one transaction. */
@@ -227,6 +257,7 @@ async function insertActivityFor(deps: ConvergeDeps, i: ConvergeInput, post: Pos
       ...changeLog(change, (k, r, d) => entry(k, r, d, seqno)),
       entry('synced', `created activity ${seqno} from ${post.type} ${post.id}`, undefined, seqno),
     ],
+    change.columns,
   );
   return { kind: 'done', action: 'inserted', seqno, conflicts: [] };
 }
@@ -248,7 +279,7 @@ async function linkToActivity(deps: ConvergeDeps, i: ConvergeInput, post: Post, 
   const opening = i.lookups.options.notesFormat === 'html' ? exoNow.body_text : textOfView(exoNow.body_text, i.lookups.codePage);
   const newText = opening !== post.body_text ? opening : undefined;
   const changed = merge.toNumerik.length || newText !== undefined;
-  const current = changed ? await deps.client.updatePost(post.id, patchOf(exoNow, merge.toNumerik, newText, activity, i), post.version) : post;
+  const current = changed ? await sendPatch(deps, post, patchOf(exoNow, merge.toNumerik, newText, activity, i)) : post;
   const change = exoColumnsFor([], current, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };
   await commit(
@@ -257,13 +288,14 @@ async function linkToActivity(deps: ConvergeDeps, i: ConvergeInput, post: Post, 
       await recordLink(deps.db, trx, activity.seqno, current, 'exo', i.lookups, 'insert');
     },
     () => [entry('synced', `linked to ${post.type} ${post.id}, found by its external_ref`)],
+    change.columns,
   );
   return { kind: 'done', action: 'adopted', seqno: activity.seqno, conflicts: [] };
 }
 
 /** A deleted post never deletes its activity: the subject is marked and an audit block kept (rule 9). */
 async function deleted(
-  { db }: ConvergeDeps,
+  { db }: Pick<ConvergeDeps, 'db'>,
   i: ConvergeInput,
   seqno: number | undefined,
   entry: Entry,
@@ -281,6 +313,7 @@ async function deleted(
       await updatePostLink(db, activity.seqno, { state: 'deleted' }, trx);
     },
     () => [...changeLog(change, entry), entry('deleted', `the post was deleted in Numerik; activity ${seqno} kept, marked "Deleted"`, { text, deletedAt: i.deleted?.at, deletedBy: i.deleted?.by })],
+    change.columns,
   );
   return { kind: 'done', action: 'deleted', seqno, conflicts: [] };
 }
