@@ -1,6 +1,7 @@
 import type { Operations } from '../service/operations.js';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { NumerikClient } from '../sync/numerik/client.js';
 import type { PreviewItem } from '../sync/preview/item.js';
 import type { PreviewOptions, PreviewSummary } from '../sync/preview/preview.js';
@@ -61,7 +62,7 @@ async function streamPreview(running: Pick<RunningService, 'url' | 'adminToken'>
     throw new ServiceAnswerError(body.reason ?? `/admin/preview answered ${answer.status}`);
   }
   let summary: PreviewSummary | undefined;
-  for await (const line of createInterface({ input: Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream) })) {
+  for await (const line of createInterface({ input: Readable.fromWeb(answer.body as WebReadableStream) })) {
     if (!line.trim()) continue;
     const message = JSON.parse(line) as { item?: PreviewItem; summary?: PreviewSummary };
     if (message.item) await emit(message.item);
