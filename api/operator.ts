@@ -8,6 +8,8 @@ import { SettingError } from '../sync/settings.js';
 import { adminAccess, mayReadText, readAccess, sessionCookie } from './access.js';
 import { recordKeyOf, recordsRouter } from './records.js';
 import { renderRecordNotice, renderRecordPage } from './record-page.js';
+import { PAGE_PREVIEW_LIMIT, renderPreviewPage } from './preview-page.js';
+import type { PreviewItem } from '../sync/preview/item.js';
 import { UnknownRecordError } from '../sync/record/record-view.js';
 import { causeOf } from '../sync/error-cause.js';
 import { renderStatusPage, type DemoView } from './status-page.js';
@@ -60,6 +62,16 @@ export function operatorRouter(deps: OperatorDeps): Router {
     const matches = (await deps.operations.search(q)).map((m) => ({ href: `/status/records/${'activity' in m.key ? `activity/${m.key.activity}` : `post/${encodeURIComponent(m.key.post)}`}`, label: m.label }));
     if (matches.length === 1) return void res.redirect(303, matches[0]!.href);
     page(res, matches.length ? 200 : 404, renderRecordNotice('find a record', false, matches.length ? `${matches.length} records match "${q}":` : `Nothing matches "${q}".`, matches));
+  });
+  router.get('/status/preview', read, async (req, res) => {
+    if (!mayReadText(req, deps.adminToken)) return page(res, 200, renderRecordNotice('preview', true, ''));
+    try {
+      const items: PreviewItem[] = [];
+      const summary = await deps.operations.preview({ limit: PAGE_PREVIEW_LIMIT }, (item) => void items.push(item));
+      page(res, 200, renderPreviewPage(items, summary));
+    } catch (error) {
+      page(res, 503, renderRecordNotice('preview', false, `${causeOf(error)}; try again`));
+    }
   });
   router.get('/status/records/:kind/:key', read, async (req, res) => {
     const key = recordKeyOf(String(req.params.kind), String(req.params.key));

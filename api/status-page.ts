@@ -72,7 +72,7 @@ ${c.fields.map((f) => `<tr data-field="${escape(f.field)}"><td>${escape(f.field)
         )
         .join('\n')
     : '<p class="ok">No conflicts.</p>';
-  const body = `<p><small>As of ${when(status.generatedAt)}. <a href="/status?format=json">JSON</a> · <a href="/metrics">metrics</a></small></p>
+  const body = `<p><small>As of ${when(status.generatedAt)}. <a href="/status?format=json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/status/preview">preview what the sync would do</a></small></p>
 <form action="/status/records" method="get" role="search"><input name="q" placeholder="Activity key, post id, or words of a subject" aria-label="find a record" size="36"><button>Find</button></form>
 <div class="cards">${direction('Exo → Numerik', status.outbound, when)}${direction('Numerik → Exo', status.inbound, when)}</div>
 <h2>Parked</h2>${parked}

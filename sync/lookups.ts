@@ -5,8 +5,8 @@ import { readStaff, readTaskStatuses, readTaskTypes, type Lookup, type Staff } f
 import { customerKey, readCustomerLinks, type CustomerLink } from '../db/plugin/links/customers.js';
 import type { PostLink } from '../db/plugin/links/posts.js';
 import { OBJECTS } from '../db/plugin/objects.js';
-import { readStaffLinks } from '../db/plugin/links/staff.js';
-import { readTypeTags } from '../db/plugin/links/type-tags.js';
+import { readStaffLinks, type StaffLink } from '../db/plugin/links/staff.js';
+import { readTypeTags, type TypeTag } from '../db/plugin/links/type-tags.js';
 import type { Content } from './mapping/content.js';
 import type { InboundContext } from './mapping/inbound.js';
 import type { LinkState, OutboundContext } from './mapping/outbound.js';
@@ -53,11 +53,18 @@ function staffRef(ref: number | string | null, staff: Staff[]): number | null {
   return staff.find((s) => s.loginId.toLowerCase() === wanted || s.email?.toLowerCase() === wanted)?.staffno ?? null;
 }
 
-export async function loadLookups(db: Db, options: SyncOptions, userNames: ReadonlyMap<string, string> = new Map()): Promise<Lookups> {
+/** The link tables a batch is mapped with (a preview passes the ones a refresh would make). */
+export interface LookupLinks {
+  customers: Map<string, CustomerLink>;
+  staffLinks: StaffLink[];
+  typeTags: TypeTag[];
+}
+
+export async function loadLookups(db: Db, options: SyncOptions, userNames: ReadonlyMap<string, string> = new Map(), links?: LookupLinks): Promise<Lookups> {
   const [customers, staffLinks, typeTags, staff, types, statuses, codePage] = await Promise.all([
-    readCustomerLinks(db),
-    readStaffLinks(db),
-    readTypeTags(db),
+    links?.customers ?? readCustomerLinks(db),
+    links?.staffLinks ?? readStaffLinks(db),
+    links?.typeTags ?? readTypeTags(db),
     readStaff(db),
     readTaskTypes(db),
     readTaskStatuses(db),

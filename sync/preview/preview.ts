@@ -8,6 +8,7 @@ import { readSettings } from '../../db/plugin/settings.js';
 import { causeOf } from '../error-cause.js';
 import { WATERMARK_KEY } from '../inbound/reconcile.js';
 import { loadLookups, type Lookups } from '../lookups.js';
+import { planReferenceData, plannedLinks } from '../reference/refresh.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import type { SyncOptions } from '../options.js';
 import { decideActivity, decidePost, type DecideDeps } from './decide.js';
@@ -60,7 +61,14 @@ export async function runPreview(db: Db, client: NumerikClient, options: SyncOpt
       summary.unreadable.push(`Numerik's users (comment authors are shown by id): ${causeOf(error)}`);
       return [];
     });
-    lookups = await loadLookups(db, options, new Map(users.map((u) => [u.id, u.name])));
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    lookups = await loadLookups(db, options, names);
+    // The service refreshes reference data before its workers start: decide with the links it would make.
+    const links = await planReferenceData(db, client, options).then(
+      (plan) => plannedLinks(db, plan),
+      (error: unknown) => void summary.unreadable.push(`Numerik's customers, users and tags (the links as they are now are used): ${causeOf(error)}`),
+    );
+    if (links) lookups = await loadLookups(db, options, names, links);
   } catch (error) {
     summary.unreadable.push(`the Exo database: ${causeOf(error)}`);
     return summary;

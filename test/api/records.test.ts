@@ -86,6 +86,21 @@ forEachTarget("the admin API of records, conflicts and mappings", (engine) => {
     f.sandbox.faults.clear();
   });
 
+  it('the preview: NDJSON items then the summary, with the token only; its page says nothing was written', async () => {
+    await api().get('/admin/preview').expect(401);
+    const r = await admin(api().get('/admin/preview')).expect(200).expect('content-type', /ndjson/);
+    const lines = r.text.trim().split('\n').map((l) => JSON.parse(l) as { item?: unknown; summary?: { unreadable: string[] } });
+    expect(lines.at(-1)!.summary).toMatchObject({ unreadable: [] });
+    expect((await admin(api().get('/admin/preview?since=yesterday')).expect(400)).body.reason).toMatch(/^since: /);
+    const page = await admin(api().get('/status/preview')).expect(200);
+    expect(page.text).toContain('nothing was written to Exo or Numerik');
+    expect((await api().get('/status/preview').expect(200)).text).toContain('shown with the admin token');
+    const ops = serviceOperations({ url: service.url, adminToken: TOKEN });
+    const items: unknown[] = [];
+    const summary = await ops.preview({ limit: 5 }, (item) => void items.push(item));
+    expect(summary.items).toBe(items.length);
+  });
+
   it('the CLI through the running service gets the same answers as on the database', async () => {
     const ops = serviceOperations({ url: service.url, adminToken: TOKEN });
     expect((await ops.record({ activity: seqno })).postId).toBe(postId);

@@ -19,15 +19,28 @@ interface Row {
   SOURCE: 'manual' | null;
 }
 
+const linkOf = (r: Row): CustomerLink => ({ type: r.ACCOUNT_TYPE, accno: r.ACCNO, customerId: r.CUSTOMER_ID, customerName: r.CUSTOMER_NAME, source: r.SOURCE === 'manual' ? 'manual' : 'sales-sync' });
+
+/**
+ * The links the table holds once Numerik's are merged in: an operator's (manual) links first, then
+ * Numerik's, a customer naming one account only (the first one, as Numerik lists them) and an
+ * account one customer. Pure: the refresh writes it, a preview only uses it.
+ */
+export function mergeCustomerLinks(manual: readonly CustomerLink[], links: readonly CustomerLink[]): Map<string, CustomerLink> {
+  const wanted = new Map<string, CustomerLink>(manual.map((l) => [key(l), l]));
+  const seenCustomers = new Set<string>(manual.map((l) => l.customerId));
+  for (const l of links) {
+    if (seenCustomers.has(l.customerId) || wanted.has(key(l))) continue;
+    seenCustomers.add(l.customerId);
+    wanted.set(key(l), { ...l, source: 'sales-sync' });
+  }
+  return wanted;
+}
+
 /** Every Exo account linked to a Numerik customer, by `D123`-style key. */
 export async function readCustomerLinks(db: Db): Promise<Map<string, CustomerLink>> {
   const rows: Row[] = await db.table(OBJECTS.customerLink).select('ACCOUNT_TYPE', 'ACCNO', 'CUSTOMER_ID', 'CUSTOMER_NAME', 'SOURCE');
-  return new Map(
-    rows.map((r) => [
-      key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }),
-      { type: r.ACCOUNT_TYPE, accno: r.ACCNO, customerId: r.CUSTOMER_ID, customerName: r.CUSTOMER_NAME, source: r.SOURCE === 'manual' ? 'manual' : 'sales-sync' },
-    ]),
-  );
+  return new Map(rows.map((r) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), linkOf(r)]));
 }
 
 export const customerKey = key;
@@ -41,23 +54,16 @@ export async function replaceCustomerLinks(db: Db, links: readonly CustomerLink[
   return db.knex.transaction(async (trx) => {
     const t = () => trx(`${db.target.schema}.${OBJECTS.customerLink}`);
     const all: Row[] = await t().select();
-    const manual = all.filter((r) => r.SOURCE === 'manual');
+    const manual = all.filter((r) => r.SOURCE === 'manual').map(linkOf);
     const current = new Map<string, Row>(all.filter((r) => r.SOURCE !== 'manual').map((r) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), r]));
-    const wanted = new Map<string, CustomerLink>(manual.map((r) => [key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO }), { type: r.ACCOUNT_TYPE, accno: r.ACCNO, customerId: r.CUSTOMER_ID, customerName: r.CUSTOMER_NAME }]));
-    // A customer id may name one account only (unique); the first one wins, as Numerik lists them.
-    const seenCustomers = new Set<string>(manual.map((r) => r.CUSTOMER_ID));
-    for (const l of links) {
-      if (seenCustomers.has(l.customerId) || wanted.has(key(l))) continue;
-      seenCustomers.add(l.customerId);
-      wanted.set(key(l), l);
-    }
+    const wanted = mergeCustomerLinks(manual, links);
     const removed = [...current.keys()].filter((k) => wanted.get(k)?.customerId !== current.get(k)!.CUSTOMER_ID);
     for (const k of removed) {
       const r = current.get(k)!;
       await t().where({ ACCOUNT_TYPE: r.ACCOUNT_TYPE, ACCNO: r.ACCNO }).del();
     }
     const added: string[] = [];
-    const manualKeys = new Set(manual.map((r) => key({ type: r.ACCOUNT_TYPE, accno: r.ACCNO })));
+    const manualKeys = new Set(manual.map(key));
     for (const [k, l] of wanted) {
       if (manualKeys.has(k)) continue;
       const row = current.get(k);

@@ -21,15 +21,20 @@ export async function readStaffLinks(db: Db): Promise<StaffLink[]> {
   return rows.map((r) => ({ staffno: r.STAFFNO, userId: r.USER_ID, email: r.EMAIL, source: r.SOURCE }));
 }
 
+/** The links once the email matches are merged in: manual overrides stay, and win over an email match. Pure. */
+export function mergeStaffLinks(manual: readonly StaffLink[], links: readonly Omit<StaffLink, 'source'>[]): StaffLink[] {
+  const taken = new Set(manual.flatMap((l) => [`s${l.staffno}`, `u${l.userId}`]));
+  return [...manual, ...links.filter((l) => !taken.has(`s${l.staffno}`) && !taken.has(`u${l.userId}`)).map((l) => ({ ...l, source: 'email' as const }))];
+}
+
 /** Replaces the automatic (email) links; manual overrides stay, and win over an email match. */
 export async function replaceEmailStaffLinks(db: Db, links: readonly Omit<StaffLink, 'source'>[]): Promise<void> {
   await db.knex.transaction(async (trx) => {
     const t = () => trx(`${db.target.schema}.${OBJECTS.staffLink}`);
     await t().where({ SOURCE: 'email' }).del();
-    const manual: Row[] = await t().select();
-    const taken = new Set(manual.flatMap((r) => [`s${r.STAFFNO}`, `u${r.USER_ID}`]));
-    const rows = links
-      .filter((l) => !taken.has(`s${l.staffno}`) && !taken.has(`u${l.userId}`))
+    const manual = ((await t().select()) as Row[]).map((r) => ({ staffno: r.STAFFNO, userId: r.USER_ID, email: r.EMAIL, source: r.SOURCE }));
+    const rows = mergeStaffLinks(manual, links)
+      .filter((l) => l.source === 'email')
       .map((l) => ({ STAFFNO: l.staffno, USER_ID: l.userId, EMAIL: l.email, SOURCE: 'email', UPDATED_AT: new Date() }));
     for (let i = 0; i < rows.length; i += 300) await t().insert(rows.slice(i, i + 300));
   });

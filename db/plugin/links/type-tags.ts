@@ -16,13 +16,19 @@ export async function readTypeTags(db: Db): Promise<TypeTag[]> {
   return rows.map((r) => ({ typeSeqno: r.TYPE_SEQNO, tagName: r.TAG_NAME, tagId: r.TAG_ID, source: r.SOURCE }));
 }
 
+/** The rows once these automatic ones are merged in: an operator's overrides stay. Pure. */
+export function mergeTypeTags(manual: readonly TypeTag[], tags: readonly TypeTag[]): TypeTag[] {
+  const overridden = new Set(manual.map((m) => m.typeSeqno));
+  return [...manual, ...tags.filter((tag) => !overridden.has(tag.typeSeqno))];
+}
+
 /** Makes the automatic type ⇄ tag rows these; an operator's overrides stay. */
 export async function replaceTypeTags(db: Db, tags: readonly TypeTag[]): Promise<void> {
   await db.knex.transaction(async (trx) => {
     const t = () => trx(`${db.target.schema}.${OBJECTS.typeTag}`);
     await t().whereNot({ SOURCE: 'manual' }).del();
-    const manual = new Set(((await t().select('TYPE_SEQNO')) as { TYPE_SEQNO: number }[]).map((r) => r.TYPE_SEQNO));
-    const rows = tags.filter((tag) => !manual.has(tag.typeSeqno)).map((tag) => ({ TYPE_SEQNO: tag.typeSeqno, TAG_NAME: tag.tagName, TAG_ID: tag.tagId, SOURCE: tag.source, UPDATED_AT: new Date() }));
+    const manual = ((await t().select('TYPE_SEQNO')) as { TYPE_SEQNO: number }[]).map((r) => ({ typeSeqno: r.TYPE_SEQNO, tagName: '', tagId: null, source: 'manual' as const }));
+    const rows = mergeTypeTags(manual, tags).filter((tag) => tag.source !== 'manual').map((tag) => ({ TYPE_SEQNO: tag.typeSeqno, TAG_NAME: tag.tagName, TAG_ID: tag.tagId, SOURCE: tag.source, UPDATED_AT: new Date() }));
     for (let i = 0; i < rows.length; i += 300) await t().insert(rows.slice(i, i + 300));
   });
 }
