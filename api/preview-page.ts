@@ -23,6 +23,7 @@ export function renderPreviewPage(items: readonly PreviewItem[], summary: Previe
   const body = `<p class="notice" id="preview-notice">Decided as the sync decides; <strong>nothing was written to Exo or Numerik</strong>. The whole list, as CSV for a spreadsheet: <code>exo-numerik preview --csv preview.csv</code>.</p>
 <ul class="summary">${counts}</ul>
 ${summary.truncated ? `<p>The first ${summary.items} items are shown.</p>` : ''}
+${summary.notes.map((n) => `<p>${escape(n)}</p>`).join('')}
 ${summary.unreadable.length ? `<ul class="errors">${summary.unreadable.map((u) => `<li>Not read: ${escape(u)}</li>`).join('')}</ul>` : ''}
 <table><thead><tr><th>Direction</th><th>Item</th><th>Would</th><th>Why</th><th>Exo would hold</th><th>Numerik would hold</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="6">Nothing to do.</td></tr>'}

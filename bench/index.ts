@@ -3,6 +3,7 @@ import { benchBackfill } from './backfill.js';
 import { benchInbound } from './inbound.js';
 import { benchOutbound } from './outbound.js';
 import { benchRecordFields } from './record-fields.js';
+import { benchPreview } from './preview.js';
 import { benchTriggers } from './triggers.js';
 
 /** `npm run bench -- <name>`: each bench prints its figures as ratios measured in one run. */
@@ -10,6 +11,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   triggers: benchTriggers,
   outbound: benchOutbound,
   'record-fields': benchRecordFields,
+  preview: benchPreview,
   inbound: benchInbound,
   attachments: benchAttachments,
   backfill: benchBackfill,

@@ -24,6 +24,7 @@ function summaryLines(s: PreviewSummary): string[] {
   }
   if (s.truncated) lines.push(`(stopped after ${s.items} items: --limit)`);
   for (const u of s.unreadable) lines.push(`not read: ${u}`);
+  for (const n of s.notes) lines.push(n);
   lines.push('Nothing was written to Exo or Numerik.');
   return lines;
 }

@@ -29,6 +29,8 @@ export interface PreviewSummary {
   items: number;
   /** What could not be read (and so is missing from the preview), each with its cause. */
   unreadable: string[];
+  /** What the preview did not look at, and why (no error). */
+  notes: string[];
   truncated: boolean;
 }
 
@@ -45,7 +47,7 @@ class Enough extends Error {}
  * source that cannot be read is named in `unreadable`, and the rest is still reported.
  */
 export async function runPreview(db: Db, client: NumerikClient, options: SyncOptions, o: PreviewOptions, emit: (item: PreviewItem) => void | Promise<void>): Promise<PreviewSummary> {
-  const summary: PreviewSummary = { counts: { outbound: emptyCounts(), inbound: emptyCounts() }, items: 0, unreadable: [], truncated: false };
+  const summary: PreviewSummary = { counts: { outbound: emptyCounts(), inbound: emptyCounts() }, items: 0, unreadable: [], notes: [], truncated: false };
   const out = async (item: PreviewItem) => {
     if (o.limit !== undefined && summary.items >= o.limit) {
       summary.truncated = true;
@@ -78,7 +80,7 @@ export async function runPreview(db: Db, client: NumerikClient, options: SyncOpt
     ['the outbound queue', () => previewQueue(db, deps, out)],
     ...(o.history ? [['the history a backfill would send', () => previewHistory(db, deps, o.history!, out)] as [string, () => Promise<void>]] : []),
     ['the inbox', () => previewInbox(db, deps, out)],
-    ["Numerik's recent posts", () => previewNumerik(db, deps, o.numerikSince, out)],
+    ["Numerik's recent posts", () => previewNumerik(db, deps, o.numerikSince, out, summary.notes)],
   ];
   for (const [name, run] of sources) {
     try {
@@ -148,10 +150,12 @@ async function previewInbox(db: Db, deps: DecideDeps, out: Out): Promise<void> {
   }
 }
 
-async function previewNumerik(db: Db, deps: DecideDeps, since: string | undefined, out: Out): Promise<void> {
+async function previewNumerik(db: Db, deps: DecideDeps, since: string | undefined, out: Out, notes: string[]): Promise<void> {
   const from = since ?? ((await readSettings(db))[WATERMARK_KEY] as string | undefined) ?? deps.lookups.options.syncFrom ?? undefined;
-  // Never polled and no syncFrom: the first poll starts now and brings nothing historical.
-  if (!from) return;
+  if (!from) {
+    notes.push("Numerik's posts: not looked at, the poll has never run and syncFrom is not set: switched on, the sync brings only what changes from then (--numerik-since to look anyway)");
+    return;
+  }
   let page: { postId: string; lookup: PostLookup }[] = [];
   const flush = async () => {
     const waiting = await inboxAmong(db, page.map((p) => p.postId));
