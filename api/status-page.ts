@@ -28,6 +28,15 @@ function direction(title: string, d: DirectionStatus, when: When): string {
 </section>`;
 }
 
+function shadowSection(status: SyncStatus, hidden: boolean, when: When): string {
+  const { shadow } = status;
+  if (!shadow.enabled && !shadow.total) return '';
+  const rows = shadow.items.map((d) => `<tr class="shadow"><td>${when(d.at)}</td><td>${escape(d.direction)} ${recordLink(d)}</td><td>${hidden ? HIDDEN : escape(d.reason)}</td></tr>`).join('\n');
+  return `<h2>Shadow mode ${shadow.enabled ? '<span class="badge warn">on: nothing is sent or written</span>' : ''}</h2>
+<p>${shadow.total} decision${shadow.total === 1 ? '' : 's'} the sync would have carried out; switched off (<code>settings set shadow false</code>), what waited is sent, in order, once.</p>
+${rows ? `<table><thead><tr><th>When</th><th>Item</th><th>Would have</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
+}
+
 const MAPPING_TITLES: Record<MappingView['kind'], string> = { staff: 'Staff ⇄ Numerik users', customer: 'Exo accounts ⇄ Numerik customers', type: 'Activity types ⇄ tags' };
 
 function mappingsSection(mappings: readonly MappingView[] | undefined): string {
@@ -78,6 +87,7 @@ ${c.fields.map((f) => `<tr data-field="${escape(f.field)}"><td>${escape(f.field)
 <h2>Parked</h2>${parked}
 <h2>Dead letters</h2>${dead}
 <h2>Conflicts</h2>${conflicts}
+${shadowSection(status, hidden, when)}
 ${mappingsSection(hidden ? undefined : mappings)}
 ${demo ? demoPanel(demo) : ''}`;
   return pageShell('exo-numerik status', hidden, body, STATUS_SCRIPT);

@@ -10,6 +10,7 @@ export function statusWithoutText(status: SyncStatus): SyncStatus & { textHidden
     ...status,
     textHidden: true,
     dead: { total: status.dead.total, items: status.dead.items.map((d) => ({ ...d, reason: '' })) },
+    shadow: { ...status.shadow, items: status.shadow.items.map((d) => ({ ...d, reason: '' })) },
     conflicts: { total: status.conflicts.total, items: status.conflicts.items.map((c) => ({ ...c, fields: c.fields.map((f) => ({ field: f.field, exo: null, numerik: null })) })) },
     outbound: { ...status.outbound, errors: status.outbound.errors.map((e) => ({ ...e, error: '' })) },
     inbound: { ...status.inbound, errors: status.inbound.errors.map((e) => ({ ...e, error: '' })) },

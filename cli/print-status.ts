@@ -24,5 +24,7 @@ export function formatStatus(s: SyncStatus): string {
   for (const d of s.dead.items) lines.push(`  #${d.id}  ${d.at}  ${d.direction} ${item(d)}: ${d.reason}`);
   lines.push(s.conflicts.total ? `conflicts: ${s.conflicts.total}` : 'conflicts: none');
   for (const c of s.conflicts.items) lines.push(`  #${c.id}  ${c.at}  ${item(c)}: ${c.fields.map((f) => f.field).join(', ')} (${c.policy}: ${c.winner} won)`);
+  if (s.shadow.enabled || s.shadow.total) lines.push(`shadow mode: ${s.shadow.enabled ? 'ON, nothing is sent or written' : 'off'}; ${s.shadow.total} decision(s) it would have carried out`);
+  for (const d of s.shadow.items.slice(0, 20)) lines.push(`  ${d.at}  ${d.direction} ${item(d)}: ${d.reason}`);
   return lines.join('\n');
 }

@@ -24,6 +24,10 @@ export const syncOptionsSchema = z
   .object({
     syncExoToNumerik: z.boolean().default(true).describe('send Exo changes to Numerik (off: they wait in the queue)'),
     syncNumerikToExo: z.boolean().default(true).describe('apply Numerik changes to Exo (off: they wait in the inbox)'),
+    shadow: z
+      .boolean()
+      .default(false)
+      .describe('decide every change as usual but send and write nothing: each decision is shown as "would have …"; switched off, what waited is sent, in order, once'),
     excludedStaff: z.array(staffRef).default([]).describe('staff numbers or login IDs whose activities are not sent'),
     excludedActivityTypes: z.array(lookupRef).default([]).describe('activity type numbers or names (case-insensitive) not sent'),
     excludedActivityStatuses: z.array(lookupRef).default([]).describe('activity status numbers or names not sent'),

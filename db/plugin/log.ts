@@ -3,8 +3,11 @@ import type { Db } from '../connect.js';
 import { OBJECTS } from './objects.js';
 
 export type LogDirection = 'outbound' | 'inbound' | 'system';
-/** synced / skipped: done; parked: waits for a link; dead: gave up (retryable); conflict: the losing side kept here. */
-export type LogKind = 'synced' | 'skipped' | 'parked' | 'dead' | 'conflict' | 'truncated' | 'deleted' | 'note';
+/**
+ * synced / skipped: done; parked: waits for a link; dead: gave up (retryable); conflict: the losing
+ * side kept here; shadow: what shadow mode would have done (open until shadow mode ends).
+ */
+export type LogKind = 'synced' | 'skipped' | 'parked' | 'dead' | 'conflict' | 'truncated' | 'deleted' | 'note' | 'shadow';
 
 export interface LogEntry {
   direction: LogDirection;

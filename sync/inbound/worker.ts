@@ -13,6 +13,9 @@ import { converge, type ConvergeOutcome } from '../converge/converge.js';
 import { cachedLookups, type Lookups } from '../lookups.js';
 import { refreshRecordFields, type RecordOutcome } from '../record/refresh-fields.js';
 import type { RecordEvent } from '../record/state-text.js';
+import { decidePost, unknownPost } from '../preview/decide.js';
+import { recordShadowBatch, shadowRelease } from '../shadow.js';
+import type { Activity } from '../../db/exo/activities.js';
 import type { PostLookup } from '../numerik/client.js';
 import { settleNotDone } from '../settle-failure.js';
 import { WorkerLoop } from '../worker-loop.js';
@@ -71,11 +74,13 @@ export class InboundWorker {
    * or the webhook receiver, whose answer waits for its one INSERT.
    */
   private readonly writes = pLimit(WRITERS);
+  private readonly release: ReturnType<typeof shadowRelease>;
 
   constructor(private readonly o: WorkerOptions) {
     this.id = o.workerId ?? newWorkerId('inbound');
     this.logger = o.logger ?? silentLogger;
     this.lookups = cachedLookups(o.db);
+    this.release = shadowRelease(o.db, OBJECTS.inbox, 'inbound', this.logger);
     this.loop = new WorkerLoop(
       'inbound',
       async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
@@ -88,6 +93,7 @@ export class InboundWorker {
     const options = await this.o.options();
     if (!options.syncNumerikToExo) return 0;
     const { db } = this.o;
+    await this.release(options.shadow);
     const leaseMs = this.o.leaseMs ?? 60_000;
     const rows = await claimWork(db, OBJECTS.inbox, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
     if (!rows.length) return 0;
@@ -97,6 +103,10 @@ export class InboundWorker {
       const groups = this.group(rows);
       const [lookups, links] = await Promise.all([this.lookups(options, await this.names()), readPostLinksByPost(db, groups.map((g) => g.postId))]);
       const linkedActivities = await readActivities(db, [...links.values()].map((l) => l.activitySeqno));
+      if (options.shadow) {
+        await this.shadow(groups, ids, links, linkedActivities, lookups);
+        return rows.length;
+      }
       const finisher = (g: Group) => async (trx: Knex.Transaction) => (await completeWork(db, OBJECTS.inbox, g.rows.map((r) => r.id), this.id, trx)) > 0;
       // Groups whose every event names a version both sides already agreed on (an echo, or late)
       // finish together, in one transaction, and cost Numerik nothing.
@@ -123,6 +133,26 @@ export class InboundWorker {
     } finally {
       clearInterval(renewal);
     }
+  }
+
+  /** Shadow mode: each post decided as always (attachment jobs left waiting), nothing written; the rows wait, shadowed. */
+  private async shadow(groups: Group[], ids: number[], links: Map<string, PostLink>, linked: Map<number, Activity>, lookups: Lookups): Promise<void> {
+    const deps = { db: this.o.db, client: this.o.client, lookups };
+    const limit = pLimit(this.o.concurrency ?? 16);
+    const items = await Promise.all(
+      groups
+        .filter((g) => g.kind === 'post')
+        .map((g) =>
+          limit(async () => {
+            const link = links.get(g.postId);
+            const lookup = await this.o.client.getPost(g.postId).catch((error: unknown) => error as Error);
+            if (lookup instanceof Error) return unknownPost('inbox', g.postId, link, lookup);
+            return decidePost(deps, 'inbox', lookup, g.postId, link, link ? linked.get(link.activitySeqno) : undefined);
+          }),
+        ),
+    );
+    await recordShadowBatch(this.o.db, OBJECTS.inbox, this.id, ids, items);
+    this.stats.batches += 1;
   }
 
   async drain(): Promise<InboundStats> {
@@ -239,3 +269,4 @@ function doneEvent(outcome: Extract<ConvergeOutcome, { kind: 'done' }>): RecordE
       return { kind: 'synced', transferred: outcome.action !== 'in-sync', conflict: outcome.conflicts.length > 0 };
   }
 }
+

@@ -15,6 +15,8 @@ import { silentLogger, type Logger } from '../../logging/logger.js';
 import { cachedLookups } from '../lookups.js';
 import { refreshRecordFields, type RecordOutcome } from '../record/refresh-fields.js';
 import type { RecordEvent } from '../record/state-text.js';
+import { decideActivity } from '../preview/decide.js';
+import { recordShadowBatch, shadowRelease } from '../shadow.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { OptionsSource } from '../options-source.js';
 import { settleNotDone } from '../settle-failure.js';
@@ -67,11 +69,13 @@ export class OutboundWorker {
   private readonly logger: Logger;
   private readonly loop: WorkerLoop;
   private readonly lookups: ReturnType<typeof cachedLookups>;
+  private readonly release: ReturnType<typeof shadowRelease>;
 
   constructor(private readonly o: WorkerOptions) {
     this.id = o.workerId ?? newWorkerId('outbound');
     this.logger = o.logger ?? silentLogger;
     this.lookups = cachedLookups(o.db);
+    this.release = shadowRelease(o.db, OBJECTS.queue, 'outbound', this.logger);
     this.loop = new WorkerLoop(
       'outbound',
       async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
@@ -85,6 +89,7 @@ export class OutboundWorker {
     const options = await this.o.options();
     if (!options.syncExoToNumerik) return 0;
     const { db } = this.o;
+    await this.release(options.shadow);
     const leaseMs = this.o.leaseMs ?? 60_000;
     const rows = await claimWork(db, OBJECTS.queue, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
     if (!rows.length) return 0;
@@ -94,6 +99,14 @@ export class OutboundWorker {
       const groups = this.group(rows);
       const seqnos = groups.map((g) => g.seqno);
       const [lookups, activities, links] = await Promise.all([this.lookups(options), readActivities(db, seqnos), readPostLinks(db, seqnos)]);
+      if (options.shadow) {
+        // Decided as always, done never: the rows wait, shadowed, until shadow mode ends.
+        const deps = { db, client: this.o.client, lookups };
+        const items = await Promise.all(groups.map((g) => decideActivity(deps, 'queue', g.seqno, activities.get(g.seqno), links.get(g.seqno))));
+        await recordShadowBatch(db, OBJECTS.queue, this.id, ids, items);
+        this.stats.batches += 1;
+        return rows.length;
+      }
       const limit = pLimit(this.o.concurrency ?? 16);
       const outcomes = await Promise.all(
         groups.map((g) =>

@@ -120,4 +120,7 @@ export async function decidePost(deps: DecideDeps, source: PreviewItem['source']
   return convergePreview(deps, 'inbound', found, { postId, lookup, link, activity, refusedRef, deleted: lookup.kind === 'gone' ? { at: lookup.deletedAt ?? new Date().toISOString(), by: lookup.deletedBy ?? null } : undefined });
 }
 
-export const postLookupOf = (post: Post): PostLookup => ({ kind: 'post', post });
+/** A post Numerik could not be asked about: what the sync would do with it is not known yet. */
+export function unknownPost(source: PreviewItem['source'], postId: string, link: PostLink | undefined, error: unknown): PreviewItem {
+  return { direction: 'inbound', source, activitySeqno: link?.activitySeqno ?? null, postId, decision: 'unknown', reason: `Numerik could not be read: ${causeOf(error)}`, exoText: null, numerikText: null };
+}

@@ -11,7 +11,7 @@ import { loadLookups, type Lookups } from '../lookups.js';
 import { planReferenceData, plannedLinks } from '../reference/refresh.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import type { SyncOptions } from '../options.js';
-import { decideActivity, decidePost, type DecideDeps } from './decide.js';
+import { decideActivity, decidePost, unknownPost, type DecideDeps } from './decide.js';
 import { PREVIEW_DECISIONS, type PreviewDecision, type PreviewItem } from './item.js';
 
 export interface PreviewOptions {
@@ -132,7 +132,7 @@ async function posts(deps: DecideDeps, source: PreviewItem['source'], lookups: {
       continue;
     }
     if (lookup instanceof Error) {
-      await out({ direction: 'inbound', source, activitySeqno: link?.activitySeqno ?? null, postId, decision: 'unknown', reason: `Numerik could not be read: ${causeOf(lookup)}`, exoText: null, numerikText: null });
+      await out(unknownPost(source, postId, link, lookup));
       continue;
     }
     await out(await decidePost(deps, source, lookup, postId, link, link ? linked.get(link.activitySeqno) : undefined));

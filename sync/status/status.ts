@@ -41,6 +41,8 @@ export interface SyncStatus {
   parked: { direction: string; reason: string; count: number; since: string }[];
   dead: { total: number; items: DeadLetter[] };
   conflicts: { total: number; items: Conflict[] };
+  /** Shadow mode: what the sync would have done, newest first (open until shadow mode ends). */
+  shadow: { enabled: boolean; total: number; items: DeadLetter[] };
 }
 
 const iso = (d: Date | undefined | null) => (d ? d.toISOString() : null);
@@ -60,7 +62,7 @@ export function conflictOf(e: Pick<LogItem, 'id' | 'loggedAt' | 'activitySeqno' 
 }
 
 export async function readStatus(db: Db, options: SyncOptions, limit = 50): Promise<SyncStatus> {
-  const [queue, inbox, queueErrors, inboxErrors, last, parked, dead, conflicts] = await Promise.all([
+  const [queue, inbox, queueErrors, inboxErrors, last, parked, dead, conflicts, shadow] = await Promise.all([
     workDepth(db, OBJECTS.queue),
     workDepth(db, OBJECTS.inbox),
     workErrors(db, OBJECTS.queue),
@@ -69,17 +71,17 @@ export async function readStatus(db: Db, options: SyncOptions, limit = 50): Prom
     parkedByReason(db),
     openEntries(db, 'dead', limit),
     openEntries(db, 'conflict', limit),
+    openEntries(db, 'shadow', limit),
   ]);
+  const line = (e: LogItem): DeadLetter => ({ id: e.id, at: e.loggedAt.toISOString(), direction: e.direction, activitySeqno: e.activitySeqno, postId: e.postId, reason: e.reason });
   return {
     generatedAt: new Date().toISOString(),
     timeZone: options.timeZone,
     outbound: { enabled: options.syncExoToNumerik, lastSuccessAt: iso(last.outbound), ...queue, errors: queueErrors },
     inbound: { enabled: options.syncNumerikToExo, lastSuccessAt: iso(last.inbound), ...inbox, errors: inboxErrors },
     parked: parked.map((p) => ({ ...p, since: p.since.toISOString() })),
-    dead: {
-      total: dead.total,
-      items: dead.items.map((e) => ({ id: e.id, at: e.loggedAt.toISOString(), direction: e.direction, activitySeqno: e.activitySeqno, postId: e.postId, reason: e.reason })),
-    },
+    dead: { total: dead.total, items: dead.items.map(line) },
     conflicts: { total: conflicts.total, items: conflicts.items.map(conflictOf) },
+    shadow: { enabled: options.shadow, total: shadow.total, items: shadow.items.map(line) },
   };
 }

@@ -43,7 +43,7 @@ export async function parkedByReason(db: Db): Promise<{ direction: LogDirection;
 }
 
 /** Open entries of one kind, newest first, and how many there are in all. */
-export async function openEntries(db: Db, kind: 'dead' | 'conflict', limit: number): Promise<{ total: number; items: LogItem[] }> {
+export async function openEntries(db: Db, kind: 'dead' | 'conflict' | 'shadow', limit: number): Promise<{ total: number; items: LogItem[] }> {
   const open = db.table(OBJECTS.log).where({ KIND: kind }).whereNull('RESOLVED_AT');
   const [count] = (await open.clone().count({ n: '*' })) as { n: number | string }[];
   const rows = (await open.clone().select('ID', 'LOGGED_AT', 'DIRECTION', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON', 'DETAIL').orderBy('ID', 'desc').limit(limit)) as Row[];
