@@ -30,7 +30,8 @@ export function demoRouter(deps: { db: Db; store: SandboxStore; adminToken: stri
     if (!edit.success) return void res.status(400).json({ error: 'bad_request', reason: 'give the post text' });
     const id = String(req.params.id);
     if (!deps.store.posts.has(id)) return void res.status(404).json({ error: 'not_found', reason: `there is no post ${id}` });
-    deps.store.updatePost(id, { body_text: edit.data.text });
+    // As the post's author would edit it in Numerik (its activity then names them as the editor).
+    deps.store.updatePost(id, { body_text: edit.data.text }, undefined, deps.store.posts.get(id)!.author_id);
     res.json({ message: `post ${id} saved in Numerik; its activity follows in a moment` });
   });
   return router;
