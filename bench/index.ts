@@ -4,6 +4,7 @@ import { benchInbound } from './inbound.js';
 import { benchOutbound } from './outbound.js';
 import { benchRecordFields } from './record-fields.js';
 import { benchPreview } from './preview.js';
+import { benchCli } from './cli.js';
 import { benchTriggers } from './triggers.js';
 
 /** `npm run bench -- <name>`: each bench prints its figures as ratios measured in one run. */
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   outbound: benchOutbound,
   'record-fields': benchRecordFields,
   preview: benchPreview,
+  cli: benchCli,
   inbound: benchInbound,
   attachments: benchAttachments,
   backfill: benchBackfill,

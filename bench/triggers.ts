@@ -4,7 +4,7 @@ import { exoSeed, taskRow } from '../db/exo/fixture/seed.js';
 import { OBJECTS } from '../db/plugin/objects.js';
 import { Migrator } from '../migrations/runner.js';
 import { captureSpec, queueTable } from '../migrations/steps/0002-change-capture.js';
-import { benchTargets, median, openEngine, timed } from './engines.js';
+import { benchTargets, median, openEngine, percentile, timed } from './engines.js';
 
 const ROWS = 10_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -74,8 +74,35 @@ export async function benchTriggers(): Promise<void> {
             `ratio ${(c / p).toFixed(2)}× (best of each: ${best.toFixed(2)}×)   floor: unkeyed queue ${(f / p).toFixed(2)}×`,
         );
       }
+      await singleRows(name, plain, captured);
     } finally {
       await engine.close();
     }
+  }
+}
+
+const SINGLE = Number(process.env.BENCH_SINGLE ?? 1_000);
+
+/**
+ * What an Exo user at the keyboard feels: one activity saved at a time (an INSERT, then an UPDATE
+ * of it), SINGLE statements each, alternating between a TASKS without and with the trigger.
+ */
+async function singleRows(name: string, plain: Db, captured: Db): Promise<void> {
+  const row = taskRow({ subject: 'One activity', details: 'Saved by an Exo user', companyId: 'D1', assignedTo: 1 });
+  const times = { plain: { insert: [] as number[], update: [] as number[] }, captured: { insert: [] as number[], update: [] as number[] } };
+  for (let i = 0; i < SINGLE; i++) {
+    for (const [label, db] of (i % 2 ? [['captured', captured], ['plain', plain]] : [['plain', plain], ['captured', captured]]) as [keyof typeof times, Db][]) {
+      let seqno = 0;
+      times[label].insert.push(await timed(async () => (seqno = await db.dialect.insertReturningKey(db.knex, 'TASKS', row, 'SEQNO'))));
+      times[label].update.push(await timed(() => db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: `Edited ${i}` })));
+    }
+  }
+  for (const op of ['insert', 'update'] as const) {
+    const [p50, c50] = [median(times.plain[op]), median(times.captured[op])];
+    const [p99, c99] = [percentile(times.plain[op], 99), percentile(times.captured[op], 99)];
+    console.log(
+      `  ${name.padEnd(8)} one-row ${op.padEnd(6)} × ${SINGLE}: p50 ${p50.toFixed(2)} → ${c50.toFixed(2)} ms (${(c50 / p50).toFixed(2)}×), ` +
+        `p99 ${p99.toFixed(2)} → ${c99.toFixed(2)} ms (${(c99 / p99).toFixed(2)}×)`,
+    );
   }
 }
