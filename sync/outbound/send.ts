@@ -67,9 +67,11 @@ export async function sendActivity(
   const notes = 'notes' in plan ? plan.notes.map((n) => entry(seqno, 'note', n, link?.postId)) : [];
   try {
     switch (plan.kind) {
-      case 'skip':
-        if (plan.stopLink && link?.state === 'active') await markExoDeleted(deps, activity, link, lookups);
-        return { kind: 'done', action: 'skipped', postId: link?.postId, reason: plan.reason, byLink: plan.byLink, log: [entry(seqno, 'skipped', plan.reason, link?.postId)] };
+      case 'skip': {
+        const marked = plan.stopLink && link?.state === 'active' && (await markExoDeleted(deps, activity, link, lookups));
+        const log = [marked ? entry(seqno, 'synced', `${plan.reason}; marked "deleted in Exo" (exoDeleteMark ${lookups.options.exoDeleteMark})`, link!.postId) : entry(seqno, 'skipped', plan.reason, link?.postId)];
+        return { kind: 'done', action: 'skipped', postId: link?.postId, reason: plan.reason, byLink: plan.byLink, log };
+      }
       case 'park':
         return { kind: 'park', reason: plan.reason };
       case 'create':
@@ -162,15 +164,18 @@ async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extra
  * and the link stops syncing. The link records the marked version, so only a later Numerik edit of
  * the post is reported (converge parks it), not the mark's own echo.
  */
-async function markExoDeleted(deps: SendDeps, activity: Activity | undefined, link: PostLink, lookups: Lookups): Promise<void> {
+async function markExoDeleted(deps: SendDeps, activity: Activity | undefined, link: PostLink, lookups: Lookups): Promise<boolean> {
   const lookup = await deps.client.getPost(link.postId);
   let version = link.numerikVersion;
+  let marked = false;
   if (lookup.kind === 'post') {
     const staff = activity?.modifiedBy == null ? undefined : lookups.staff.get(activity.modifiedBy);
     const who = staff?.name ?? staff?.loginId ?? 'an Exo user';
     const patch = exoDeletedMark(lookup.post, lookups.options.exoDeleteMark, who, new Date(), lookups.options.timeZone);
-    const marked = patch ? await deps.client.updatePost(link.postId, { ...patch, ...(patch.body_text ? { body_html: textToHtml(patch.body_text) } : {}) }, lookup.post.version) : lookup.post;
-    version = marked.version;
+    const after = patch ? await deps.client.updatePost(link.postId, { ...patch, ...(patch.body_text ? { body_html: textToHtml(patch.body_text) } : {}) }, lookup.post.version) : lookup.post;
+    version = after.version;
+    marked = patch !== undefined;
   }
   await updatePostLink(deps.db, link.activitySeqno, { state: 'exo-deleted', ...(version === null ? {} : { numerikVersion: version }) });
+  return marked;
 }

@@ -6,7 +6,6 @@ import { converge, type ConvergeOutcome, type ConvergePreview } from '../converg
 import { causeOf } from '../error-cause.js';
 import { adoptionOf } from '../inbound/adoption.js';
 import { outboundContext, type Lookups } from '../lookups.js';
-import { exoDeletedMark } from '../mapping/exo-deleted-mark.js';
 import { planOutbound } from '../mapping/outbound.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { NumerikError } from '../numerik/errors.js';
@@ -82,8 +81,8 @@ export async function decideActivity(deps: DecideDeps, source: PreviewItem['sour
       return item('outbound', found, { decision: 'park', reason: plan.reason, exoText: sample(activity?.details) });
     case 'skip': {
       if (!plan.stopLink || link?.state !== 'active') return item('outbound', found, { decision: 'skip', reason: plan.reason, exoText: sample(activity?.details) });
-      const mark = exoDeletedMark({ body_text: '', tags: [] }, deps.lookups.options.exoDeleteMark, 'an Exo user', new Date(), deps.lookups.options.timeZone);
-      return item('outbound', found, { decision: mark ? 'update' : 'skip', reason: `${plan.reason}${mark ? ` (marked: exoDeleteMark ${deps.lookups.options.exoDeleteMark})` : ''}; the link stops` });
+      const mark = deps.lookups.options.exoDeleteMark;
+      return item('outbound', found, { decision: mark === 'none' ? 'skip' : 'update', reason: `${plan.reason}${mark === 'none' ? '' : ` (marked: exoDeleteMark ${mark})`}; the link stops` });
     }
     case 'create':
       return item('outbound', found, { decision: 'create', reason: `a new ${plan.input.type}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`, exoText: sample(activity?.details), numerikText: sample(plan.input.body_text) });

@@ -37,7 +37,9 @@ forEachTarget('preview: what the sync would do, item by item, writing nothing', 
     const worker = () => f.worker({ options: async () => on });
     const edited = await f.seed.task({ subject: 'Edited in Exo', details: 'Edited in Exo\nv1', companyId: 'D101', assignedTo: f.staff.ann });
     const both = await f.seed.task({ subject: 'Both sides', details: 'Both sides\nv1', companyId: 'D101', assignedTo: f.staff.ann, end: wall('2026-12-10T09:00:00.000') });
+    const deleted = await f.seed.task({ subject: 'Deleted later', companyId: 'D101', assignedTo: f.staff.ann });
     await worker().drain();
+    await f.db.table('TASKS').where({ SEQNO: deleted }).update({ DELETED_FLAG: 'Y' });
     const bothPost = postsByActivity(f.sandbox).get(both)![0]!;
     await f.db.table('TASKS').where({ SEQNO: edited }).update({ DETAILS: 'Edited in Exo\nv2' });
     await f.db.table('TASKS').where({ SEQNO: both }).update({ END_DATETIME: wall('2026-12-11T09:00:00.000') });
@@ -62,6 +64,7 @@ forEachTarget('preview: what the sync would do, item by item, writing nothing', 
       [`outbound:activity ${fresh}`]: 'create',
       [`outbound:activity ${unlinked}`]: 'park',
       [`outbound:activity ${excluded}`]: 'skip',
+      [`outbound:activity ${deleted}`]: 'update',
       [`inbound:post ${newPost.id}`]: 'create',
       [`inbound:post ${orphan.id}`]: 'park',
     });
