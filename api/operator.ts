@@ -78,8 +78,8 @@ export function operatorRouter(deps: OperatorDeps): Router {
     if (!key) return page(res, 400, renderRecordNotice('record', false, 'A record is /status/records/activity/<key> (digits) or /status/records/post/<id>.'));
     if (!mayReadText(req, deps.adminToken)) return page(res, 200, renderRecordNotice('record', true, ''));
     try {
-      const [view, status] = await Promise.all([deps.operations.record(key), deps.operations.status()]);
-      page(res, 200, renderRecordPage(view, key, status.timeZone));
+      const view = await deps.operations.record(key);
+      page(res, 200, renderRecordPage(view, key));
     } catch (error) {
       if (error instanceof UnknownRecordError) return page(res, 404, renderRecordNotice('record', false, error.message));
       deps.logger.warn('record page: a service was unavailable', { error: causeOf(error) });

@@ -15,8 +15,8 @@ const postLink = (address: string | null) => (!address ? '—' : /^https?:\/\//i
 const keyPath = (key: RecordKey) => ('activity' in key ? `activity/${key.activity}` : `post/${encodeURIComponent(key.post)}`);
 
 /** One record's page: both sides side by side with what they agreed on, pending work, conflicts, history, actions. */
-export function renderRecordPage(r: RecordView, key: RecordKey, timeZone: string): string {
-  const when = timeIn(timeZone);
+export function renderRecordPage(r: RecordView, key: RecordKey): string {
+  const when = timeIn(r.timeZone);
   const title = 'activity' in key ? `activity ${key.activity}` : `post ${key.post}`;
   const active = r.link?.state === 'active';
   const actions = ACTIONS.filter((a) => r.link?.state !== 'unlinked' && (active || !a.needsLink))

@@ -35,6 +35,8 @@ export interface HistoryLine {
 export interface RecordView {
   activitySeqno: number | null;
   postId: string | null;
+  /** The Exo site's zone, in which a person reads the times (they are UTC here). */
+  timeZone: string;
   link: { state: PostLink['state']; postType: string; origin: string; linkedAt: string; syncedAt: string; postUrl: string | null } | null;
   /** What the Exo user sees on the activity (X_NUMERIK_POST, X_NUMERIK_STATE). */
   fields: RecordFields | null;
@@ -111,6 +113,7 @@ export async function readRecord(db: Db, client: NumerikClient | undefined, look
   return {
     activitySeqno,
     postId,
+    timeZone: lookups.options.timeZone,
     link: link ? { state: link.state, postType: link.postType, origin: link.origin, linkedAt: link.createdAt.toISOString(), syncedAt: link.syncedAt.toISOString(), postUrl: link.postUrl } : null,
     fields: fields ?? null,
     activity: activity ? { subject: activity.subject, details: activity.details, companyId: activity.companyId, deleted: activity.deleted, modifiedAt: iso(activity.modifiedAt) } : null,
