@@ -13,7 +13,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['cli/**', 'bench/**', 'bin/**', 'test/**'],
+    files: ['cli/**', 'bench/**', 'bin/**', 'scripts/**', 'test/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The launcher and the build script are plain JavaScript run by Node.
+    files: ['bin/**/*.js', 'scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

@@ -5,10 +5,10 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../logging/logger.js';
 import type { Operations } from '../service/operations.js';
 import { failureOf } from '../sync/error-cause.js';
-import { MAPPING_KINDS, MappingError, type MappingKind } from '../sync/mappings.js';
-import { ActionRefusedError, RECORD_ACTIONS } from '../sync/record/actions.js';
-import { CONTENT_FIELDS } from '../sync/record/rebase.js';
-import { UnknownRecordError, type RecordKey } from '../sync/record/record-view.js';
+import { MappingError } from '../sync/mappings.js';
+import { ActionRefusedError } from '../sync/record/actions.js';
+import { CONTENT_FIELDS, MAPPING_KINDS, RECORD_ACTIONS, recordKeyOf, type MappingKind } from '../sync/record/names.js';
+import { UnknownRecordError } from '../sync/record/record-view.js';
 import type { PreviewOptions } from '../sync/preview/preview.js';
 
 const by = z.string().trim().min(1, 'say who you are ("by")').max(100);
@@ -31,12 +31,6 @@ export function answerFailure(res: Response, error: unknown, db: Db, logger: Log
   logger.warn('operator request: a service was unavailable', { error: failure.error });
   res.status(503).json({ error: 'unavailable', reason: `${failure.error}; nothing was changed, try again` });
 }
-
-export const recordKeyOf = (kind: string, key: string): RecordKey | undefined => {
-  if (kind === 'activity' && /^\d{1,9}$/.test(key)) return { activity: Number(key) };
-  if (kind === 'post' && /^[\x21-\x7e]{1,64}$/.test(key)) return { post: key };
-  return undefined;
-};
 
 const badKey = (res: Response) => void res.status(400).json({ error: 'bad_request', reason: 'a record is /activity/<key> (digits) or /post/<id>' });
 

@@ -5,6 +5,7 @@ import { benchOutbound } from './outbound.js';
 import { benchRecordFields } from './record-fields.js';
 import { benchPreview } from './preview.js';
 import { benchCli } from './cli.js';
+import { benchStart } from './start.js';
 import { benchTriggers } from './triggers.js';
 
 /** `npm run bench -- <name>`: each bench prints its figures as ratios measured in one run. */
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'record-fields': benchRecordFields,
   preview: benchPreview,
   cli: benchCli,
+  start: benchStart,
   inbound: benchInbound,
   attachments: benchAttachments,
   backfill: benchBackfill,

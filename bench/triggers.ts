@@ -3,19 +3,17 @@ import { createExoFixture } from '../db/exo/fixture/create.js';
 import { exoSeed, taskRow } from '../db/exo/fixture/seed.js';
 import { OBJECTS } from '../db/plugin/objects.js';
 import { Migrator } from '../migrations/runner.js';
-import { captureSpec, queueTable } from '../migrations/steps/0002-change-capture.js';
+import { DEFAULT_MIGRATION_OPTIONS } from '../migrations/migration.js';
+import { changeCapture } from '../migrations/steps/0002-change-capture.js';
 import { benchTargets, median, openEngine, percentile, timed } from './engines.js';
 
 const ROWS = 10_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const HEAP_QUEUE = 'BENCH_UNKEYED_QUEUE';
-
 /**
- * What the capture trigger costs Exo: one INSERT … SELECT of 10,000 activities and one UPDATE of
- * all of them, on a TASKS without and with the trigger, in alternating rounds on the same engine.
- * A third TASKS carries the same trigger writing the same rows into a queue with no key, sequence
- * or index: the least that one durable row per changed activity can cost on that engine, so a
- * ratio can be judged against what is reachable at all.
+ * What the capture trigger costs Exo: one INSERT … SELECT of 10,000 activities, one UPDATE and one
+ * DELETE of all of them, on a TASKS without and with the trigger, in alternating rounds on the same
+ * engine. A third TASKS carries 0002's trigger (a queue row per changed activity, the design before
+ * 0006-bulk-capture), so the two designs are compared in the same run.
  */
 export async function benchTriggers(): Promise<void> {
   console.log(`capture trigger overhead: ${ROWS.toLocaleString('en')} rows per statement, ${ROUNDS} alternating rounds, median ms`);
@@ -34,44 +32,46 @@ export async function benchTriggers(): Promise<void> {
       const captured = await engine.schema();
       await createExoFixture(captured);
       await new Migrator(captured).up();
-      const floor = await engine.schema();
-      await createExoFixture(floor);
-      await floor.knex.schema.withSchema(floor.target.schema).createTable(HEAP_QUEUE, (t) => queueTable.build(t));
-      for (const { sql } of floor.dialect.captureTriggerUp({ ...captureSpec, queue: HEAP_QUEUE })) await floor.knex.raw(sql);
+      const perRow = await engine.schema();
+      await createExoFixture(perRow);
+      for (const { sql } of changeCapture.up(perRow.dialect, DEFAULT_MIGRATION_OPTIONS)) await perRow.knex.raw(sql);
 
       const columns = Object.keys(taskRow()).map((c) => source.dialect.quote(c)).join(', ');
       const insert = (db: Db) => db.knex.raw(`INSERT INTO ${db.dialect.qualified('TASKS')} (${columns}) SELECT ${columns} FROM ${source.dialect.qualified('TASKS')}`);
       const update = (db: Db, round: number) => db.table('TASKS').update({ DETAILS: `Edited in round ${round}`, COMPLETED: round % 2 ? 'Y' : 'N' });
+      const remove = (db: Db) => db.table('TASKS').del();
       // TRUNCATE fires no trigger and leaves no dead rows behind, so every round starts alike.
       const reset = async (db: Db) => {
         await db.table('TASKS').truncate();
-        if (db === captured) await db.table(OBJECTS.queue).truncate();
-        if (db === floor) await db.table(HEAP_QUEUE).truncate();
+        if (db !== plain) await db.table(OBJECTS.queue).truncate();
+        if (db === captured) await db.table(OBJECTS.queueSets).truncate();
       };
 
       const variants = [
         ['plain', plain],
         ['captured', captured],
-        ['floor', floor],
+        ['perRow', perRow],
       ] as const;
-      const times = Object.fromEntries(variants.map(([label]) => [label, { insert: [] as number[], update: [] as number[] }]));
+      const ops = ['insert', 'update', 'delete'] as const;
+      const times = Object.fromEntries(variants.map(([label]) => [label, Object.fromEntries(ops.map((op) => [op, [] as number[]]))]));
       for (let round = 0; round < ROUNDS; round++) {
         // Rotating the order keeps drift on a shared machine from favouring one variant.
         for (let k = 0; k < variants.length; k++) {
           const [label, db] = variants[(round + k) % variants.length]!;
-          times[label]!.insert.push(await timed(() => insert(db)));
-          times[label]!.update.push(await timed(() => update(db, round)));
+          times[label]!.insert!.push(await timed(() => insert(db)));
+          times[label]!.update!.push(await timed(() => update(db, round)));
+          times[label]!.delete!.push(await timed(() => remove(db)));
           await reset(db);
         }
       }
-      for (const op of ['insert', 'update'] as const) {
-        const p = median(times.plain![op]);
-        const c = median(times.captured![op]);
-        const f = median(times.floor![op]);
-        const best = Math.min(...times.captured![op]) / Math.min(...times.plain![op]);
+      for (const op of ops) {
+        const p = median(times.plain![op]!);
+        const c = median(times.captured![op]!);
+        const r = median(times.perRow![op]!);
+        const best = Math.min(...times.captured![op]!) / Math.min(...times.plain![op]!);
         console.log(
           `  ${name.padEnd(8)} bulk ${op.padEnd(6)}  without ${p.toFixed(1).padStart(7)} ms   with ${c.toFixed(1).padStart(7)} ms   ` +
-            `ratio ${(c / p).toFixed(2)}× (best of each: ${best.toFixed(2)}×)   floor: unkeyed queue ${(f / p).toFixed(2)}×`,
+            `ratio ${(c / p).toFixed(2)}× (best of each: ${best.toFixed(2)}×)   a queue row each (0002): ${(r / p).toFixed(2)}×`,
         );
       }
       await singleRows(name, plain, captured);

@@ -1,15 +1,16 @@
-import { createInterface } from 'node:readline/promises';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { connect, type Db } from '../db/connect.js';
+import type { Db } from '../db/connect.js';
 import { resolveTarget, withLogin } from '../db/target.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { Migrator } from '../migrations/runner.js';
 import { migrationOptions } from '../config/schema.js';
-import { NumerikClient } from '../sync/numerik/client.js';
-import { optionsSource, type OptionsSource } from '../sync/options-source.js';
-import { SANDBOX_TOKEN } from '../sandbox/server.js';
+import type { NumerikClient } from '../sync/numerik/client.js';
+import type { OptionsSource } from '../sync/options-source.js';
+import { SANDBOX_TOKEN } from '../sandbox/token.js';
 import { demoDirFor, runningService, type RunningService } from './running-service.js';
+
+/** What every command needs, built from the global options (loaded only by a command that needs it). */
+export type LoadContext = () => Promise<CliContext>;
 
 /** What every command needs, built from the global options. */
 export class CliContext {
@@ -39,7 +40,7 @@ export class CliContext {
     if (holder && holder.pid !== process.pid) {
       return Promise.reject(new ConfigError(`the demo (pid ${holder.pid}) holds the embedded database in ${demoDirFor(target)}: stop it first (Ctrl+C where \`npm start\` runs); \`status\`, \`retry\` and \`settings\` work while it runs`));
     }
-    return connect(target, { logger: this.logger });
+    return import('../db/connect.js').then(({ connect }) => connect(target, { logger: this.logger }));
   }
 
   /** The running demo that holds the embedded database, if any (not this process). */
@@ -49,15 +50,17 @@ export class CliContext {
   }
 
   /** The database through the migration login (database.migrationUser), when one is configured. */
-  openMigrationDb(): Promise<Db> {
+  async openMigrationDb(): Promise<Db> {
     const { database } = this.config;
     if (!database.migrationUser) return this.openDb();
+    const { connect } = await import('../db/connect.js');
     return connect(resolveTarget(withLogin(database, database.migrationUser, database.migrationPassword)), { logger: this.logger });
   }
 
   /** A database whose exo-numerik migrations are all applied; anything else is a clear error. */
   async openMigratedDb(): Promise<Db> {
     const db = await this.openDb();
+    const { Migrator } = await import('../migrations/runner.js');
     const pending = await new Migrator(db, { options: migrationOptions(this.config) }).pendingNames().catch(async (error: unknown) => {
       await db.close();
       throw error;
@@ -69,18 +72,26 @@ export class CliContext {
     return db;
   }
 
-  numerikClient(): NumerikClient {
-    const { apiUrl, token } = this.config.numerik;
-    const demo = apiUrl ? undefined : this.demoRunning();
-    // In the demo's folder, the demo's own Numerik is the one meant.
-    if (demo) return new NumerikClient({ baseUrl: demo.sandboxUrl, token: SANDBOX_TOKEN, logger: this.logger });
-    if (!apiUrl) throw new ConfigError(`numerik.apiUrl is not set (NUMERIK_API_URL)${demoDirFor(this.target()) ? '; without it `npm start` runs the demo, with its own Numerik sandbox' : ''}`);
-    if (!token) throw new ConfigError('numerik.token is not set (NUMERIK_TOKEN)');
-    return new NumerikClient({ baseUrl: apiUrl, token, logger: this.logger });
+  /** Makes Numerik clients; a missing setting is said when one is made, not before. */
+  async numerikClients(): Promise<() => NumerikClient> {
+    const { NumerikClient } = await import('../sync/numerik/client.js');
+    return () => {
+      const { apiUrl, token } = this.config.numerik;
+      const demo = apiUrl ? undefined : this.demoRunning();
+      // In the demo's folder, the demo's own Numerik is the one meant.
+      if (demo) return new NumerikClient({ baseUrl: demo.sandboxUrl, token: SANDBOX_TOKEN, logger: this.logger });
+      if (!apiUrl) throw new ConfigError(`numerik.apiUrl is not set (NUMERIK_API_URL)${demoDirFor(this.target()) ? '; without it `npm start` runs the demo, with its own Numerik sandbox' : ''}`);
+      if (!token) throw new ConfigError('numerik.token is not set (NUMERIK_TOKEN)');
+      return new NumerikClient({ baseUrl: apiUrl, token, logger: this.logger });
+    };
   }
 
-  syncOptions(db: Db): OptionsSource {
-    return optionsSource(db, this.config.sync, this.logger);
+  async numerikClient(): Promise<NumerikClient> {
+    return (await this.numerikClients())();
+  }
+
+  async syncOptions(db: Db): Promise<OptionsSource> {
+    return (await import('../sync/options-source.js')).optionsSource(db, this.config.sync, this.logger);
   }
 
   async withDb<T>(work: (db: Db) => Promise<T>, open: () => Promise<Db> = () => this.openDb()): Promise<T> {
@@ -90,22 +101,5 @@ export class CliContext {
     } finally {
       await db.close();
     }
-  }
-}
-
-export class NotConfirmedError extends Error {
-  override name = 'NotConfirmedError';
-}
-
-/** Asks before a dangerous step; without a terminal to ask on, only --yes lets it through. */
-export async function confirm(question: string, yes: boolean | undefined): Promise<void> {
-  if (yes) return;
-  if (!process.stdin.isTTY) throw new NotConfirmedError(`${question} Refused: not a terminal, pass --yes to confirm`);
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new NotConfirmedError('cancelled, nothing changed');
-  } finally {
-    rl.close();
   }
 }

@@ -11,7 +11,7 @@ import { SettingError } from '../sync/settings.js';
 import { MappingError } from '../sync/mappings.js';
 import { ActionRefusedError, RecordUnavailableError } from '../sync/record/actions.js';
 import { UnknownRecordError } from '../sync/record/record-view.js';
-import { NotConfirmedError } from './context.js';
+import { NotConfirmedError } from './confirm.js';
 import { ServiceAnswerError } from './running-service.js';
 
 /** Failures whose message already says what is wrong and what to do: printed alone, no stack. */

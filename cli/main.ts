@@ -14,8 +14,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerConfig } from './commands/config.js';
-import { CliContext } from './context.js';
-import { describeFailure } from './errors.js';
+import type { CliContext } from './context.js';
 
 // `exo-numerik settings get | head`: the reader went away, which is no failure of ours.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -28,8 +27,9 @@ const program = new Command('exo-numerik')
   .option('-c, --config <file>', 'configuration file (default: ./exo-numerik.config.json if present)')
   .showHelpAfterError();
 
+// Each command loads what it needs when it runs, so `--help` and a typo cost a bare start.
 let context: CliContext | undefined;
-const ctx = () => (context ??= new CliContext(program.opts<{ config?: string }>()));
+const ctx = async () => (context ??= new (await import('./context.js')).CliContext(program.opts<{ config?: string }>()));
 
 registerStart(program, ctx);
 registerMigrate(program, ctx);
@@ -50,6 +50,7 @@ registerSandbox(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  const { describeFailure } = await import('./errors.js');
   console.error(`exo-numerik: ${describeFailure(error)}`);
   context?.logger.debug('failure', { stack: error instanceof Error ? error.stack : String(error) });
   process.exitCode = 1;

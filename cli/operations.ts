@@ -5,20 +5,16 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { NumerikClient } from '../sync/numerik/client.js';
 import type { PreviewItem } from '../sync/preview/item.js';
 import type { PreviewOptions, PreviewSummary } from '../sync/preview/preview.js';
-import { databaseOperations } from '../service/operations.js';
-import { MappingError } from '../sync/mappings.js';
-import { ActionRefusedError } from '../sync/record/actions.js';
-import { UnknownRecordError, type RecordKey } from '../sync/record/record-view.js';
-import { SettingError } from '../sync/settings.js';
-import type { CliContext } from './context.js';
+import type { RecordKey } from '../sync/record/record-view.js';
+import type { LoadContext } from './context.js';
 import { callService, runningService, ServiceAnswerError, type RunningService } from './running-service.js';
 
-/** The service's error codes, as the errors the same operation raises on the database. */
-const ANSWERS: Record<string, new (message: string) => Error> = {
-  bad_setting: SettingError,
-  bad_mapping: MappingError,
-  not_found: UnknownRecordError,
-  refused: ActionRefusedError,
+/** The service's error codes, as the errors the same operation raises on the database (loaded only for an error). */
+const ANSWERS: Record<string, () => Promise<new (message: string) => Error>> = {
+  bad_setting: async () => (await import('../sync/settings.js')).SettingError,
+  bad_mapping: async () => (await import('../sync/mappings.js')).MappingError,
+  not_found: async () => (await import('../sync/record/record-view.js')).UnknownRecordError,
+  refused: async () => (await import('../sync/record/actions.js')).ActionRefusedError,
 };
 
 const recordPath = (key: RecordKey) => ('activity' in key ? `/admin/records/activity/${key.activity}` : `/admin/records/post/${encodeURIComponent(key.post)}`);
@@ -26,9 +22,9 @@ const recordPath = (key: RecordKey) => ('activity' in key ? `/admin/records/acti
 /** The operations through a running service's admin API (the embedded database is that process's). */
 export function serviceOperations(running: Pick<RunningService, 'url' | 'adminToken'>): Operations {
   const call = <T>(method: string, route: string, body?: unknown) =>
-    callService<T>(running, method, route, body).catch((error: unknown) => {
+    callService<T>(running, method, route, body).catch(async (error: unknown) => {
       const known = error instanceof ServiceAnswerError && error.code ? ANSWERS[error.code] : undefined;
-      throw known ? new known((error as Error).message) : error;
+      throw known ? new (await known())((error as Error).message) : error;
     });
   return {
     status: () => call('GET', '/status?format=json'),
@@ -73,13 +69,16 @@ async function streamPreview(running: Pick<RunningService, 'url' | 'adminToken'>
 }
 
 /** The operator's operations: straight on the database, or through the service that owns it. */
-export async function withOperations<T>(c: CliContext, work: (operations: Operations) => Promise<T>): Promise<T> {
+export async function withOperations<T>(ctx: LoadContext, work: (operations: Operations) => Promise<T>): Promise<T> {
+  const c = await ctx();
   const running = runningService(c.target());
   if (running) return work(serviceOperations(running));
+  const { databaseOperations } = await import('../service/operations.js');
   // Numerik is reached only by the operations that need it, and let go of when done.
   let client: NumerikClient | undefined;
   try {
-    return await c.withDb((db) => work(databaseOperations(db, c.config.sync, () => (client ??= c.numerikClient()))), () => c.openMigratedDb());
+    const clients = await c.numerikClients();
+    return await c.withDb((db) => work(databaseOperations(db, c.config.sync, () => (client ??= clients()))), () => c.openMigratedDb());
   } finally {
     await client?.close();
   }

@@ -30,7 +30,7 @@ export async function runService(c: CliContext, db: Db, demoDir?: string): Promi
       const timeZone = defaultSyncOptions(config.sync).timeZone;
       demo = await startDemoNumerik(db, { dir: demoDir, port: Number(process.env.EXO_SANDBOX_PORT ?? 4010), logger: c.logger, timeZone, adminToken: config.api.adminToken });
     }
-    const client = demo?.client ?? c.numerikClient();
+    const client = demo?.client ?? (await c.numerikClient());
     // Fail fast with one clear line rather than retrying a wrong URL or token for a minute.
     if (!demo) await client.probe().catch(async (error: unknown) => {
       await client.close();

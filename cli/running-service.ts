@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_PGLITE_DIR, type DbTarget } from '../db/target.js';
+import { DEFAULT_PGLITE_DIR } from '../db/pglite-dir.js';
+import type { DbTarget } from '../db/target.js';
 
 /** Written by `start` in the demo: where its service listens, for the other commands to reach it. */
 export const SERVICE_FILE = 'service.json';

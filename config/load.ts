@@ -2,14 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getLocation, parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
+import { ConfigError } from './error.js';
 import { configSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'exo-numerik.config.json';
 
-/** A configuration that cannot be used; the message names the file and the key. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Environment variables and the config key each one sets. Secrets belong here or in the file. */
 export const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' | 'worker' | 'api', key: string, kind?: 'boolean']> = {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type mssql from 'mssql';
 import { z } from 'zod';
+import { DEFAULT_PGLITE_DIR } from './pglite-dir.js';
 
 /** Where the Exo database lives. Exactly one of three engines; nothing else in the code cares which. */
 export type DbTarget = PgliteTarget | PostgresTarget | MssqlTarget;
@@ -30,8 +31,6 @@ export interface MssqlTarget {
   trustServerCertificate: boolean;
   schema: string;
 }
-
-export const DEFAULT_PGLITE_DIR = '.exo-numerik/pglite';
 
 /** The settings a DBA or consultant gives us; validated here so a bad one is named, not guessed. */
 export const dbSettingsSchema = z

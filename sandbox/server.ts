@@ -4,6 +4,7 @@ import { sandboxApp } from './app.js';
 import { Faults } from './faults.js';
 import { SandboxStore, type SandboxSnapshot } from './store.js';
 import { WebhookSender } from './webhooks.js';
+import { SANDBOX_TOKEN } from './token.js';
 
 export interface SandboxOptions {
   port?: number;
@@ -23,8 +24,6 @@ export interface Sandbox {
   calls: Map<string, number>;
   close(): Promise<void>;
 }
-
-export const SANDBOX_TOKEN = 'sandbox-token';
 
 /** A real Numerik stand-in on loopback: tests and the demo talk to it over HTTP. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {

@@ -1,18 +1,16 @@
 import type { Db } from '../db/connect.js';
-import { requeueEntries } from '../db/plugin/requeue.js';
-import { loadLookups } from '../sync/lookups.js';
-import { changeMapping, listMappings, MappingError, type MappingChange, type MappingKind, type MappingResult, type MappingView } from '../sync/mappings.js';
+import type { MappingChange, MappingKind, MappingResult, MappingView } from '../sync/mappings.js';
 import type { NumerikClient } from '../sync/numerik/client.js';
 import type { SyncOptionsInput } from '../sync/options.js';
 import { optionsSource } from '../sync/options-source.js';
-import { chooseConflict, recordAction, type RecordAction } from '../sync/record/actions.js';
+import type { RecordAction } from '../sync/record/names.js';
 import type { ChosenSide } from '../sync/record/rebase.js';
-import { readRecord, searchRecords, type RecordKey, type RecordView } from '../sync/record/record-view.js';
+import type { RecordKey, RecordView } from '../sync/record/record-view.js';
 import type { ContentField } from '../sync/mapping/content.js';
-import { changeSetting, listSettings, type SettingView } from '../sync/settings.js';
+import type { SettingView } from '../sync/settings.js';
 import type { PreviewItem } from '../sync/preview/item.js';
-import { runPreview, type PreviewOptions, type PreviewSummary } from '../sync/preview/preview.js';
-import { readStatus, type SyncStatus } from '../sync/status/status.js';
+import type { PreviewOptions, PreviewSummary } from '../sync/preview/preview.js';
+import type { SyncStatus } from '../sync/status/status.js';
 
 export type RetrySelection = { all: true } | { ids: number[] };
 
@@ -46,25 +44,29 @@ function optionalClient(numerik: (() => NumerikClient) | undefined): NumerikClie
   }
 }
 
-/** `numerik` is asked for only when an operation needs Numerik (a record's post, a mapping's check). */
+/**
+ * `numerik` is asked for only when an operation needs Numerik (a record's post, a mapping's check).
+ * Each operation loads its own modules: a terminal's `status` should not pay for the preview.
+ */
 export function databaseOperations(db: Db, configured: SyncOptionsInput, numerik?: () => NumerikClient): Operations {
   const options = optionsSource(db, configured, undefined, 0);
-  const client = () => {
-    if (!numerik) throw new MappingError('Numerik is not configured here (numerik.apiUrl)');
+  const client = async () => {
+    if (!numerik) throw new (await import('../sync/mappings.js')).MappingError('Numerik is not configured here (numerik.apiUrl)');
     return numerik();
   };
-  const deps = async () => ({ db, client: client(), lookups: await loadLookups(db, await options()) });
+  const lookups = async () => (await import('../sync/lookups.js')).loadLookups(db, await options());
+  const deps = async () => ({ db, client: await client(), lookups: await lookups() });
   return {
-    status: async () => readStatus(db, await options()),
-    retry: (selection) => requeueEntries(db, { kind: 'dead', ids: 'ids' in selection ? selection.ids : undefined }),
-    settings: () => listSettings(db, configured),
-    setSetting: (key, value, by) => changeSetting(db, configured, key, value, by),
-    record: async (key) => readRecord(db, optionalClient(numerik), await loadLookups(db, await options()), key),
-    search: (text) => searchRecords(db, text),
-    act: async (key, action, by) => recordAction(await deps(), key, action, by),
-    choose: async (id, field, side, by) => chooseConflict(await deps(), id, field, side, by),
-    mappings: (kind) => listMappings(db, kind),
-    changeMapping: (change) => changeMapping(db, numerik?.(), change),
-    preview: async (o, emit) => runPreview(db, client(), await options(), o, emit),
+    status: async () => (await import('../sync/status/status.js')).readStatus(db, await options()),
+    retry: async (selection) => (await import('../db/plugin/requeue.js')).requeueEntries(db, { kind: 'dead', ids: 'ids' in selection ? selection.ids : undefined }),
+    settings: async () => (await import('../sync/settings.js')).listSettings(db, configured),
+    setSetting: async (key, value, by) => (await import('../sync/settings.js')).changeSetting(db, configured, key, value, by),
+    record: async (key) => (await import('../sync/record/record-view.js')).readRecord(db, optionalClient(numerik), await lookups(), key),
+    search: async (text) => (await import('../sync/record/record-view.js')).searchRecords(db, text),
+    act: async (key, action, by) => (await import('../sync/record/actions.js')).recordAction(await deps(), key, action, by),
+    choose: async (id, field, side, by) => (await import('../sync/record/actions.js')).chooseConflict(await deps(), id, field, side, by),
+    mappings: async (kind) => (await import('../sync/mappings.js')).listMappings(db, kind),
+    changeMapping: async (change) => (await import('../sync/mappings.js')).changeMapping(db, numerik?.(), change),
+    preview: async (o, emit) => (await import('../sync/preview/preview.js')).runPreview(db, await client(), await options(), o, emit),
   };
 }

@@ -11,9 +11,10 @@ import { enqueueActivities } from '../db/plugin/queue/enqueue.js';
 import { requeueEntries } from '../db/plugin/requeue.js';
 import { CUSTOMER_NOT_LINKED } from './lens/fields/customer.js';
 import type { NumerikClient } from './numerik/client.js';
+import type { MappingKind } from './record/names.js';
 
-export type MappingKind = 'staff' | 'customer' | 'type';
-export const MAPPING_KINDS: readonly MappingKind[] = ['staff', 'customer', 'type'];
+export type { MappingKind };
+
 
 /** A mapping that cannot be made (no such staff member, user, account, customer, type, tag). Nothing was changed. */
 export class MappingError extends Error {

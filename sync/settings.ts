@@ -37,15 +37,6 @@ export async function listSettings(db: Db, configured: SyncOptionsInput): Promis
   return views;
 }
 
-/** A value as typed on a command line: JSON when it reads as JSON, else the text itself. */
-export function parseSettingValue(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 /** Validates and stores one option; the running service picks it up within seconds. */
 export async function changeSetting(db: Db, configured: SyncOptionsInput, key: string, value: unknown, by: string): Promise<SettingView> {
   if (!SYNC_OPTION_KEYS.includes(key as keyof SyncOptions)) {

@@ -1,26 +1,16 @@
 import { counted } from '../plural.js';
-import { SingleBar, Presets } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
 import type { Db } from '../../db/connect.js';
 import type { ChangeRange } from '../../db/exo/history.js';
-import { planBackfill, runBackfill, type BackfillProgress } from '../../sync/backfill/backfill.js';
-import { OutboundWorker } from '../../sync/outbound/worker.js';
-import { refreshReferenceData } from '../../sync/reference/refresh.js';
-import type { CliContext } from '../context.js';
+import type { BackfillProgress } from '../../sync/backfill/backfill.js';
+import type { CliContext, LoadContext } from '../context.js';
 import { runningService } from '../running-service.js';
-
-/** A date or date-time of the Exo site (wall clock), as Exo stores it: 2026-01-01 or 2026-01-01T08:00. */
-export function parseSiteTime(text: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
-  const date = m && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)));
-  if (!date || Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(m![3])) throw new InvalidArgumentError(`"${text}" is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM (the Exo site's local time)`);
-  return date;
-}
+import { parseSiteTime } from '../site-time.js';
 
 /** A bar on a terminal; elsewhere (a log file, CI), a line at every tenth. */
-function progressReporter(): { update(p: BackfillProgress): void; stop(): void } {
+async function progressReporter(): Promise<{ update(p: BackfillProgress): void; stop(): void }> {
   if (process.stderr.isTTY) {
+    const { SingleBar, Presets } = await import('cli-progress');
     const bar = new SingleBar({ format: 'backfill [{bar}] {percentage}% · {value}/{total} activities · {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
     let started = false;
     return {
@@ -44,18 +34,23 @@ function progressReporter(): { update(p: BackfillProgress): void; stop(): void }
 }
 
 async function backfill(c: CliContext, db: Db, range: ChangeRange, opts: { dryRun?: boolean; rate?: number; worker: boolean; chunk: number }): Promise<void> {
+  const [{ planBackfill, runBackfill }, { OutboundWorker }, { refreshReferenceData }] = await Promise.all([
+    import('../../sync/backfill/backfill.js'),
+    import('../../sync/outbound/worker.js'),
+    import('../../sync/reference/refresh.js'),
+  ]);
   const plan = await planBackfill(db, range);
   const resume = plan.resumeAfter === null ? '' : ` (resuming after activity ${plan.resumeAfter}; ${plan.enqueued} queued before)`;
   if (opts.dryRun) return void console.log(`would send ${counted(plan.remaining, 'activity', 'activities')} changed since ${range.since.toISOString().slice(0, 16)}${range.until ? ` until ${range.until.toISOString().slice(0, 16)}` : ''}${resume}; nothing queued`);
   console.log(`backfill: ${counted(plan.remaining, 'activity', 'activities')} to send${resume}`);
-  const client = opts.worker ? c.numerikClient() : undefined;
-  const options = c.syncOptions(db);
+  const client = opts.worker ? await c.numerikClient() : undefined;
+  const options = await c.syncOptions(db);
   const worker = client && new OutboundWorker({ db, client, options, logger: c.logger, ...c.config.worker });
   const abort = new AbortController();
   const interrupt = () => abort.abort();
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  const progress = progressReporter();
+  const progress = await progressReporter();
   try {
     if (client) await refreshReferenceData(db, client, await options(), c.logger);
     worker?.start();
@@ -74,7 +69,7 @@ async function backfill(c: CliContext, db: Db, range: ChangeRange, opts: { dryRu
   }
 }
 
-export function registerBackfill(program: Command, ctx: () => CliContext): void {
+export function registerBackfill(program: Command, ctx: LoadContext): void {
   program
     .command('backfill')
     .description('send history to Numerik: activities changed since DATE (enabling the sync sends nothing historical)')
@@ -88,9 +83,9 @@ export function registerBackfill(program: Command, ctx: () => CliContext): void 
     .option('--chunk <n>', 'activities queued at a time (at most two chunks wait ahead of live changes)', (v) => Number(v), 200)
     .option('--no-worker', 'only queue: a running `exo-numerik serve` sends them')
     .action(async (opts: { since: Date; until?: Date; dryRun?: boolean; rate?: number; chunk: number; worker: boolean }) => {
-      const c = ctx();
+      const c = await ctx();
       if (opts.until && opts.until <= opts.since) throw new InvalidArgumentError('--until must be after --since');
-      if (runningService(c.target())) throw new ConfigError('the demo owns the embedded database: stop it first, then backfill');
+      if (runningService(c.target())) throw new (await import('../../config/load.js')).ConfigError('the demo owns the embedded database: stop it first, then backfill');
       await c.withDb((db) => backfill(c, db, { since: opts.since, until: opts.until }, opts), () => c.openMigratedDb());
     });
 }

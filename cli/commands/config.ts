@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { configReference } from '../../config/reference.js';
 
 export function registerConfig(program: Command): void {
   program
@@ -7,5 +6,5 @@ export function registerConfig(program: Command): void {
     .description('the configuration')
     .command('reference')
     .description('every configuration key with its environment variable, type, default and meaning (markdown)')
-    .action(() => console.log(configReference()));
+    .action(async () => console.log((await import('../../config/reference.js')).configReference()));
 }

@@ -1,29 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { migrationOptions } from '../../config/schema.js';
-import type { Dialect } from '../../db/dialect/dialect.js';
-import { mssqlDialect } from '../../db/dialect/mssql.js';
-import { postgresDialect } from '../../db/dialect/postgres.js';
-import { checkExoSchema } from '../../db/exo/check.js';
-import { describeTarget } from '../../db/target.js';
-import { migrationStatus } from '../../migrations/drift.js';
-import { MIGRATIONS } from '../../migrations/steps/index.js';
-import { plan, renderMssqlScript, renderPlan, type Direction } from '../../migrations/plan.js';
-import { Migrator } from '../../migrations/runner.js';
-import { confirm, type CliContext } from '../context.js';
+import type { LoadContext } from '../context.js';
 
 /** Exit code of `migrate status` when the database has drifted from what the migrations made. */
 export const DRIFT_EXIT_CODE = 3;
+const actions = () => import('../migrate-actions.js');
 
-function offlineDialect(ctx: CliContext, name: string | undefined, schema: string | undefined): Dialect {
-  if (name === 'mssql') return mssqlDialect(schema ?? 'dbo');
-  if (name === 'postgres') return postgresDialect(schema ?? 'public');
-  if (name) throw new Error(`--dialect must be mssql or postgres, not "${name}"`);
-  const target = ctx.target();
-  return target.client === 'mssql' ? mssqlDialect(schema ?? target.schema) : postgresDialect(schema ?? target.schema);
-}
-
-export function registerMigrate(program: Command, ctx: () => CliContext): void {
+export function registerMigrate(program: Command, ctx: LoadContext): void {
   const migrate = program.command('migrate').description('review and apply the database changes exo-numerik needs');
 
   migrate
@@ -32,11 +14,7 @@ export function registerMigrate(program: Command, ctx: () => CliContext): void {
     .option('--dialect <dialect>', 'mssql or postgres (default: the configured database)')
     .option('--schema <schema>', 'schema of the Exo tables (default: dbo / public)')
     .option('--down', 'print the statements that remove everything again')
-    .action((opts: { dialect?: string; schema?: string; down?: boolean }) => {
-      const c = ctx();
-      const dialect = offlineDialect(c, opts.dialect, opts.schema);
-      process.stdout.write(renderPlan(dialect, plan(dialect, migrationOptions(c.config), MIGRATIONS, opts.down ? 'down' : 'up')));
-    });
+    .action(async (opts: { dialect?: string; schema?: string; down?: boolean }) => (await actions()).printPlan(await ctx(), opts));
 
   migrate
     .command('script')
@@ -48,42 +26,14 @@ export function registerMigrate(program: Command, ctx: () => CliContext): void {
     .option('--out <file>', 'where to write it (default: exo-numerik-migrate-<up|down>.sql)')
     .action(async (opts: { dialect: string; schema: string; down?: boolean; pending?: boolean; out?: string }) => {
       if (opts.dialect !== 'mssql') throw new Error('scripts are written for SQL Server; for PostgreSQL read `migrate plan --dialect postgres`');
-      const c = ctx();
-      const direction: Direction = opts.down ? 'down' : 'up';
-      let dialect = mssqlDialect(opts.schema);
-      let planned = plan(dialect, migrationOptions(c.config), MIGRATIONS, direction);
-      if (opts.pending) {
-        planned = await c.withDb(async (db) => {
-          dialect = mssqlDialect(db.target.schema);
-          const migrator = new Migrator(db, { options: migrationOptions(c.config) });
-          return direction === 'up' ? migrator.pending() : migrator.toRevert({ all: true });
-        });
-      }
-      const file = opts.out ?? `exo-numerik-migrate-${direction}.sql`;
-      writeFileSync(file, renderMssqlScript(dialect, planned));
-      const count = planned.reduce((n, m) => n + m.statements.length, 0);
-      console.log(`wrote ${file}: ${count} statements in ${planned.length} migration(s)${planned.length ? ` (${planned.map((m) => m.name).join(', ')})` : ''}`);
+      await (await actions()).writeScript(await ctx(), opts);
     });
 
   migrate
     .command('up')
     .description('apply pending migrations (each in one transaction)')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(async (opts: { yes?: boolean }) => {
-      const c = ctx();
-      await c.withDb(async (db) => {
-        const migrator = new Migrator(db, { options: migrationOptions(c.config), onMigration: (m) => console.log(`applying ${m.name}: ${m.summary}`) });
-        await checkExoSchema(db);
-        const pending = await migrator.pending();
-        if (!pending.length) return console.log(`nothing to apply: ${describeTarget(db.target)} is up to date`);
-        const count = pending.reduce((n, m) => n + m.statements.length, 0);
-        if (db.target.client !== 'pglite') {
-          await confirm(`Apply ${pending.length} migration(s), ${count} statements, to ${describeTarget(db.target)}? Review them first with \`migrate plan\`.`, opts.yes);
-        }
-        const applied = await migrator.up();
-        console.log(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
-      }, () => c.openMigrationDb());
-    });
+    .action(async (opts: { yes?: boolean }) => (await actions()).migrateUp(await ctx(), opts));
 
   migrate
     .command('down')
@@ -91,42 +41,11 @@ export function registerMigrate(program: Command, ctx: () => CliContext): void {
     .option('--to <name>', 'revert down to and including this migration')
     .option('--all', 'revert every migration: remove exo-numerik from the database')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(async (opts: { to?: string; all?: boolean; yes?: boolean }) => {
-      const c = ctx();
-      await c.withDb(async (db) => {
-        const migrator = new Migrator(db, { options: migrationOptions(c.config), onMigration: (m) => console.log(`reverting ${m.name}`) });
-        const reverting = await migrator.toRevert(opts);
-        if (!reverting.length) return console.log('nothing to revert');
-        await confirm(
-          `Revert ${reverting.map((m) => m.name).join(', ')} on ${describeTarget(db.target)}? Queued changes, links and logs in the dropped tables are lost.`,
-          opts.yes,
-        );
-        const reverted = await migrator.down(opts);
-        console.log(`reverted ${reverted.length} migration(s): ${reverted.join(', ')}`);
-      }, () => c.openMigrationDb());
-    });
+    .action(async (opts: { to?: string; all?: boolean; yes?: boolean }) => (await actions()).migrateDown(await ctx(), opts));
 
   migrate
     .command('status')
     .description(`applied and pending migrations, and drift (exit code ${DRIFT_EXIT_CODE} when there is drift)`)
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean }) => {
-      const c = ctx();
-      await c.withDb(async (db) => {
-        const status = await migrationStatus(db, new Migrator(db, { options: migrationOptions(c.config) }));
-        if (opts.json) console.log(JSON.stringify(status, null, 2));
-        else printStatus(describeTarget(db.target), status);
-        if (status.drift.length) process.exitCode = DRIFT_EXIT_CODE;
-      });
-    });
-}
-
-export function printStatus(where: string, status: Awaited<ReturnType<typeof migrationStatus>>): void {
-  console.log(`database: ${where}`);
-  for (const a of status.applied) console.log(`  applied  ${a.name}  ${a.appliedAt.toISOString()}`);
-  for (const p of status.pending) console.log(`  pending  ${p}`);
-  for (const u of status.unknown) console.log(`  unknown  ${u} (applied by a newer exo-numerik)`);
-  if (!status.drift.length) console.log(status.pending.length ? 'run `exo-numerik migrate up` to apply what is pending' : 'no drift: every exo-numerik object is present and enabled');
-  for (const d of status.drift) console.log(`  DRIFT    ${d.object}: ${d.problem}`);
-  if (status.drift.length) console.log('drift: re-create the missing objects with `migrate down --to <migration>` then `migrate up`, or ask the DBA who changed them');
+    .action(async (opts: { json?: boolean }) => (await actions()).showMigrationStatus(await ctx(), opts));
 }

@@ -1,13 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { stringify } from 'csv-stringify';
 import type { Command } from 'commander';
 import type { ChangeRange } from '../../db/exo/history.js';
 import { PREVIEW_DECISIONS, type PreviewItem } from '../../sync/preview/item.js';
 import type { PreviewSummary } from '../../sync/preview/preview.js';
-import type { CliContext } from '../context.js';
+import type { LoadContext } from '../context.js';
 import { withOperations } from '../operations.js';
-import { parseSiteTime } from './backfill.js';
+import { parseSiteTime } from '../site-time.js';
 
 const COLUMNS = ['direction', 'source', 'activitySeqno', 'postId', 'decision', 'reason', 'exoText', 'numerikText'] as const;
 const cut = (text: string | null, width: number) => {
@@ -30,7 +29,7 @@ function summaryLines(s: PreviewSummary): string[] {
 }
 
 /** `exo-numerik preview`: what the sync would do, decided as the sync decides, writing nothing. */
-export function registerPreview(program: Command, ctx: () => CliContext): void {
+export function registerPreview(program: Command, ctx: LoadContext): void {
   program
     .command('preview')
     .description('what the sync would do now, item by item (queue, inbox, Numerik\'s recent posts; history with --since): writes nothing')
@@ -43,12 +42,12 @@ export function registerPreview(program: Command, ctx: () => CliContext): void {
     .option('--csv <file>', 'every item as CSV, for a spreadsheet (the table still prints its summary)')
     .action(async (opts: { since?: string; until?: string; numerikSince?: string; limit?: number; all?: boolean; json?: boolean; csv?: string }) => {
       const history: ChangeRange | undefined = opts.since ? { since: parseSiteTime(opts.since), until: opts.until ? parseSiteTime(opts.until) : null } : undefined;
-      const csv = opts.csv ? stringify({ header: true, columns: [...COLUMNS], bom: true }) : undefined;
+      const csv = opts.csv ? (await import('csv-stringify')).stringify({ header: true, columns: [...COLUMNS], bom: true }) : undefined;
       const file = opts.csv ? createWriteStream(opts.csv) : undefined;
       if (csv && file) csv.pipe(file);
       if (!opts.json) console.log('Preview: decided as the sync decides; nothing is written to Exo or Numerik.\n');
       if (!opts.json) console.log(`${'direction'.padEnd(9)} ${'item'.padEnd(34)} ${'decision'.padEnd(8)} ${'reason'.padEnd(44)} ${'Exo would hold'.padEnd(30)} Numerik would hold`);
-      const summary = await withOperations(ctx(), (ops) =>
+      const summary = await withOperations(ctx, (ops) =>
         ops.preview({ history, numerikSince: opts.numerikSince, limit: opts.limit }, async (item) => {
           if (csv && !csv.write(COLUMNS.map((c) => item[c] ?? ''))) await once(csv, 'drain');
           if (opts.json) return void console.log(JSON.stringify(item));

@@ -1,12 +1,10 @@
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { recordKeyOf } from '../../api/records.js';
-import { MAPPING_KINDS, type MappingKind } from '../../sync/mappings.js';
-import { RECORD_ACTIONS, type RecordAction } from '../../sync/record/actions.js';
-import { CONTENT_FIELDS } from '../../sync/record/rebase.js';
+import { CONTENT_FIELDS, MAPPING_KINDS, RECORD_ACTIONS, recordKeyOf, type MappingKind, type RecordAction } from '../../sync/record/names.js';
 import type { RecordKey } from '../../sync/record/record-view.js';
-import { confirm, type CliContext } from '../context.js';
+import { confirm } from '../confirm.js';
+import type { LoadContext } from '../context.js';
 import { withOperations } from '../operations.js';
 import { formatRecord } from '../print-record.js';
 
@@ -27,7 +25,7 @@ const CONFIRM: Record<RecordAction, string> = {
 };
 
 /** One record (`show`, `find`, `record <action>`), conflicts (`conflict choose`) and mappings (`map`). */
-export function registerRecords(program: Command, ctx: () => CliContext): void {
+export function registerRecords(program: Command, ctx: LoadContext): void {
   program
     .command('show')
     .description("one activity and its post: link, both sides' values and what they agreed on, pending work, history")
@@ -35,7 +33,7 @@ export function registerRecords(program: Command, ctx: () => CliContext): void {
     .argument('<key>', "the activity's key (SEQNO) or the post's id")
     .option('--json', 'as JSON (the same as GET /admin/records/<kind>/<key>)')
     .action(async (kind: string, key: string, opts: { json?: boolean }) => {
-      const view = await withOperations(ctx(), (ops) => ops.record(keyOf(kind, key)));
+      const view = await withOperations(ctx, (ops) => ops.record(keyOf(kind, key)));
       console.log(opts.json ? JSON.stringify(view, null, 2) : formatRecord(view));
     });
 
@@ -44,7 +42,7 @@ export function registerRecords(program: Command, ctx: () => CliContext): void {
     .description('records by activity key, post id, or words of the subject')
     .argument('<text...>', 'what to look for')
     .action(async (words: string[]) => {
-      const matches = await withOperations(ctx(), (ops) => ops.search(words.join(' ')));
+      const matches = await withOperations(ctx, (ops) => ops.search(words.join(' ')));
       if (!matches.length) {
         console.error('nothing found');
         process.exitCode = 1;
@@ -64,7 +62,7 @@ export function registerRecords(program: Command, ctx: () => CliContext): void {
       if (!RECORD_ACTIONS.includes(action as RecordAction)) throw new InvalidArgumentError(`"${action}" is not an action; they are: ${RECORD_ACTIONS.join(', ')}`);
       const record = keyOf(kind, key);
       await confirm(`${kind} ${key}: ${CONFIRM[action as RecordAction]}`, opts.yes);
-      const { message } = await withOperations(ctx(), (ops) => ops.act(record, action as RecordAction, opts.by));
+      const { message } = await withOperations(ctx, (ops) => ops.act(record, action as RecordAction, opts.by));
       console.log(message);
     });
 
@@ -84,7 +82,7 @@ export function registerRecords(program: Command, ctx: () => CliContext): void {
       if (opts.field && !CONTENT_FIELDS.includes(opts.field as (typeof CONTENT_FIELDS)[number])) throw new InvalidArgumentError(`"${opts.field}" is not a field; they are: ${CONTENT_FIELDS.join(', ')}`);
       await confirm(`Conflict #${id}: use ${side === 'exo' ? "Exo's" : "Numerik's"} version of ${opts.field ?? 'every field'} on both sides?`, opts.yes);
       const field = (opts.field ?? 'all') as (typeof CONTENT_FIELDS)[number] | 'all';
-      const { message } = await withOperations(ctx(), (ops) => ops.choose(Number(id), field, side, opts.by));
+      const { message } = await withOperations(ctx, (ops) => ops.choose(Number(id), field, side, opts.by));
       console.log(message);
     });
 
@@ -101,7 +99,7 @@ export function registerRecords(program: Command, ctx: () => CliContext): void {
     .action(async (kind: string, exo: string | undefined, numerik: string | undefined, opts: { clear?: boolean; by: string; json?: boolean; yes?: boolean }) => {
       if (!MAPPING_KINDS.includes(kind as MappingKind)) throw new InvalidArgumentError(`"${kind}" is not a mapping; they are: ${MAPPING_KINDS.join(', ')}`);
       if (!exo) {
-        const list = await withOperations(ctx(), (ops) => ops.mappings(kind as MappingKind));
+        const list = await withOperations(ctx, (ops) => ops.mappings(kind as MappingKind));
         if (opts.json) return void console.log(JSON.stringify(list, null, 2));
         for (const m of list) console.log(`${m.exo.padEnd(20)} ${(m.exoName ?? '').padEnd(20)} → ${m.numerik.padEnd(24)} ${(m.numerikName ?? '').padEnd(24)} (${m.source})`);
         return;
@@ -109,7 +107,7 @@ export function registerRecords(program: Command, ctx: () => CliContext): void {
       if (!opts.clear && !numerik) throw new InvalidArgumentError(`give the Numerik side to map ${exo} to, or --clear`);
       if (opts.clear && numerik) throw new InvalidArgumentError('give the Numerik side or --clear, not both');
       await confirm(opts.clear ? `Clear the ${kind} override of ${exo}?` : `Map ${kind} ${exo} to ${numerik} (what it affects is sent again)?`, opts.yes);
-      const result = await withOperations(ctx(), (ops) => ops.changeMapping({ kind: kind as MappingKind, exo, numerik: opts.clear ? undefined : numerik, by: opts.by }));
+      const result = await withOperations(ctx, (ops) => ops.changeMapping({ kind: kind as MappingKind, exo, numerik: opts.clear ? undefined : numerik, by: opts.by }));
       console.log(result.message);
     });
 }

@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
-import { refreshReferenceData } from '../../sync/reference/refresh.js';
-import type { CliContext } from '../context.js';
+import type { LoadContext } from '../context.js';
 
-export function registerReference(program: Command, ctx: () => CliContext): void {
+export function registerReference(program: Command, ctx: LoadContext): void {
   program
     .command('reference')
     .description('customers, staff and activity types ⇄ Numerik')
     .command('refresh')
     .description('link customers (external_ref), staff (email) and types ⇄ tags now')
     .action(async () => {
-      const c = ctx();
-      const client = c.numerikClient();
+      const c = await ctx();
+      const client = await c.numerikClient();
       try {
         await c.withDb(async (db) => {
-          const s = await refreshReferenceData(db, client, await c.syncOptions(db)(), c.logger);
+          const { refreshReferenceData } = await import('../../sync/reference/refresh.js');
+          const s = await refreshReferenceData(db, client, await (await c.syncOptions(db))(), c.logger);
           console.log(`customers linked ${s.customers} (${s.newlyLinked} new, ${s.requeued} parked activities queued again), staff linked ${s.staff}, activity types ⇄ tags ${s.typeTags}`);
         }, () => c.openMigratedDb());
       } finally {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SANDBOX_TOKEN, startSandbox } from '../../sandbox/server.js';
+import { SANDBOX_TOKEN } from '../../sandbox/token.js';
 
 export function registerSandbox(program: Command): void {
   program
@@ -9,6 +9,7 @@ export function registerSandbox(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--token <token>', 'the bearer token it accepts', SANDBOX_TOKEN)
     .action(async (opts: { port: string; host: string; token: string }) => {
+      const { startSandbox } = await import('../../sandbox/server.js');
       const sandbox = await startSandbox({ port: Number(opts.port), host: opts.host, token: opts.token });
       console.log(`Numerik sandbox on ${sandbox.url} (token "${opts.token}"); faults: POST ${sandbox.url}/_sandbox/faults`);
       await new Promise<void>((resolve) => {

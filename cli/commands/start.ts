@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
-import type { CliContext } from '../context.js';
-import { prepareEmbeddedDb } from '../demo-database.js';
-import { runService } from '../run-service.js';
-import { demoDirFor, runningService } from '../running-service.js';
+import type { LoadContext } from '../context.js';
 
-export function registerStart(program: Command, ctx: () => CliContext): void {
+export function registerStart(program: Command, ctx: LoadContext): void {
   program
     .command('start')
     .description('run the sync; with no configuration, a demo: an embedded Exo company and a Numerik sandbox, kept in ./.exo-numerik')
     .action(async () => {
-      const c = ctx();
+      const c = await ctx();
+      const [{ ConfigError }, { prepareEmbeddedDb }, { runService }, { demoDirFor, runningService }] = await Promise.all([
+        import('../../config/load.js'),
+        import('../demo-database.js'),
+        import('../run-service.js'),
+        import('../running-service.js'),
+      ]);
       const target = c.target();
       const demo = !c.config.numerik.apiUrl;
       if (target.client !== 'pglite') {

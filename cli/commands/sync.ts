@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { OBJECTS } from '../../db/plugin/objects.js';
-import { OutboundWorker, type OutboundStats } from '../../sync/outbound/worker.js';
-import { refreshReferenceData } from '../../sync/reference/refresh.js';
-import type { CliContext } from '../context.js';
+import type { OutboundStats } from '../../sync/outbound/worker.js';
+import type { LoadContext } from '../context.js';
 
 export function summarise(stats: OutboundStats, stillQueued: number): string {
   return [
@@ -18,18 +16,23 @@ export function summarise(stats: OutboundStats, stillQueued: number): string {
   ].join(', ');
 }
 
-export function registerSync(program: Command, ctx: () => CliContext): void {
+export function registerSync(program: Command, ctx: LoadContext): void {
   program
     .command('sync')
     .description('send what is queued to Numerik, then exit with a summary')
     .requiredOption('--once', 'drain the queue once (for a continuous worker: `exo-numerik worker`)')
     .action(async () => {
-      const c = ctx();
-      const client = c.numerikClient();
+      const c = await ctx();
+      const [{ OBJECTS }, { OutboundWorker }, { refreshReferenceData }] = await Promise.all([
+        import('../../db/plugin/objects.js'),
+        import('../../sync/outbound/worker.js'),
+        import('../../sync/reference/refresh.js'),
+      ]);
+      const client = await c.numerikClient();
       try {
         await c.withDb(
           async (db) => {
-            const options = c.syncOptions(db);
+            const options = await c.syncOptions(db);
             await refreshReferenceData(db, client, await options(), c.logger);
             const { batchSize, concurrency, leaseMs } = c.config.worker;
             const stats = await new OutboundWorker({ db, client, options, logger: c.logger, batchSize, concurrency, leaseMs }).drain();

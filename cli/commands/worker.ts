@@ -1,21 +1,23 @@
 import type { Command } from 'commander';
-import { reconcile } from '../../sync/inbound/reconcile.js';
-import { InboundWorker } from '../../sync/inbound/worker.js';
-import { OutboundWorker } from '../../sync/outbound/worker.js';
-import { refreshReferenceData } from '../../sync/reference/refresh.js';
-import type { CliContext } from '../context.js';
+import type { LoadContext } from '../context.js';
 
-export function registerWorker(program: Command, ctx: () => CliContext): void {
+export function registerWorker(program: Command, ctx: LoadContext): void {
   program
     .command('worker')
     .description('work the queue (Exo → Numerik) and/or the inbox (Numerik → Exo) until stopped; SIGTERM/SIGINT finish the batch in flight')
     .option('--direction <direction>', 'outbound, inbound or both', 'both')
     .action(async (opts: { direction: string }) => {
       if (!['outbound', 'inbound', 'both'].includes(opts.direction)) throw new Error(`--direction must be outbound, inbound or both, not "${opts.direction}"`);
-      const c = ctx();
-      const client = c.numerikClient();
+      const c = await ctx();
+      const [{ reconcile }, { InboundWorker }, { OutboundWorker }, { refreshReferenceData }] = await Promise.all([
+        import('../../sync/inbound/reconcile.js'),
+        import('../../sync/inbound/worker.js'),
+        import('../../sync/outbound/worker.js'),
+        import('../../sync/reference/refresh.js'),
+      ]);
+      const client = await c.numerikClient();
       const db = await c.openMigratedDb();
-      const options = c.syncOptions(db);
+      const options = await c.syncOptions(db);
       const workerOptions = { db, client, options, logger: c.logger, ...c.config.worker };
       const workers = [
         ...(opts.direction !== 'inbound' ? [new OutboundWorker(workerOptions)] : []),

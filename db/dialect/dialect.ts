@@ -17,6 +17,12 @@ export interface CaptureSpec {
   watched: { name: string; text?: { length: number } }[];
   queue: string;
   triggerName: string;
+  /**
+   * Where a statement that changes more than one row records its changed keys, as one row (the
+   * worker splits it into queue rows). Without it every changed row gets its own queue row (the
+   * trigger of 0002-change-capture, kept as it was released).
+   */
+  sets?: string;
 }
 
 export interface KeyedTable {

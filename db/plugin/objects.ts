@@ -16,6 +16,8 @@ export const OBJECTS = {
   inboxSeq: 'X_NUMERIK_INBOX_SEQ',
   queue: 'X_NUMERIK_QUEUE',
   queueSeq: 'X_NUMERIK_QUEUE_SEQ',
+  queueSets: 'X_NUMERIK_QUEUE_SETS',
+  queueSetsSeq: 'X_NUMERIK_QUEUE_SETS_SEQ',
   captureTrigger: 'X_NUMERIK_TASKS_CAPTURE',
 } as const;
 

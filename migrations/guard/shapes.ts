@@ -24,6 +24,8 @@ const EVENT = '(?:INSERT|UPDATE|DELETE)';
 const CONTROL: Record<GuardContext['dialect'], string[]> = {
   mssql: [
     'IF @@ROWCOUNT_BIG = 0 RETURN',
+    'DECLARE @rows bigint = @@ROWCOUNT_BIG',
+    'IF @rows = 0 RETURN',
     'SET NOCOUNT ON',
     `DECLARE @echo sql_variant = SESSION_CONTEXT(N'${ECHO_KEY}')`,
     'IF @echo = CURRENT_TRANSACTION_ID() RETURN',

@@ -7,6 +7,7 @@ import { readActivities } from '../../db/exo/activities.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
+import { fanOutSets } from '../../db/plugin/queue/fan-out.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
 import { completeWork } from '../../db/plugin/work/complete.js';
 import { renewWork } from '../../db/plugin/work/renew.js';
@@ -70,6 +71,7 @@ export class OutboundWorker {
   private readonly loop: WorkerLoop;
   private readonly lookups: ReturnType<typeof cachedLookups>;
   private readonly release: ReturnType<typeof shadowRelease>;
+  private readonly unreadableSets = new Set<string>();
 
   constructor(private readonly o: WorkerOptions) {
     this.id = o.workerId ?? newWorkerId('outbound');
@@ -84,12 +86,24 @@ export class OutboundWorker {
     );
   }
 
+  /** Bulk statements' sets become queue rows before a claim, so they are claimed like any change. */
+  private async fanOut(): Promise<void> {
+    const { queued, unreadable } = await fanOutSets(this.o.db);
+    if (queued) this.logger.info('split bulk changes into the queue', { activities: queued });
+    for (const problem of unreadable) {
+      if (this.unreadableSets.has(problem)) continue;
+      this.unreadableSets.add(problem);
+      this.logger.error(problem);
+    }
+  }
+
   /** Claims and sends one batch; returns how many queue rows it claimed. */
   async runBatch(): Promise<number> {
     const options = await this.o.options();
     if (!options.syncExoToNumerik) return 0;
     const { db } = this.o;
     await this.release(options.shadow);
+    await this.fanOut();
     const leaseMs = this.o.leaseMs ?? 60_000;
     const rows = await claimWork(db, OBJECTS.queue, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
     if (!rows.length) return 0;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import { setsWaiting } from '../../db/plugin/status/sets-waiting.js';
 import { readActivities } from '../../db/exo/activities.js';
 import { historyPage, type ChangeRange } from '../../db/exo/history.js';
 import { inboxAmong, inboxPosts } from '../../db/plugin/inbox/inbox-posts.js';
@@ -76,6 +77,8 @@ export async function runPreview(db: Db, client: NumerikClient, options: SyncOpt
     return summary;
   }
   const deps: DecideDeps = { db, client, lookups };
+  const sets = await setsWaiting(db).catch(() => ({ statements: 0 }));
+  if (sets.statements) summary.notes.push(`${sets.statements} bulk Exo statement(s) not yet split into the queue (the worker does it first): not in this preview; run it again once \`status\` shows none`);
   const sources: [string, () => Promise<void>][] = [
     ['the outbound queue', () => previewQueue(db, deps, out)],
     ...(o.history ? [['the history a backfill would send', () => previewHistory(db, deps, o.history!, out)] as [string, () => Promise<void>]] : []),

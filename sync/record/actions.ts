@@ -15,13 +15,12 @@ import { contentOfPost, type Content, type ContentField } from '../mapping/conte
 import { textToHtml } from '../mapping/text.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { Post, PostPatch } from '../numerik/types.js';
-import { CONTENT_FIELDS, rebasedLink, type ChosenSide } from './rebase.js';
+import { CONTENT_FIELDS, type RecordAction } from './names.js';
+import { rebasedLink, type ChosenSide } from './rebase.js';
 import { resolveRecord, UnknownRecordError, type RecordKey } from './record-view.js';
 import { refreshRecordFields } from './refresh-fields.js';
 import type { RecordEvent } from './state-text.js';
 
-export type RecordAction = 'retry' | 'send-exo' | 'take-numerik' | 'unlink';
-export const RECORD_ACTIONS: readonly RecordAction[] = ['retry', 'send-exo', 'take-numerik', 'unlink'];
 
 /** Numerik (or the database) could not be reached: nothing is lost, try again. */
 export class RecordUnavailableError extends Error {

@@ -6,8 +6,8 @@ import { contentOfPost, type Content, type ContentField } from '../mapping/conte
 import { exoColumnsFor } from '../mapping/inbound.js';
 import { activityContent } from '../mapping/outbound.js';
 import type { Post } from '../numerik/types.js';
+import { CONTENT_FIELDS } from './names.js';
 
-export const CONTENT_FIELDS: readonly ContentField[] = ['customer_id', 'body_text', 'assignee_id', 'due_at', 'follow_up_date', 'completed', 'completed_at', 'tags'];
 
 export type ChosenSide = 'exo' | 'numerik';
 

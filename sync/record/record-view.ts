@@ -12,7 +12,7 @@ import { activityContent } from '../mapping/outbound.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { Post } from '../numerik/types.js';
 import { conflictOf, type Conflict } from '../status/status.js';
-import { CONTENT_FIELDS } from './rebase.js';
+import { CONTENT_FIELDS } from './names.js';
 
 /** What names one record: an activity's key or a post's id. */
 export type RecordKey = { activity: number } | { post: string };

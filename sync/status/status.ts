@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.js';
 import { lastSynced, openEntries, parkedByReason, type LogItem } from '../../db/plugin/status/log-summary.js';
 import { workDepth, workErrors, type WorkDepth } from '../../db/plugin/status/work-depth.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
+import { setsWaiting } from '../../db/plugin/status/sets-waiting.js';
 import type { SyncOptions } from '../options.js';
 
 export interface DirectionStatus extends WorkDepth {
@@ -9,6 +10,8 @@ export interface DirectionStatus extends WorkDepth {
   lastSuccessAt: string | null;
   /** Why the items waiting for a retry failed (a missing attachments root, Numerik's 503…). */
   errors: { error: string; count: number }[];
+  /** Exo → Numerik: statements that changed many activities, not yet split into waiting items. */
+  bulkStatements: number;
 }
 
 export interface Conflict {
@@ -47,6 +50,11 @@ export interface SyncStatus {
 
 const iso = (d: Date | undefined | null) => (d ? d.toISOString() : null);
 
+const oldestOf = (...ages: (number | null)[]) => {
+  const known = ages.filter((a): a is number => a !== null);
+  return known.length ? Math.max(...known) : null;
+};
+
 /** A conflict entry of X_NUMERIK_LOG as the status and a record's page show it. */
 export function conflictOf(e: Pick<LogItem, 'id' | 'loggedAt' | 'activitySeqno' | 'postId' | 'detail'>): Conflict {
   const detail = (e.detail ?? {}) as { policy?: string; winner?: 'exo' | 'numerik'; fields?: string[]; exo?: Record<string, unknown>; numerik?: Record<string, unknown> };
@@ -62,8 +70,9 @@ export function conflictOf(e: Pick<LogItem, 'id' | 'loggedAt' | 'activitySeqno' 
 }
 
 export async function readStatus(db: Db, options: SyncOptions, limit = 50): Promise<SyncStatus> {
-  const [queue, inbox, queueErrors, inboxErrors, last, parked, dead, conflicts, shadow] = await Promise.all([
+  const [queue, sets, inbox, queueErrors, inboxErrors, last, parked, dead, conflicts, shadow] = await Promise.all([
     workDepth(db, OBJECTS.queue),
+    setsWaiting(db),
     workDepth(db, OBJECTS.inbox),
     workErrors(db, OBJECTS.queue),
     workErrors(db, OBJECTS.inbox),
@@ -77,8 +86,15 @@ export async function readStatus(db: Db, options: SyncOptions, limit = 50): Prom
   return {
     generatedAt: new Date().toISOString(),
     timeZone: options.timeZone,
-    outbound: { enabled: options.syncExoToNumerik, lastSuccessAt: iso(last.outbound), ...queue, errors: queueErrors },
-    inbound: { enabled: options.syncNumerikToExo, lastSuccessAt: iso(last.inbound), ...inbox, errors: inboxErrors },
+    outbound: {
+      enabled: options.syncExoToNumerik,
+      lastSuccessAt: iso(last.outbound),
+      ...queue,
+      oldestSeconds: oldestOf(queue.oldestSeconds, sets.oldestSeconds),
+      errors: queueErrors,
+      bulkStatements: sets.statements,
+    },
+    inbound: { enabled: options.syncNumerikToExo, lastSuccessAt: iso(last.inbound), ...inbox, errors: inboxErrors, bulkStatements: 0 },
     parked: parked.map((p) => ({ ...p, since: p.since.toISOString() })),
     dead: { total: dead.total, items: dead.items.map(line) },
     conflicts: { total: conflicts.total, items: conflicts.items.map(conflictOf) },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../cli/running-service.js';
-import { SANDBOX_TOKEN } from '../../sandbox/server.js';
+import { SANDBOX_TOKEN } from '../../sandbox/token.js';
 import { runCli } from '../support/cli.js';
 import { spawnCli, waitFor, type WorkerProcess } from '../support/processes.js';
 

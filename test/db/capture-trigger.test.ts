@@ -2,6 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { exoSeed, taskRow, type ExoSeed } from '../../db/exo/fixture/seed.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
+import { fanOutSets, setKeys } from '../../db/plugin/queue/fan-out.js';
 import { Migrator } from '../../migrations/runner.js';
 import { exoDb } from '../support/exo.js';
 import { forEachTarget } from '../support/targets.js';
@@ -17,8 +18,16 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
   let db: Db;
   let seed: ExoSeed;
   const tasks = () => db.table('TASKS');
-  const queued = async (): Promise<QueueRow[]> =>
-    db.table(OBJECTS.queue).select('ACTIVITY_SEQNO', 'OPERATION', 'STATE', 'ATTEMPTS').orderBy('ID');
+  /** The queue as the worker claims it: a bulk statement's set split into its rows first. */
+  const queued = async (): Promise<QueueRow[]> => {
+    await fanOutSets(db);
+    return db.table(OBJECTS.queue).select('ACTIVITY_SEQNO', 'OPERATION', 'STATE', 'ATTEMPTS').orderBy('ID');
+  };
+  const sets = async () => ((await db.table(OBJECTS.queueSets).select('OPERATION', 'KEYS').orderBy('ID')) as { OPERATION: string; KEYS: string }[]).map((s) => ({ operation: s.OPERATION, keys: setKeys(s.KEYS).sort((a, b) => a - b) }));
+  const clear = async () => {
+    await db.table(OBJECTS.queue).del();
+    await db.table(OBJECTS.queueSets).del();
+  };
   /** Writes that must not be captured: our own inbound writer's. */
   const asInboundWriter = (write: (trx: Db['knex']) => Promise<unknown>) =>
     db.knex.transaction(async (trx) => {
@@ -37,9 +46,7 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
     await new Migrator(db).up();
   });
 
-  beforeEach(async () => {
-    await db.table(OBJECTS.queue).del();
-  });
+  beforeEach(clear);
 
   it('queues one row for an inserted activity', async () => {
     const id = await seed.task({ subject: 'New', details: 'Body' });
@@ -59,7 +66,7 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
 
   it('queues nothing for an update that changes nothing we sync', async () => {
     const id = await seed.task({ subject: 'Same', details: 'Same', assignedTo: 3 });
-    await db.table(OBJECTS.queue).del();
+    await clear();
     await tasks().where({ SEQNO: id }).update({ SUBJECT: 'Same', DETAILS: 'Same', ASSIGNED_TO: 3 });
     await tasks().where({ SEQNO: id }).update({
       MODIFIEDDATE: new Date('2026-12-01T10:00:00Z'),
@@ -84,9 +91,30 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
     ['soft delete', { DELETED_FLAG: 'Y' }],
   ])('treats %s as a change', async (_, change) => {
     const id = await seed.task({ subject: 'Call Jo', details: 'Quote' });
-    await db.table(OBJECTS.queue).del();
+    await clear();
     await tasks().where({ SEQNO: id }).update(change);
     expect(await queued()).toEqual([{ ACTIVITY_SEQNO: id, OPERATION: 'U', STATE: 'ready', ATTEMPTS: 0 }]);
+  });
+
+  it('a statement of one row writes its queue row inside the statement; one of two rows, one set of both keys', async () => {
+    const [a, b] = [await seed.task({ subject: 'A' }), await seed.task({ subject: 'B' })];
+    expect(await sets()).toEqual([]);
+    expect((await db.table(OBJECTS.queue).select('ACTIVITY_SEQNO').orderBy('ID')).map((r: { ACTIVITY_SEQNO: number }) => r.ACTIVITY_SEQNO)).toEqual([a, b]);
+    await clear();
+    await tasks().whereIn('SEQNO', [a, b]).update({ DETAILS: 'both' });
+    expect(await db.table(OBJECTS.queue).select('ID')).toEqual([]);
+    expect(await sets()).toEqual([{ operation: 'U', keys: [a, b] }]);
+    expect((await queued()).map((r) => [r.ACTIVITY_SEQNO, r.OPERATION]).sort()).toEqual([[a, 'U'], [b, 'U']].sort());
+    expect(await sets()).toEqual([]);
+  });
+
+  it('a bulk statement under the echo mark writes no set, and one that changes nothing we sync writes none', async () => {
+    const [a, b] = [await seed.task({ subject: 'A' }), await seed.task({ subject: 'B' })];
+    await clear();
+    await asInboundWriter((trx) => trx(`${db.target.schema}.TASKS`).whereIn('SEQNO', [a, b]).update({ DETAILS: 'from Numerik' }));
+    await tasks().whereIn('SEQNO', [a, b]).update({ MODIFIEDBY: 7, LABELCOLOR: 2 });
+    expect(await sets()).toEqual([]);
+    expect(await queued()).toEqual([]);
   });
 
   describe('statements of 1,000 rows', () => {
@@ -97,7 +125,7 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
       expect(ids).toHaveLength(1000);
     });
 
-    it('an INSERT … SELECT of 1,000 rows queues 1,000 rows, one per new activity', async () => {
+    it('an INSERT … SELECT of 1,000 rows writes one set inside the statement, split into 1,000 queue rows, one per new activity', async () => {
       const lo = ids[0]!;
       const hi = ids[999]!;
       const cols = copyColumns.map((c) => db.dialect.quote(c)).join(', ');
@@ -105,6 +133,10 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
         `INSERT INTO ${db.dialect.qualified('TASKS')} (${cols}) SELECT ${cols} FROM ${db.dialect.qualified('TASKS')} WHERE ${db.dialect.quote('SEQNO')} BETWEEN ? AND ?`,
         [lo, hi],
       );
+      const [set, ...more] = await sets();
+      expect(more).toEqual([]);
+      expect(set!.operation).toBe('I');
+      expect(set!.keys).toHaveLength(1000);
       const rows = await queued();
       expect(rows).toHaveLength(1000);
       expect(new Set(rows.map((r) => r.ACTIVITY_SEQNO)).size).toBe(1000);
@@ -116,7 +148,7 @@ forEachTarget('capture trigger on TASKS', (engine, target) => {
       const rows = await queued();
       expect(rows).toHaveLength(500);
       expect(rows.every((r) => r.OPERATION === 'U')).toBe(true);
-      await db.table(OBJECTS.queue).del();
+      await clear();
       await tasks().whereIn('SEQNO', ids).update({ DETAILS: db.knex.raw(`${db.dialect.quote('SUBJECT')}`) });
       expect(await queued()).toHaveLength(1000);
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connect, DbUnavailableError } from '../../db/connect.js';
-import { DEFAULT_PGLITE_DIR, DbTargetError, describeTarget, parseMssqlUrl, resolveTarget } from '../../db/target.js';
+import { DEFAULT_PGLITE_DIR } from '../../db/pglite-dir.js';
+import { DbTargetError, describeTarget, parseMssqlUrl, resolveTarget } from '../../db/target.js';
 
 describe('database target from settings', () => {
   it('is embedded PGlite in a local folder when nothing is configured', () => {

@@ -1,5 +1,5 @@
 -- exo-numerik migration script: migrate down, SQL Server 2016 or later, schema dbo
--- Migrations: 0005-record-fields, 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables
+-- Migrations: 0006-bulk-capture, 0005-record-fields, 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables
 -- Run with: sqlcmd -S <server> -d <Exo database> -E -b -i <this file>   (or open in SSMS and press F5)
 -- Each migration is one transaction. If any statement fails, that transaction is rolled back,
 -- an error is raised, and nothing after it runs (SET NOEXEC ON).
@@ -8,6 +8,63 @@ SET XACT_ABORT ON;
 SET NOCOUNT ON;
 -- Do not queue behind a long Exo query holding TASKS: give up after 5 s and run again later.
 SET LOCK_TIMEOUT 5000;
+GO
+
+-- ===== 0006-bulk-capture (down): X_NUMERIK_QUEUE_SETS, and the capture trigger(s) on TASKS rewritten to record a many-row statement as one row
+BEGIN TRANSACTION;
+GO
+DELETE FROM [dbo].[X_NUMERIK_MIGRATIONS] WHERE [NAME] = N'0006-bulk-capture';
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+DROP TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE];
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+CREATE TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE] ON [dbo].[TASKS] AFTER INSERT, UPDATE, DELETE AS
+BEGIN
+    IF @@ROWCOUNT_BIG = 0 RETURN;
+    SET NOCOUNT ON;
+    DECLARE @echo sql_variant = SESSION_CONTEXT(N'exo_numerik.echo');
+    IF @echo = CURRENT_TRANSACTION_ID() RETURN;
+    INSERT INTO [dbo].[X_NUMERIK_QUEUE] ([ACTIVITY_SEQNO], [OPERATION], [STATE], [ATTEMPTS], [QUEUED_AT], [NEXT_ATTEMPT_AT])
+        SELECT COALESCE(i.[SEQNO], d.[SEQNO]),
+            CASE WHEN d.[SEQNO] IS NULL THEN 'I' WHEN i.[SEQNO] IS NULL THEN 'D' ELSE 'U' END,
+            'ready', 0, SYSUTCDATETIME(), SYSUTCDATETIME()
+        FROM inserted AS i
+        FULL OUTER JOIN deleted AS d ON d.[SEQNO] = i.[SEQNO]
+        WHERE i.[SEQNO] IS NULL OR d.[SEQNO] IS NULL
+            OR (CAST(i.[SUBJECT] AS varbinary(60)) <> CAST(d.[SUBJECT] AS varbinary(60)) OR (i.[SUBJECT] IS NULL AND d.[SUBJECT] IS NOT NULL) OR (i.[SUBJECT] IS NOT NULL AND d.[SUBJECT] IS NULL))
+            OR (CAST(i.[DETAILS] AS varbinary(5500)) <> CAST(d.[DETAILS] AS varbinary(5500)) OR (i.[DETAILS] IS NULL AND d.[DETAILS] IS NOT NULL) OR (i.[DETAILS] IS NOT NULL AND d.[DETAILS] IS NULL))
+            OR (CAST(i.[COMPANYID] AS varbinary(50)) <> CAST(d.[COMPANYID] AS varbinary(50)) OR (i.[COMPANYID] IS NULL AND d.[COMPANYID] IS NOT NULL) OR (i.[COMPANYID] IS NOT NULL AND d.[COMPANYID] IS NULL))
+            OR (i.[ASSIGNED_TO] <> d.[ASSIGNED_TO] OR (i.[ASSIGNED_TO] IS NULL AND d.[ASSIGNED_TO] IS NOT NULL) OR (i.[ASSIGNED_TO] IS NOT NULL AND d.[ASSIGNED_TO] IS NULL))
+            OR (CAST(i.[COMPLETED] AS varbinary(1)) <> CAST(d.[COMPLETED] AS varbinary(1)) OR (i.[COMPLETED] IS NULL AND d.[COMPLETED] IS NOT NULL) OR (i.[COMPLETED] IS NOT NULL AND d.[COMPLETED] IS NULL))
+            OR (i.[COMPLETED_DATETIME] <> d.[COMPLETED_DATETIME] OR (i.[COMPLETED_DATETIME] IS NULL AND d.[COMPLETED_DATETIME] IS NOT NULL) OR (i.[COMPLETED_DATETIME] IS NOT NULL AND d.[COMPLETED_DATETIME] IS NULL))
+            OR (i.[START_DATETIME] <> d.[START_DATETIME] OR (i.[START_DATETIME] IS NULL AND d.[START_DATETIME] IS NOT NULL) OR (i.[START_DATETIME] IS NOT NULL AND d.[START_DATETIME] IS NULL))
+            OR (i.[END_DATETIME] <> d.[END_DATETIME] OR (i.[END_DATETIME] IS NULL AND d.[END_DATETIME] IS NOT NULL) OR (i.[END_DATETIME] IS NOT NULL AND d.[END_DATETIME] IS NULL))
+            OR (i.[TYPE] <> d.[TYPE] OR (i.[TYPE] IS NULL AND d.[TYPE] IS NOT NULL) OR (i.[TYPE] IS NOT NULL AND d.[TYPE] IS NULL))
+            OR (i.[STATUS] <> d.[STATUS] OR (i.[STATUS] IS NULL AND d.[STATUS] IS NOT NULL) OR (i.[STATUS] IS NOT NULL AND d.[STATUS] IS NULL))
+            OR (i.[ACTIVITY_TYPE] <> d.[ACTIVITY_TYPE] OR (i.[ACTIVITY_TYPE] IS NULL AND d.[ACTIVITY_TYPE] IS NOT NULL) OR (i.[ACTIVITY_TYPE] IS NOT NULL AND d.[ACTIVITY_TYPE] IS NULL))
+            OR (CAST(i.[DELETED_FLAG] AS varbinary(1)) <> CAST(d.[DELETED_FLAG] AS varbinary(1)) OR (i.[DELETED_FLAG] IS NULL AND d.[DELETED_FLAG] IS NOT NULL) OR (i.[DELETED_FLAG] IS NOT NULL AND d.[DELETED_FLAG] IS NULL))
+            OR (i.[EVENTTYPE] <> d.[EVENTTYPE] OR (i.[EVENTTYPE] IS NULL AND d.[EVENTTYPE] IS NOT NULL) OR (i.[EVENTTYPE] IS NOT NULL AND d.[EVENTTYPE] IS NULL));
+END;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+DROP TABLE [dbo].[X_NUMERIK_QUEUE_SETS];
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+DROP SEQUENCE [dbo].[X_NUMERIK_QUEUE_SETS_SEQ];
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+COMMIT TRANSACTION;
 GO
 
 -- ===== 0005-record-fields (down): TASKS.X_NUMERIK_POST and TASKS.X_NUMERIK_STATE (nullable, metadata-only) with their EXTRA_FIELDS rows; columns for post URLs, manual customer links, resolutions; log indexes by activity and post

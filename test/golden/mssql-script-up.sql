@@ -1,5 +1,5 @@
 -- exo-numerik migration script: migrate up, SQL Server 2016 or later, schema dbo
--- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields
+-- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture
 -- Run with: sqlcmd -S <server> -d <Exo database> -E -b -i <this file>   (or open in SSMS and press F5)
 -- Each migration is one transaction. If any statement fails, that transaction is rolled back,
 -- an error is raised, and nothing after it runs (SET NOEXEC ON).
@@ -267,6 +267,96 @@ INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALU
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0005-record-fields failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+COMMIT TRANSACTION;
+GO
+
+-- ===== 0006-bulk-capture (up): X_NUMERIK_QUEUE_SETS, and the capture trigger(s) on TASKS rewritten to record a many-row statement as one row
+BEGIN TRANSACTION;
+GO
+CREATE SEQUENCE [dbo].[X_NUMERIK_QUEUE_SETS_SEQ] AS bigint START WITH 1 INCREMENT BY 1 CACHE 100;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+CREATE TABLE [dbo].[X_NUMERIK_QUEUE_SETS] ([ID] bigint not null, [OPERATION] nvarchar(1) not null, [KEYS] nvarchar(max) not null, [FANNED_OUT] int not null, [QUEUED_AT] datetime2 not null, CONSTRAINT [X_NUMERIK_QUEUE_SETS_PK] PRIMARY KEY ([ID]));
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+ALTER TABLE [dbo].[X_NUMERIK_QUEUE_SETS] ADD CONSTRAINT [X_NUMERIK_QUEUE_SETS_ID_DF] DEFAULT (NEXT VALUE FOR [dbo].[X_NUMERIK_QUEUE_SETS_SEQ]) FOR [ID];
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+ALTER TABLE [dbo].[X_NUMERIK_QUEUE_SETS] SET (LOCK_ESCALATION = DISABLE);
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+DROP TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE];
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+CREATE TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE] ON [dbo].[TASKS] AFTER INSERT, UPDATE, DELETE AS
+BEGIN
+    DECLARE @rows bigint = @@ROWCOUNT_BIG;
+    IF @rows = 0 RETURN;
+    SET NOCOUNT ON;
+    DECLARE @echo sql_variant = SESSION_CONTEXT(N'exo_numerik.echo');
+    IF @echo = CURRENT_TRANSACTION_ID() RETURN;
+    INSERT INTO [dbo].[X_NUMERIK_QUEUE] ([ACTIVITY_SEQNO], [OPERATION], [STATE], [ATTEMPTS], [QUEUED_AT], [NEXT_ATTEMPT_AT])
+        SELECT COALESCE(i.[SEQNO], d.[SEQNO]),
+            CASE WHEN d.[SEQNO] IS NULL THEN 'I' WHEN i.[SEQNO] IS NULL THEN 'D' ELSE 'U' END,
+            'ready', 0, SYSUTCDATETIME(), SYSUTCDATETIME()
+        FROM inserted AS i
+        FULL OUTER JOIN deleted AS d ON d.[SEQNO] = i.[SEQNO]
+        WHERE @rows = 1 AND (i.[SEQNO] IS NULL OR d.[SEQNO] IS NULL
+            OR (CAST(i.[SUBJECT] AS varbinary(60)) <> CAST(d.[SUBJECT] AS varbinary(60)) OR (i.[SUBJECT] IS NULL AND d.[SUBJECT] IS NOT NULL) OR (i.[SUBJECT] IS NOT NULL AND d.[SUBJECT] IS NULL))
+            OR (CAST(i.[DETAILS] AS varbinary(5500)) <> CAST(d.[DETAILS] AS varbinary(5500)) OR (i.[DETAILS] IS NULL AND d.[DETAILS] IS NOT NULL) OR (i.[DETAILS] IS NOT NULL AND d.[DETAILS] IS NULL))
+            OR (CAST(i.[COMPANYID] AS varbinary(50)) <> CAST(d.[COMPANYID] AS varbinary(50)) OR (i.[COMPANYID] IS NULL AND d.[COMPANYID] IS NOT NULL) OR (i.[COMPANYID] IS NOT NULL AND d.[COMPANYID] IS NULL))
+            OR (i.[ASSIGNED_TO] <> d.[ASSIGNED_TO] OR (i.[ASSIGNED_TO] IS NULL AND d.[ASSIGNED_TO] IS NOT NULL) OR (i.[ASSIGNED_TO] IS NOT NULL AND d.[ASSIGNED_TO] IS NULL))
+            OR (CAST(i.[COMPLETED] AS varbinary(1)) <> CAST(d.[COMPLETED] AS varbinary(1)) OR (i.[COMPLETED] IS NULL AND d.[COMPLETED] IS NOT NULL) OR (i.[COMPLETED] IS NOT NULL AND d.[COMPLETED] IS NULL))
+            OR (i.[COMPLETED_DATETIME] <> d.[COMPLETED_DATETIME] OR (i.[COMPLETED_DATETIME] IS NULL AND d.[COMPLETED_DATETIME] IS NOT NULL) OR (i.[COMPLETED_DATETIME] IS NOT NULL AND d.[COMPLETED_DATETIME] IS NULL))
+            OR (i.[START_DATETIME] <> d.[START_DATETIME] OR (i.[START_DATETIME] IS NULL AND d.[START_DATETIME] IS NOT NULL) OR (i.[START_DATETIME] IS NOT NULL AND d.[START_DATETIME] IS NULL))
+            OR (i.[END_DATETIME] <> d.[END_DATETIME] OR (i.[END_DATETIME] IS NULL AND d.[END_DATETIME] IS NOT NULL) OR (i.[END_DATETIME] IS NOT NULL AND d.[END_DATETIME] IS NULL))
+            OR (i.[TYPE] <> d.[TYPE] OR (i.[TYPE] IS NULL AND d.[TYPE] IS NOT NULL) OR (i.[TYPE] IS NOT NULL AND d.[TYPE] IS NULL))
+            OR (i.[STATUS] <> d.[STATUS] OR (i.[STATUS] IS NULL AND d.[STATUS] IS NOT NULL) OR (i.[STATUS] IS NOT NULL AND d.[STATUS] IS NULL))
+            OR (i.[ACTIVITY_TYPE] <> d.[ACTIVITY_TYPE] OR (i.[ACTIVITY_TYPE] IS NULL AND d.[ACTIVITY_TYPE] IS NOT NULL) OR (i.[ACTIVITY_TYPE] IS NOT NULL AND d.[ACTIVITY_TYPE] IS NULL))
+            OR (CAST(i.[DELETED_FLAG] AS varbinary(1)) <> CAST(d.[DELETED_FLAG] AS varbinary(1)) OR (i.[DELETED_FLAG] IS NULL AND d.[DELETED_FLAG] IS NOT NULL) OR (i.[DELETED_FLAG] IS NOT NULL AND d.[DELETED_FLAG] IS NULL))
+            OR (i.[EVENTTYPE] <> d.[EVENTTYPE] OR (i.[EVENTTYPE] IS NULL AND d.[EVENTTYPE] IS NOT NULL) OR (i.[EVENTTYPE] IS NOT NULL AND d.[EVENTTYPE] IS NULL)));
+    INSERT INTO [dbo].[X_NUMERIK_QUEUE_SETS] ([OPERATION], [KEYS], [FANNED_OUT], [QUEUED_AT])
+        SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM deleted) THEN 'I' WHEN NOT EXISTS (SELECT 1 FROM inserted) THEN 'D' ELSE 'U' END,
+            s.[KEYS], 0, SYSUTCDATETIME()
+        FROM (SELECT (SELECT COALESCE(i.[SEQNO], d.[SEQNO]) AS [k]
+            FROM inserted AS i
+            FULL OUTER JOIN deleted AS d ON d.[SEQNO] = i.[SEQNO]
+            WHERE i.[SEQNO] IS NULL OR d.[SEQNO] IS NULL
+                OR (CAST(i.[SUBJECT] AS varbinary(60)) <> CAST(d.[SUBJECT] AS varbinary(60)) OR (i.[SUBJECT] IS NULL AND d.[SUBJECT] IS NOT NULL) OR (i.[SUBJECT] IS NOT NULL AND d.[SUBJECT] IS NULL))
+                OR (CAST(i.[DETAILS] AS varbinary(5500)) <> CAST(d.[DETAILS] AS varbinary(5500)) OR (i.[DETAILS] IS NULL AND d.[DETAILS] IS NOT NULL) OR (i.[DETAILS] IS NOT NULL AND d.[DETAILS] IS NULL))
+                OR (CAST(i.[COMPANYID] AS varbinary(50)) <> CAST(d.[COMPANYID] AS varbinary(50)) OR (i.[COMPANYID] IS NULL AND d.[COMPANYID] IS NOT NULL) OR (i.[COMPANYID] IS NOT NULL AND d.[COMPANYID] IS NULL))
+                OR (i.[ASSIGNED_TO] <> d.[ASSIGNED_TO] OR (i.[ASSIGNED_TO] IS NULL AND d.[ASSIGNED_TO] IS NOT NULL) OR (i.[ASSIGNED_TO] IS NOT NULL AND d.[ASSIGNED_TO] IS NULL))
+                OR (CAST(i.[COMPLETED] AS varbinary(1)) <> CAST(d.[COMPLETED] AS varbinary(1)) OR (i.[COMPLETED] IS NULL AND d.[COMPLETED] IS NOT NULL) OR (i.[COMPLETED] IS NOT NULL AND d.[COMPLETED] IS NULL))
+                OR (i.[COMPLETED_DATETIME] <> d.[COMPLETED_DATETIME] OR (i.[COMPLETED_DATETIME] IS NULL AND d.[COMPLETED_DATETIME] IS NOT NULL) OR (i.[COMPLETED_DATETIME] IS NOT NULL AND d.[COMPLETED_DATETIME] IS NULL))
+                OR (i.[START_DATETIME] <> d.[START_DATETIME] OR (i.[START_DATETIME] IS NULL AND d.[START_DATETIME] IS NOT NULL) OR (i.[START_DATETIME] IS NOT NULL AND d.[START_DATETIME] IS NULL))
+                OR (i.[END_DATETIME] <> d.[END_DATETIME] OR (i.[END_DATETIME] IS NULL AND d.[END_DATETIME] IS NOT NULL) OR (i.[END_DATETIME] IS NOT NULL AND d.[END_DATETIME] IS NULL))
+                OR (i.[TYPE] <> d.[TYPE] OR (i.[TYPE] IS NULL AND d.[TYPE] IS NOT NULL) OR (i.[TYPE] IS NOT NULL AND d.[TYPE] IS NULL))
+                OR (i.[STATUS] <> d.[STATUS] OR (i.[STATUS] IS NULL AND d.[STATUS] IS NOT NULL) OR (i.[STATUS] IS NOT NULL AND d.[STATUS] IS NULL))
+                OR (i.[ACTIVITY_TYPE] <> d.[ACTIVITY_TYPE] OR (i.[ACTIVITY_TYPE] IS NULL AND d.[ACTIVITY_TYPE] IS NOT NULL) OR (i.[ACTIVITY_TYPE] IS NOT NULL AND d.[ACTIVITY_TYPE] IS NULL))
+                OR (CAST(i.[DELETED_FLAG] AS varbinary(1)) <> CAST(d.[DELETED_FLAG] AS varbinary(1)) OR (i.[DELETED_FLAG] IS NULL AND d.[DELETED_FLAG] IS NOT NULL) OR (i.[DELETED_FLAG] IS NOT NULL AND d.[DELETED_FLAG] IS NULL))
+                OR (i.[EVENTTYPE] <> d.[EVENTTYPE] OR (i.[EVENTTYPE] IS NULL AND d.[EVENTTYPE] IS NOT NULL) OR (i.[EVENTTYPE] IS NOT NULL AND d.[EVENTTYPE] IS NULL))
+            FOR JSON PATH) AS [KEYS]) AS s
+        WHERE @rows > 1 AND s.[KEYS] IS NOT NULL;
+END;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0006-bulk-capture', N'5f018a7fdd6d0e3e2f04a88c168d8d92d4f098a796fc17ab0559736b0b4ebf4c', SYSUTCDATETIME());
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
 COMMIT TRANSACTION;
 GO

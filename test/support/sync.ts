@@ -76,9 +76,10 @@ export async function syncFixture(engine: TestEngine, options: SyncOptionsInput 
     customers,
     worker: (over = {}) => new OutboundWorker({ db, client, options: source, leaseMs: 10_000, ...over }),
     refresh: async () => refreshReferenceData(db, client, await source()),
+    /** Queue rows, plus bulk statements' sets not yet split into queue rows. */
     async queueDepth() {
-      const [row] = await db.table(OBJECTS.queue).count({ n: '*' });
-      return Number((row as { n: number | string }).n);
+      const counts = await Promise.all([OBJECTS.queue, OBJECTS.queueSets].map((t) => db.table(t).count({ n: '*' })));
+      return counts.reduce((sum, [row]) => sum + Number((row as { n: number | string }).n), 0);
     },
     async close() {
       await client.close();

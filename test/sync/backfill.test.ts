@@ -13,6 +13,7 @@ const day = (d: number) => new Date(Date.UTC(2026, 0, d, 9, 0, 0));
 async function history(f: SyncFixture, count: number, createdOn: (i: number) => Date): Promise<void> {
   await f.seed.tasks(count, (i) => ({ subject: `Old ${i}`, details: `History ${i}`, companyId: 'D101', assignedTo: f.staff.ann, createdAt: createdOn(i) }));
   await f.db.table(OBJECTS.queue).del();
+  await f.db.table(OBJECTS.queueSets).del();
 }
 
 forEachTarget('backfill', (engine) => {

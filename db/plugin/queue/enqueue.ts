@@ -2,9 +2,15 @@ import type { Knex } from 'knex';
 import type { Db } from '../../connect.js';
 import { OBJECTS } from '../objects.js';
 
-/** Queues activities for sending, as the trigger would (re-queue of parked items, retry, backfill). */
-export async function enqueueActivities(db: Db, seqnos: readonly number[], trx?: Knex.Transaction, operation: 'I' | 'U' = 'U'): Promise<void> {
+export interface EnqueueOptions {
+  operation?: 'I' | 'U' | 'D';
+  /** When the change was captured (a bulk statement's set keeps its own time, so lag stays honest). */
+  queuedAt?: Date;
+}
+
+/** Queues activities for sending, as the trigger would (re-queue of parked items, retry, backfill, a bulk statement's set). */
+export async function enqueueActivities(db: Db, seqnos: readonly number[], trx?: Knex.Transaction, options: EnqueueOptions = {}): Promise<void> {
   const now = db.knex.raw(db.dialect.now());
-  const rows = seqnos.map((seqno) => ({ ACTIVITY_SEQNO: seqno, OPERATION: operation, STATE: 'ready', ATTEMPTS: 0, QUEUED_AT: now, NEXT_ATTEMPT_AT: now }));
+  const rows = seqnos.map((seqno) => ({ ACTIVITY_SEQNO: seqno, OPERATION: options.operation ?? 'U', STATE: 'ready', ATTEMPTS: 0, QUEUED_AT: options.queuedAt ?? now, NEXT_ATTEMPT_AT: now }));
   for (let i = 0; i < rows.length; i += 300) await (trx ?? db.knex)(`${db.target.schema}.${OBJECTS.queue}`).insert(rows.slice(i, i + 300));
 }
