@@ -18,6 +18,8 @@ async function timedStart(demoDir: string): Promise<number> {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', EXO_PGLITE_DIR: path.join(demoDir, 'pglite'), EXO_API_PORT: '0', EXO_SANDBOX_PORT: '0', EXO_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
+    // Its own process group: Ctrl+C at a terminal reaches npm, its shell and exo-numerik alike.
+    detached: true,
   });
   try {
     await waitFor(async () => {
@@ -31,7 +33,7 @@ async function timedStart(demoDir: string): Promise<number> {
     return performance.now() - started;
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     await exited;
   }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Umzug } from 'umzug';
+import type { Umzug } from 'umzug';
 import type { Db } from '../db/connect.js';
 import type { Statement } from '../db/dialect/dialect.js';
 import { checkExoSchema } from '../db/exo/check.js';
@@ -77,17 +77,19 @@ export class Migrator {
   async up(): Promise<string[]> {
     await checkExoSchema(this.db);
     const pending = await this.pending();
-    await this.umzug(pending).up({ migrations: pending.map((m) => m.name) }).catch(unwrap);
+    await (await this.umzug(pending)).up({ migrations: pending.map((m) => m.name) }).catch(unwrap);
     return pending.map((m) => m.name);
   }
 
   async down(target: { to?: string; all?: boolean } = {}): Promise<string[]> {
     const reverting = await this.toRevert(target);
-    await this.umzug(reverting).down({ migrations: reverting.map((m) => m.name) }).catch(unwrap);
+    await (await this.umzug(reverting)).down({ migrations: reverting.map((m) => m.name) }).catch(unwrap);
     return reverting.map((m) => m.name);
   }
 
-  private umzug(planned: PlannedMigration[]): Umzug<MigrationContext> {
+  // Loaded only to apply or revert: a service checking for pending migrations has no use for umzug's CLI dependencies.
+  private async umzug(planned: PlannedMigration[]): Promise<Umzug<MigrationContext>> {
+    const { Umzug } = await import('umzug');
     const context: MigrationContext = { checksums: new Map(planned.map((m) => [m.name, m.checksum])) };
     const byName = new Map(planned.map((m) => [m.name, m]));
     const step = (name: string) => async () => {

@@ -88,6 +88,8 @@ export interface Dialect {
   dropTable(name: string): Statement;
   /** Extra settings a busy queue table needs on this engine (SQL Server: no lock escalation). */
   tuneQueueTable(name: string): Statement[];
+  /** A text column written whole and read once (a set's keys): PostgreSQL's compression of it costs more than it saves. */
+  storeUncompressed(table: string, column: string): Statement[];
   captureTriggerUp(spec: CaptureSpec): Statement[];
   captureTriggerDown(spec: CaptureSpec): Statement[];
   /** The names of the triggers `captureTriggerUp` creates, for the drift check. */

@@ -69,6 +69,11 @@ export function mssqlDialect(schema: string): Dialect {
       return [{ sql: `ALTER TABLE ${qualified(name)} SET (LOCK_ESCALATION = DISABLE)` }];
     },
 
+    storeUncompressed() {
+      // nvarchar(max) is stored as it is unless a DBA turns compression on.
+      return [];
+    },
+
     captureTriggerUp(spec) {
       const col = (alias: string, c: string) => `${alias}.${quote(c)}`;
       const key = quote(spec.key);
@@ -107,20 +112,21 @@ export function mssqlDialect(schema: string): Dialect {
             'SET NOCOUNT ON;',
             ...echo,
             // One row (an Exo user saving an activity): its queue row, as ever.
-            ...queueRows,
-            `    WHERE @rows = 1 AND (${first}`,
-            ...rest.slice(0, -1),
-            `${rest.at(-1) ?? ''});`,
+            'IF @rows = 1',
+            ...[...queueRows, `    WHERE ${first}`, ...rest.slice(0, -1), `${rest.at(-1) ?? ''};`].map((l) => `    ${l}`),
             // More (an import, a bulk reassign): one row holding the changed keys as JSON (FOR JSON
             // works at every compatibility level), split into queue rows by the worker.
-            `INSERT INTO ${qualified(spec.sets)} ([OPERATION], [KEYS], [FANNED_OUT], [QUEUED_AT])`,
-            `    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM deleted) THEN 'I' WHEN NOT EXISTS (SELECT 1 FROM inserted) THEN 'D' ELSE 'U' END,`,
-            `        s.[KEYS], 0, SYSUTCDATETIME()`,
-            `    FROM (SELECT (SELECT COALESCE(i.${key}, d.${key}) AS [k]`,
-            ...pairs.map((l) => `    ${l}`),
-            ...anyChanged('            ').map((l, n) => (n ? l : `        WHERE ${l}`)),
-            `        FOR JSON PATH) AS [KEYS]) AS s`,
-            `    WHERE @rows > 1 AND s.[KEYS] IS NOT NULL`,
+            'ELSE',
+            ...[
+              `INSERT INTO ${qualified(spec.sets)} ([OPERATION], [KEYS], [FANNED_OUT], [QUEUED_AT])`,
+              `    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM deleted) THEN 'I' WHEN NOT EXISTS (SELECT 1 FROM inserted) THEN 'D' ELSE 'U' END,`,
+              `        s.[KEYS], 0, SYSUTCDATETIME()`,
+              `    FROM (SELECT (SELECT COALESCE(i.${key}, d.${key}) AS [k]`,
+              ...pairs.map((l) => `    ${l}`),
+              ...anyChanged('            ').map((l, n) => (n ? l : `        WHERE ${l}`)),
+              `        FOR JSON PATH) AS [KEYS]) AS s`,
+              `    WHERE s.[KEYS] IS NOT NULL`,
+            ].map((l) => `    ${l}`),
           ]
         : [
             // Any SET resets @@ROWCOUNT, so the empty-statement check comes first.

@@ -56,14 +56,19 @@ export function postgresDialect(schema: string): Dialect {
     // changed keys as a JSON array of numbers (json_build_object per key, to match FOR JSON PATH's
     // objects, costs a tenth more of the statement), split into queue rows by the worker.
     const touched = `(SELECT count(*) FROM "${event.op === 'DELETE' ? 'x_numerik_old' : 'x_numerik_new'}")`;
+    const indent = (text: string) => text.replace(/^(?=.)/gm, '    ');
     const body = spec.sets
-      ? queueRows +
-        `        WHERE ${[`${touched} = 1`, ...where].join('\n          AND ')};\n` +
-        `    INSERT INTO ${qualified(spec.sets)} ("OPERATION", "KEYS", "FANNED_OUT", "QUEUED_AT")\n` +
-        `        SELECT '${event.op[0]}', CAST(json_agg(${source.id}) AS text), 0, now()\n` +
-        `        FROM ${source.from}\n` +
-        `        WHERE ${[`${touched} > 1`, ...where].join('\n          AND ')}\n` +
-        `        HAVING count(*) > 0;\n`
+      ? `    IF ${touched} = 1 THEN\n` +
+        indent(queueRows + `        WHERE ${where.join('\n          AND ')};\n`) +
+        `    ELSE\n` +
+        indent(
+          `    INSERT INTO ${qualified(spec.sets)} ("OPERATION", "KEYS", "FANNED_OUT", "QUEUED_AT")\n` +
+            `        SELECT '${event.op[0]}', CAST(json_agg(${source.id}) AS text), 0, now()\n` +
+            `        FROM ${source.from}\n` +
+            `        WHERE ${where.join('\n          AND ')}\n` +
+            `        HAVING count(*) > 0;\n`,
+        ) +
+        `    END IF;\n`
       : queueRows + `        WHERE ${where.join('\n          AND ')};\n`;
     return (
       `CREATE FUNCTION ${qualified(`${spec.triggerName}_${event.suffix}`)}() RETURNS trigger LANGUAGE plpgsql AS $$\n` +
@@ -98,6 +103,10 @@ export function postgresDialect(schema: string): Dialect {
 
     tuneQueueTable() {
       return [];
+    },
+
+    storeUncompressed(table, column) {
+      return [{ sql: `ALTER TABLE ${qualified(table)} ALTER COLUMN ${quote(column)} SET STORAGE EXTERNAL` }];
     },
 
     captureTriggerUp(spec) {

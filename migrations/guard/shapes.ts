@@ -30,7 +30,16 @@ const CONTROL: Record<GuardContext['dialect'], string[]> = {
     `DECLARE @echo sql_variant = SESSION_CONTEXT(N'${ECHO_KEY}')`,
     'IF @echo = CURRENT_TRANSACTION_ID() RETURN',
   ],
-  postgres: ['RETURN NULL'],
+  postgres: ['RETURN NULL', 'END IF'],
+};
+
+/**
+ * The one branch a capture trigger takes (a statement of one row, or more): the statement inside
+ * each arm is checked like any other body statement.
+ */
+const BRANCHES: Record<GuardContext['dialect'], RegExp[]> = {
+  mssql: [/^IF @rows = 1 (.+)$/is, /^ELSE (.+)$/is],
+  postgres: [/^IF \(SELECT count\(\*\) FROM "x_numerik_(?:new|old)"\) = 1 THEN (.+)$/is, /^ELSE (.+)$/is],
 };
 
 function checkBody(body: string, sql: string, ctx: GuardContext): void {
@@ -38,8 +47,9 @@ function checkBody(body: string, sql: string, ctx: GuardContext): void {
   const statements = splitStatements(body);
   if (!statements.length) throw new GuardRefusal(sql, 'the body is empty');
   const control = CONTROL[ctx.dialect].map((c) => normalise(c).toUpperCase());
-  for (const statement of statements) {
-    if (control.includes(normalise(statement).toUpperCase())) continue;
+  for (const whole of statements) {
+    if (control.includes(normalise(whole).toUpperCase())) continue;
+    const statement = BRANCHES[ctx.dialect].map((arm) => arm.exec(normalise(whole))?.[1]).find(Boolean) ?? whole;
     try {
       checkParsed(statement, ctx, { triggerBody: true });
     } catch (error) {
@@ -146,6 +156,13 @@ const SHAPES: Shape[] = [
       checkBody(m[2]!, sql, ctx);
       return { action: 'create', kind: 'function', name };
     },
+  },
+  {
+    dialect: 'postgres',
+    head: /^ALTER\s+TABLE\s+\S+\s+ALTER\s+COLUMN\s+\S+\s+SET\s+STORAGE\b/i,
+    full: re(`ALTER TABLE (${QNAME}) ALTER COLUMN (${IDENT}) SET STORAGE EXTERNAL`),
+    form: 'ALTER TABLE <schema>.<X_NUMERIK_*> ALTER COLUMN <column> SET STORAGE EXTERNAL',
+    check: (m, sql, ctx) => ({ action: 'alter', kind: 'table', name: requireOurs(ctx, parseQualified(m[1]!), 'table', sql) }),
   },
   {
     dialect: 'postgres',

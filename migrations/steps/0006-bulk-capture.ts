@@ -38,6 +38,6 @@ const spec = (sets?: string): CaptureSpec => ({
 export const bulkCapture: Migration = {
   name: '0006-bulk-capture',
   summary: 'X_NUMERIK_QUEUE_SETS, and the capture trigger(s) on TASKS rewritten to record a many-row statement as one row',
-  up: (d) => [...d.createKeyedTable(queueSetsTable), ...d.tuneQueueTable(OBJECTS.queueSets), ...d.captureTriggerDown(spec()), ...d.captureTriggerUp(spec(OBJECTS.queueSets))],
+  up: (d) => [...d.createKeyedTable(queueSetsTable), ...d.tuneQueueTable(OBJECTS.queueSets), ...d.storeUncompressed(OBJECTS.queueSets, 'KEYS'), ...d.captureTriggerDown(spec()), ...d.captureTriggerUp(spec(OBJECTS.queueSets))],
   down: (d) => [...d.captureTriggerDown(spec(OBJECTS.queueSets)), ...d.captureTriggerUp(spec()), ...d.dropKeyedTable(queueSetsTable)],
 };

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
-import { createIntent } from '../../db/plugin/links/create-intents.js';
+import { createIntent, dropCreateIntent } from '../../db/plugin/links/create-intents.js';
 import { readPostLinks, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { agreeOnPost } from '../agreed.js';
@@ -98,6 +98,13 @@ async function create(
 ): Promise<Outcome> {
   // Recorded before the create: only a post carrying this token is ever taken for this activity.
   const token = await createIntent(deps.db, seqno);
+  // A token is spent when its post is linked, by this side or by the inbound side adopting the
+  // post of a create whose answer was lost. A link that appeared since this activity's links were
+  // read means a fresh token here would make a second post: start over from the link instead.
+  if ((await readPostLinks(deps.db, [seqno])).has(seqno)) {
+    await dropCreateIntent(deps.db, seqno);
+    return { kind: 'retry', error: 'the post was linked meanwhile (its own create, adopted from Numerik)', retryAfterMs: 0 };
+  }
   let post = await deps.client.createPost({ ...plan.input, external_ref: externalRef(seqno, token) }, createKey(seqno, token), { lookupFirst: attempts > 1 });
   if (hashContent(contentOfPost(post)) !== plan.hash) {
     // The post was made earlier from older content (another worker's create, or one whose answer

@@ -99,6 +99,7 @@ create index "X_NUMERIK_LOG_POST" on "public"."X_NUMERIK_LOG" ("POST_ID");
 SET LOCAL lock_timeout = '5s';
 CREATE SEQUENCE "public"."X_NUMERIK_QUEUE_SETS_SEQ" AS bigint CACHE 100;
 create table "public"."X_NUMERIK_QUEUE_SETS" ("ID" bigint not null default nextval('"public"."X_NUMERIK_QUEUE_SETS_SEQ"'), "OPERATION" varchar(1) not null, "KEYS" text not null, "FANNED_OUT" integer not null, "QUEUED_AT" timestamptz not null, constraint "X_NUMERIK_QUEUE_SETS_PK" primary key ("ID"));
+ALTER TABLE "public"."X_NUMERIK_QUEUE_SETS" ALTER COLUMN "KEYS" SET STORAGE EXTERNAL;
 DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_INS" ON "public"."TASKS";
 DROP FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_INS"();
 DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_UPD" ON "public"."TASKS";
@@ -107,79 +108,82 @@ DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_DEL" ON "public"."TASKS";
 DROP FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_DEL"();
 CREATE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_INS"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO "public"."X_NUMERIK_QUEUE" ("ACTIVITY_SEQNO", "OPERATION", "STATE", "ATTEMPTS", "QUEUED_AT", "NEXT_ATTEMPT_AT")
-        SELECT i."SEQNO", 'I', 'ready', 0, now(), now()
-        FROM "x_numerik_new" AS i
-        WHERE (SELECT count(*) FROM "x_numerik_new") = 1
-          AND COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on';
-    INSERT INTO "public"."X_NUMERIK_QUEUE_SETS" ("OPERATION", "KEYS", "FANNED_OUT", "QUEUED_AT")
-        SELECT 'I', CAST(json_agg(i."SEQNO") AS text), 0, now()
-        FROM "x_numerik_new" AS i
-        WHERE (SELECT count(*) FROM "x_numerik_new") > 1
-          AND COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on'
-        HAVING count(*) > 0;
+    IF (SELECT count(*) FROM "x_numerik_new") = 1 THEN
+        INSERT INTO "public"."X_NUMERIK_QUEUE" ("ACTIVITY_SEQNO", "OPERATION", "STATE", "ATTEMPTS", "QUEUED_AT", "NEXT_ATTEMPT_AT")
+            SELECT i."SEQNO", 'I', 'ready', 0, now(), now()
+            FROM "x_numerik_new" AS i
+            WHERE COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on';
+    ELSE
+        INSERT INTO "public"."X_NUMERIK_QUEUE_SETS" ("OPERATION", "KEYS", "FANNED_OUT", "QUEUED_AT")
+            SELECT 'I', CAST(json_agg(i."SEQNO") AS text), 0, now()
+            FROM "x_numerik_new" AS i
+            WHERE COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on'
+            HAVING count(*) > 0;
+    END IF;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER "X_NUMERIK_TASKS_CAPTURE_INS" AFTER INSERT ON "public"."TASKS" REFERENCING NEW TABLE AS "x_numerik_new" FOR EACH STATEMENT EXECUTE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_INS"();
 CREATE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_UPD"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO "public"."X_NUMERIK_QUEUE" ("ACTIVITY_SEQNO", "OPERATION", "STATE", "ATTEMPTS", "QUEUED_AT", "NEXT_ATTEMPT_AT")
-        SELECT COALESCE(i."SEQNO", d."SEQNO"), CASE WHEN d."SEQNO" IS NULL THEN 'I' WHEN i."SEQNO" IS NULL THEN 'D' ELSE 'U' END, 'ready', 0, now(), now()
-        FROM "x_numerik_new" AS i FULL OUTER JOIN "x_numerik_old" AS d ON d."SEQNO" = i."SEQNO"
-        WHERE (SELECT count(*) FROM "x_numerik_new") = 1
-          AND COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on'
-          AND (i."SEQNO" IS NULL OR d."SEQNO" IS NULL
-            OR i."SUBJECT" IS DISTINCT FROM d."SUBJECT"
-            OR i."DETAILS" IS DISTINCT FROM d."DETAILS"
-            OR i."COMPANYID" IS DISTINCT FROM d."COMPANYID"
-            OR i."ASSIGNED_TO" IS DISTINCT FROM d."ASSIGNED_TO"
-            OR i."COMPLETED" IS DISTINCT FROM d."COMPLETED"
-            OR i."COMPLETED_DATETIME" IS DISTINCT FROM d."COMPLETED_DATETIME"
-            OR i."START_DATETIME" IS DISTINCT FROM d."START_DATETIME"
-            OR i."END_DATETIME" IS DISTINCT FROM d."END_DATETIME"
-            OR i."TYPE" IS DISTINCT FROM d."TYPE"
-            OR i."STATUS" IS DISTINCT FROM d."STATUS"
-            OR i."ACTIVITY_TYPE" IS DISTINCT FROM d."ACTIVITY_TYPE"
-            OR i."DELETED_FLAG" IS DISTINCT FROM d."DELETED_FLAG"
-            OR i."EVENTTYPE" IS DISTINCT FROM d."EVENTTYPE");
-    INSERT INTO "public"."X_NUMERIK_QUEUE_SETS" ("OPERATION", "KEYS", "FANNED_OUT", "QUEUED_AT")
-        SELECT 'U', CAST(json_agg(COALESCE(i."SEQNO", d."SEQNO")) AS text), 0, now()
-        FROM "x_numerik_new" AS i FULL OUTER JOIN "x_numerik_old" AS d ON d."SEQNO" = i."SEQNO"
-        WHERE (SELECT count(*) FROM "x_numerik_new") > 1
-          AND COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on'
-          AND (i."SEQNO" IS NULL OR d."SEQNO" IS NULL
-            OR i."SUBJECT" IS DISTINCT FROM d."SUBJECT"
-            OR i."DETAILS" IS DISTINCT FROM d."DETAILS"
-            OR i."COMPANYID" IS DISTINCT FROM d."COMPANYID"
-            OR i."ASSIGNED_TO" IS DISTINCT FROM d."ASSIGNED_TO"
-            OR i."COMPLETED" IS DISTINCT FROM d."COMPLETED"
-            OR i."COMPLETED_DATETIME" IS DISTINCT FROM d."COMPLETED_DATETIME"
-            OR i."START_DATETIME" IS DISTINCT FROM d."START_DATETIME"
-            OR i."END_DATETIME" IS DISTINCT FROM d."END_DATETIME"
-            OR i."TYPE" IS DISTINCT FROM d."TYPE"
-            OR i."STATUS" IS DISTINCT FROM d."STATUS"
-            OR i."ACTIVITY_TYPE" IS DISTINCT FROM d."ACTIVITY_TYPE"
-            OR i."DELETED_FLAG" IS DISTINCT FROM d."DELETED_FLAG"
-            OR i."EVENTTYPE" IS DISTINCT FROM d."EVENTTYPE")
-        HAVING count(*) > 0;
+    IF (SELECT count(*) FROM "x_numerik_new") = 1 THEN
+        INSERT INTO "public"."X_NUMERIK_QUEUE" ("ACTIVITY_SEQNO", "OPERATION", "STATE", "ATTEMPTS", "QUEUED_AT", "NEXT_ATTEMPT_AT")
+            SELECT COALESCE(i."SEQNO", d."SEQNO"), CASE WHEN d."SEQNO" IS NULL THEN 'I' WHEN i."SEQNO" IS NULL THEN 'D' ELSE 'U' END, 'ready', 0, now(), now()
+            FROM "x_numerik_new" AS i FULL OUTER JOIN "x_numerik_old" AS d ON d."SEQNO" = i."SEQNO"
+            WHERE COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on'
+              AND (i."SEQNO" IS NULL OR d."SEQNO" IS NULL
+                OR i."SUBJECT" IS DISTINCT FROM d."SUBJECT"
+                OR i."DETAILS" IS DISTINCT FROM d."DETAILS"
+                OR i."COMPANYID" IS DISTINCT FROM d."COMPANYID"
+                OR i."ASSIGNED_TO" IS DISTINCT FROM d."ASSIGNED_TO"
+                OR i."COMPLETED" IS DISTINCT FROM d."COMPLETED"
+                OR i."COMPLETED_DATETIME" IS DISTINCT FROM d."COMPLETED_DATETIME"
+                OR i."START_DATETIME" IS DISTINCT FROM d."START_DATETIME"
+                OR i."END_DATETIME" IS DISTINCT FROM d."END_DATETIME"
+                OR i."TYPE" IS DISTINCT FROM d."TYPE"
+                OR i."STATUS" IS DISTINCT FROM d."STATUS"
+                OR i."ACTIVITY_TYPE" IS DISTINCT FROM d."ACTIVITY_TYPE"
+                OR i."DELETED_FLAG" IS DISTINCT FROM d."DELETED_FLAG"
+                OR i."EVENTTYPE" IS DISTINCT FROM d."EVENTTYPE");
+    ELSE
+        INSERT INTO "public"."X_NUMERIK_QUEUE_SETS" ("OPERATION", "KEYS", "FANNED_OUT", "QUEUED_AT")
+            SELECT 'U', CAST(json_agg(COALESCE(i."SEQNO", d."SEQNO")) AS text), 0, now()
+            FROM "x_numerik_new" AS i FULL OUTER JOIN "x_numerik_old" AS d ON d."SEQNO" = i."SEQNO"
+            WHERE COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on'
+              AND (i."SEQNO" IS NULL OR d."SEQNO" IS NULL
+                OR i."SUBJECT" IS DISTINCT FROM d."SUBJECT"
+                OR i."DETAILS" IS DISTINCT FROM d."DETAILS"
+                OR i."COMPANYID" IS DISTINCT FROM d."COMPANYID"
+                OR i."ASSIGNED_TO" IS DISTINCT FROM d."ASSIGNED_TO"
+                OR i."COMPLETED" IS DISTINCT FROM d."COMPLETED"
+                OR i."COMPLETED_DATETIME" IS DISTINCT FROM d."COMPLETED_DATETIME"
+                OR i."START_DATETIME" IS DISTINCT FROM d."START_DATETIME"
+                OR i."END_DATETIME" IS DISTINCT FROM d."END_DATETIME"
+                OR i."TYPE" IS DISTINCT FROM d."TYPE"
+                OR i."STATUS" IS DISTINCT FROM d."STATUS"
+                OR i."ACTIVITY_TYPE" IS DISTINCT FROM d."ACTIVITY_TYPE"
+                OR i."DELETED_FLAG" IS DISTINCT FROM d."DELETED_FLAG"
+                OR i."EVENTTYPE" IS DISTINCT FROM d."EVENTTYPE")
+            HAVING count(*) > 0;
+    END IF;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER "X_NUMERIK_TASKS_CAPTURE_UPD" AFTER UPDATE ON "public"."TASKS" REFERENCING OLD TABLE AS "x_numerik_old" NEW TABLE AS "x_numerik_new" FOR EACH STATEMENT EXECUTE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_UPD"();
 CREATE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_DEL"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO "public"."X_NUMERIK_QUEUE" ("ACTIVITY_SEQNO", "OPERATION", "STATE", "ATTEMPTS", "QUEUED_AT", "NEXT_ATTEMPT_AT")
-        SELECT d."SEQNO", 'D', 'ready', 0, now(), now()
-        FROM "x_numerik_old" AS d
-        WHERE (SELECT count(*) FROM "x_numerik_old") = 1
-          AND COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on';
-    INSERT INTO "public"."X_NUMERIK_QUEUE_SETS" ("OPERATION", "KEYS", "FANNED_OUT", "QUEUED_AT")
-        SELECT 'D', CAST(json_agg(d."SEQNO") AS text), 0, now()
-        FROM "x_numerik_old" AS d
-        WHERE (SELECT count(*) FROM "x_numerik_old") > 1
-          AND COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on'
-        HAVING count(*) > 0;
+    IF (SELECT count(*) FROM "x_numerik_old") = 1 THEN
+        INSERT INTO "public"."X_NUMERIK_QUEUE" ("ACTIVITY_SEQNO", "OPERATION", "STATE", "ATTEMPTS", "QUEUED_AT", "NEXT_ATTEMPT_AT")
+            SELECT d."SEQNO", 'D', 'ready', 0, now(), now()
+            FROM "x_numerik_old" AS d
+            WHERE COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on';
+    ELSE
+        INSERT INTO "public"."X_NUMERIK_QUEUE_SETS" ("OPERATION", "KEYS", "FANNED_OUT", "QUEUED_AT")
+            SELECT 'D', CAST(json_agg(d."SEQNO") AS text), 0, now()
+            FROM "x_numerik_old" AS d
+            WHERE COALESCE(current_setting('exo_numerik.echo', true), '') <> 'on'
+            HAVING count(*) > 0;
+    END IF;
     RETURN NULL;
 END
 $$;

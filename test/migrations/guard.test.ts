@@ -36,6 +36,9 @@ describe('the migration guard refuses what it cannot prove safe (T-SQL)', () => 
     ],
     [`${TRIGGER_HEAD} UPDATE [dbo].[TASKS] SET [SUBJECT] = 'x'; END`, /a trigger may only write exo-numerik tables, not TASKS/],
     [`${TRIGGER_HEAD} DELETE FROM [dbo].[STAFF]; END`, /a trigger may only write exo-numerik tables, not STAFF/],
+    [`${TRIGGER_HEAD} IF @rows = 1 DELETE FROM [dbo].[STAFF]; END`, /a trigger may only write exo-numerik tables, not STAFF/],
+    [`${TRIGGER_HEAD} IF @rows = 1 INSERT INTO [dbo].[X_NUMERIK_QUEUE] ([ID]) VALUES (1); ELSE UPDATE [dbo].[TASKS] SET [SUBJECT] = 'x'; END`, /not TASKS/],
+    [`${TRIGGER_HEAD} IF @rows > 0 INSERT INTO [dbo].[X_NUMERIK_QUEUE] ([ID]) VALUES (1); END`, /only INSERT\/UPDATE\/DELETE/],
     [`${TRIGGER_HEAD} DROP TABLE [dbo].[X_NUMERIK_QUEUE]; END`, /only INSERT\/UPDATE\/DELETE/],
     [`${TRIGGER_HEAD} SELECT * FROM [dbo].[TASKS]; END`, /only INSERT\/UPDATE\/DELETE/],
     [`${TRIGGER_HEAD} EXEC sp_executesql N'DROP TABLE TASKS'; END`, /cannot read it/],
@@ -94,6 +97,10 @@ describe('the migration guard refuses what it cannot prove safe (PostgreSQL)', (
     ['TRUNCATE "public"."TASKS"', /cannot read it|not a statement a migration may run/],
     [fn('INSERT INTO "public"."TASKS" ("SUBJECT") VALUES (\'x\')'), /a trigger may only write exo-numerik tables, not TASKS/],
     [fn('UPDATE "public"."STAFF" SET "NAME" = \'x\''), /a trigger may only write exo-numerik tables, not STAFF/],
+    ['ALTER TABLE "public"."TASKS" ALTER COLUMN "DETAILS" SET STORAGE EXTERNAL', /"TASKS" is not an exo-numerik object/],
+    ['ALTER TABLE "public"."X_NUMERIK_QUEUE_SETS" ALTER COLUMN "KEYS" SET STORAGE PLAIN', /one accepted form/],
+    [fn('IF (SELECT count(*) FROM "x_numerik_new") = 1 THEN UPDATE "public"."STAFF" SET "NAME" = \'x\'; END IF'), /not STAFF/],
+    [fn('IF (SELECT count(*) FROM "x_numerik_new") = 1 THEN INSERT INTO "public"."X_NUMERIK_QUEUE" ("ID") VALUES (1); ELSE DELETE FROM "public"."TASKS"; END IF'), /not TASKS/],
     [
       'CREATE TRIGGER "X_NUMERIK_T" AFTER INSERT ON "public"."STAFF" REFERENCING NEW TABLE AS "n" FOR EACH STATEMENT EXECUTE FUNCTION "public"."X_NUMERIK_F"()',
       /triggers may only be created on public.TASKS/,
@@ -169,6 +176,12 @@ describe('the migration guard', () => {
     expect(checkStatement(trigger, mssql)).toMatchObject({ kind: 'trigger', table: 'TASKS' });
     const aimedAtStaff = trigger.sql.replace('INSERT INTO [dbo].[X_NUMERIK_QUEUE]', 'INSERT INTO [dbo].[STAFF]');
     expect(refusal(aimedAtStaff)).toMatch(/not STAFF/);
+    const bulk = plan(mssqlDialect('dbo'), DEFAULT_MIGRATION_OPTIONS, MIGRATIONS, 'up')
+      .flatMap((m) => m.statements)
+      .findLast((s) => s.sql.startsWith('CREATE TRIGGER'))!;
+    expect(bulk.sql).toContain('X_NUMERIK_QUEUE_SETS');
+    expect(checkStatement(bulk, mssql)).toMatchObject({ kind: 'trigger', table: 'TASKS' });
+    expect(refusal(bulk.sql.replace('INSERT INTO [dbo].[X_NUMERIK_QUEUE_SETS]', 'INSERT INTO [dbo].[DR_ACCS]'))).toMatch(/not DR_ACCS/);
     const onDebtors = trigger.sql.replace('ON [dbo].[TASKS]', 'ON [dbo].[DR_ACCS]');
     expect(refusal(onDebtors)).toMatch(/only be created on dbo.TASKS/);
   });

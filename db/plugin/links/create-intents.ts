@@ -12,8 +12,10 @@ const table = (db: Db, trx?: Knex.Transaction) => (trx ?? db.knex)(`${db.target.
 export async function createIntent(db: Db, seqno: number): Promise<string> {
   const existing = await readCreateIntent(db, seqno);
   if (existing) return existing;
+  const token = randomBytes(18).toString('base64url');
   try {
-    await table(db).insert({ ACTIVITY_SEQNO: seqno, TOKEN: randomBytes(18).toString('base64url'), CREATED_AT: new Date() });
+    await table(db).insert({ ACTIVITY_SEQNO: seqno, TOKEN: token, CREATED_AT: new Date() });
+    return token;
   } catch (error) {
     // Another worker recorded it first: its token is the one.
     if (!db.dialect.isUniqueViolation(error)) throw error;
