@@ -15,10 +15,13 @@ export type LoadContext = () => Promise<CliContext>;
 /** What every command needs, built from the global options. */
 export class CliContext {
   private cachedConfig?: Config;
-  readonly logger: Logger;
+  private cachedLogger?: Logger;
 
-  constructor(private readonly globalOptions: { config?: string }) {
-    this.logger = createLogger();
+  constructor(private readonly globalOptions: { config?: string }) {}
+
+  get logger(): Logger {
+    this.cachedLogger ??= createLogger();
+    return this.cachedLogger;
   }
 
   get config(): Config {

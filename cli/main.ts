@@ -15,6 +15,7 @@ import { registerBackfill } from './commands/backfill.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerConfig } from './commands/config.js';
 import type { CliContext } from './context.js';
+import { keepHeapSmall } from '../service/heap.js';
 
 // `exo-numerik settings get | head`: the reader went away, which is no failure of ours.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -28,6 +29,13 @@ const program = new Command('exo-numerik')
   .showHelpAfterError();
 
 // Each command loads what it needs when it runs, so `--help` and a typo cost a bare start.
+// The processes that run for days size their heap before they load the sync (the young space
+// keeps the size it has when the flags are set).
+const LONG_RUNNING = new Set(['serve', 'start', 'worker']);
+program.hook('preSubcommand', (_, sub) => {
+  if (LONG_RUNNING.has(sub.name())) keepHeapSmall();
+});
+
 let context: CliContext | undefined;
 const ctx = async () => (context ??= new (await import('./context.js')).CliContext(program.opts<{ config?: string }>()));
 

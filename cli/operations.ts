@@ -1,13 +1,11 @@
 import type { Operations } from '../service/operations.js';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { NumerikClient } from '../sync/numerik/client.js';
 import type { PreviewItem } from '../sync/preview/item.js';
 import type { PreviewOptions, PreviewSummary } from '../sync/preview/preview.js';
 import type { RecordKey } from '../sync/record/record-view.js';
 import type { LoadContext } from './context.js';
-import { callService, runningService, ServiceAnswerError, type RunningService } from './running-service.js';
+import { answerBody, callService, requestService, runningService, ServiceAnswerError, type RunningService } from './running-service.js';
 
 /** The service's error codes, as the errors the same operation raises on the database (loaded only for an error). */
 const ANSWERS: Record<string, () => Promise<new (message: string) => Error>> = {
@@ -50,15 +48,13 @@ async function streamPreview(running: Pick<RunningService, 'url' | 'adminToken'>
   }
   if (o.numerikSince) query.set('numerikSince', o.numerikSince);
   if (o.limit !== undefined) query.set('limit', String(o.limit));
-  const answer = await fetch(`${running.url}/admin/preview?${query}`, { headers: { authorization: `Bearer ${running.adminToken}` } }).catch((error: unknown) => {
-    throw new ServiceAnswerError(`the running service at ${running.url} does not answer (${(error as Error).message})`);
-  });
-  if (!answer.ok || !answer.body) {
-    const body = (await answer.json().catch(() => ({}))) as { reason?: string };
-    throw new ServiceAnswerError(body.reason ?? `/admin/preview answered ${answer.status}`);
+  const answer = await requestService(running, 'GET', `/admin/preview?${query}`);
+  if (answer.statusCode !== 200) {
+    const { reason } = (await answerBody(answer)) as { reason?: string };
+    throw new ServiceAnswerError(reason ?? `/admin/preview answered ${answer.statusCode}`);
   }
   let summary: PreviewSummary | undefined;
-  for await (const line of createInterface({ input: Readable.fromWeb(answer.body as WebReadableStream) })) {
+  for await (const line of createInterface({ input: answer })) {
     if (!line.trim()) continue;
     const message = JSON.parse(line) as { item?: PreviewItem; summary?: PreviewSummary };
     if (message.item) await emit(message.item);

@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/connect.js';
 import { startService, type ServiceOptions } from '../service/service.js';
-import { startDemoNumerik, type DemoNumerik } from '../service/demo.js';
+import type { DemoNumerik } from '../service/demo.js';
 import { defaultSyncOptions } from '../sync/options.js';
 import { ConfigError } from '../config/load.js';
 import type { CliContext } from './context.js';
@@ -28,6 +28,8 @@ export async function runService(c: CliContext, db: Db, demoDir?: string): Promi
     if (demoDir) {
       mkdirSync(demoDir, { recursive: true });
       const timeZone = defaultSyncOptions(config.sync).timeZone;
+      // The sandbox is the demo's Numerik only: `serve` against a real Numerik never loads it.
+      const { startDemoNumerik } = await import('../service/demo.js');
       demo = await startDemoNumerik(db, { dir: demoDir, port: Number(process.env.EXO_SANDBOX_PORT ?? 4010), logger: c.logger, timeZone, adminToken: config.api.adminToken });
     }
     const client = demo?.client ?? (await c.numerikClient());

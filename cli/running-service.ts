@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { DEFAULT_PGLITE_DIR } from '../db/pglite-dir.js';
 import type { DbTarget } from '../db/target.js';
@@ -51,16 +52,40 @@ export class ServiceAnswerError extends Error {
   }
 }
 
+/**
+ * A request to the running service's admin API. Plain node:http, one connection closed after it:
+ * fetch would load undici's internals and keep the command alive on an idle keep-alive socket, which
+ * an operator waits out on every `status`.
+ */
+export function requestService(running: Pick<RunningService, 'url' | 'adminToken'>, method: string, route: string, body?: unknown): Promise<IncomingMessage> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${running.url}${route}`, {
+      method,
+      agent: false,
+      headers: { authorization: `Bearer ${running.adminToken}`, accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) },
+    });
+    req.on('response', resolve);
+    req.on('error', (error) => reject(new ServiceAnswerError(`the running service at ${running.url} does not answer (${error.message})`)));
+    req.end(payload);
+  });
+}
+
+/** An answer's JSON body; an empty object when it has none (a proxy's HTML error page, say). */
+export async function answerBody(answer: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const chunk of answer) text += String(chunk);
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 /** One call to the running service's API with its admin token; a failure carries the service's reason. */
 export async function callService<T>(running: Pick<RunningService, 'url' | 'adminToken'>, method: string, route: string, body?: unknown): Promise<T> {
-  const answer = await fetch(`${running.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${running.adminToken}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).catch((error: unknown) => {
-    throw new ServiceAnswerError(`the running service at ${running.url} does not answer (${(error as Error).message})`);
-  });
-  const result = (await answer.json().catch(() => ({}))) as T & { reason?: string; error?: string };
-  if (!answer.ok) throw new ServiceAnswerError(result.reason ?? `${route} answered ${answer.status}`, result.error);
+  const answer = await requestService(running, method, route, body);
+  const result = (await answerBody(answer)) as T & { reason?: string; error?: string };
+  if ((answer.statusCode ?? 500) >= 400) throw new ServiceAnswerError(result.reason ?? `${route} answered ${answer.statusCode}`, result.error);
   return result;
 }

@@ -1,4 +1,9 @@
-import winston from 'winston';
+import { createRequire } from 'node:module';
+import type winston from 'winston';
+
+// winston (and its formats and colours) is loaded by the first real logger: a command that only
+// talks to the running service never pays for it.
+const loadWinston = () => createRequire(import.meta.url)('winston') as typeof winston;
 
 /** Keys whose values never reach a log line, whatever object they sit in. */
 const SECRET_KEY = /pass(word)?|secret|token|authorization|api[_-]?key|signature/i;
@@ -12,15 +17,23 @@ function redact(value: unknown, depth = 0): unknown {
   );
 }
 
-const redactSecrets = winston.format((info) => {
+function redactSecrets(info: winston.Logform.TransformableInfo): winston.Logform.TransformableInfo {
   for (const key of Object.keys(info)) {
     if (key === 'level' || key === 'message') continue;
     info[key] = SECRET_KEY.test(key) ? '[redacted]' : redact(info[key]);
   }
   return info;
-});
+}
 
-export type Logger = winston.Logger;
+type LogMethod = (message: string, meta?: Record<string, unknown>) => unknown;
+
+/** What the code logs with: a winston logger, or one that writes nothing. */
+export interface Logger {
+  error: LogMethod;
+  warn: LogMethod;
+  info: LogMethod;
+  debug: LogMethod;
+}
 
 export interface LoggerOptions {
   level?: string;
@@ -31,10 +44,12 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const winston = loadWinston();
+  const redacting = winston.format(redactSecrets);
   const pretty = options.pretty ?? process.stdout.isTTY === true;
   const format = pretty
     ? winston.format.combine(
-        redactSecrets(),
+        redacting(),
         winston.format.timestamp({ format: 'HH:mm:ss' }),
         winston.format.colorize(),
         winston.format.printf(({ level, message, timestamp, ...rest }) => {
@@ -45,7 +60,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           return `${timestamp} ${level} ${message}${fields ? ' ' + fields : ''}`;
         }),
       )
-    : winston.format.combine(redactSecrets(), winston.format.timestamp(), winston.format.json());
+    : winston.format.combine(redacting(), winston.format.timestamp(), winston.format.json());
   return winston.createLogger({
     level: options.level ?? process.env.EXO_LOG_LEVEL ?? 'info',
     format,
@@ -54,5 +69,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   });
 }
 
+const nothing = () => undefined;
+
 /** A logger that writes nothing: the default for library code nobody configured. */
-export const silentLogger: Logger = winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
+export const silentLogger: Logger = { error: nothing, warn: nothing, info: nothing, debug: nothing };
