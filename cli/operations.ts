@@ -73,8 +73,8 @@ export async function withOperations<T>(ctx: LoadContext, work: (operations: Ope
   // Numerik is reached only by the operations that need it, and let go of when done.
   let client: NumerikClient | undefined;
   try {
-    const clients = await c.numerikClients();
-    return await c.withDb((db) => work(databaseOperations(db, c.config.sync, () => (client ??= clients()))), () => c.openMigratedDb());
+    // Numerik's client (undici) is loaded by the first operation that needs it, not by `status`.
+    return await c.withDb((db) => work(databaseOperations(db, c.config.sync, async () => (client ??= await c.numerikClient()))), () => c.openMigratedDb());
   } finally {
     await client?.close();
   }

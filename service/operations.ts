@@ -36,9 +36,9 @@ export interface Operations {
 }
 
 /** Numerik where it is configured; a record's page is shown without it, and says so. */
-function optionalClient(numerik: (() => NumerikClient) | undefined): NumerikClient | undefined {
+async function optionalClient(numerik: (() => Promise<NumerikClient>) | undefined): Promise<NumerikClient | undefined> {
   try {
-    return numerik?.();
+    return await numerik?.();
   } catch {
     return undefined;
   }
@@ -48,7 +48,7 @@ function optionalClient(numerik: (() => NumerikClient) | undefined): NumerikClie
  * `numerik` is asked for only when an operation needs Numerik (a record's post, a mapping's check).
  * Each operation loads its own modules: a terminal's `status` should not pay for the preview.
  */
-export function databaseOperations(db: Db, configured: SyncOptionsInput, numerik?: () => NumerikClient): Operations {
+export function databaseOperations(db: Db, configured: SyncOptionsInput, numerik?: () => Promise<NumerikClient>): Operations {
   const options = optionsSource(db, configured, undefined, 0);
   const client = async () => {
     if (!numerik) throw new (await import('../sync/mappings.js')).MappingError('Numerik is not configured here (numerik.apiUrl)');
@@ -61,12 +61,12 @@ export function databaseOperations(db: Db, configured: SyncOptionsInput, numerik
     retry: async (selection) => (await import('../db/plugin/requeue.js')).requeueEntries(db, { kind: 'dead', ids: 'ids' in selection ? selection.ids : undefined }),
     settings: async () => (await import('../sync/settings.js')).listSettings(db, configured),
     setSetting: async (key, value, by) => (await import('../sync/settings.js')).changeSetting(db, configured, key, value, by),
-    record: async (key) => (await import('../sync/record/record-view.js')).readRecord(db, optionalClient(numerik), await lookups(), key),
+    record: async (key) => (await import('../sync/record/record-view.js')).readRecord(db, await optionalClient(numerik), await lookups(), key),
     search: async (text) => (await import('../sync/record/record-view.js')).searchRecords(db, text),
     act: async (key, action, by) => (await import('../sync/record/actions.js')).recordAction(await deps(), key, action, by),
     choose: async (id, field, side, by) => (await import('../sync/record/actions.js')).chooseConflict(await deps(), id, field, side, by),
     mappings: async (kind) => (await import('../sync/mappings.js')).listMappings(db, kind),
-    changeMapping: async (change) => (await import('../sync/mappings.js')).changeMapping(db, numerik?.(), change),
+    changeMapping: async (change) => (await import('../sync/mappings.js')).changeMapping(db, await numerik?.(), change),
     preview: async (o, emit) => (await import('../sync/preview/preview.js')).runPreview(db, await client(), await options(), o, emit),
   };
 }

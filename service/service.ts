@@ -69,7 +69,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   await housekeeping();
   // The receiver answers Numerik in milliseconds: its own connections, never behind a worker's transaction.
   const apiDb = await separatePool(db, { logger });
-  const operations = databaseOperations(apiDb, o.sync ?? {}, () => client);
+  const operations = databaseOperations(apiDb, o.sync ?? {}, async () => client);
   const api = await listen(
     createApi({
       db: apiDb,
