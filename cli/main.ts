@@ -28,7 +28,6 @@ const program = new Command('exo-numerik')
   .option('-c, --config <file>', 'configuration file (default: ./exo-numerik.config.json if present)')
   .showHelpAfterError();
 
-// Each command loads what it needs when it runs, so `--help` and a typo cost a bare start.
 // The processes that run for days size their heap before they load the sync (the young space
 // keeps the size it has when the flags are set).
 const LONG_RUNNING = new Set(['serve', 'start', 'worker']);
@@ -36,8 +35,10 @@ program.hook('preSubcommand', (_, sub) => {
   if (LONG_RUNNING.has(sub.name())) keepHeapSmall();
 });
 
+// Each command loads what it needs when it runs, so `--help` and a typo cost a bare start.
 let context: CliContext | undefined;
-const ctx = async () => (context ??= new (await import('./context.js')).CliContext(program.opts<{ config?: string }>()));
+let loading: Promise<CliContext> | undefined;
+const ctx = () => (loading ??= import('./context.js').then((m) => (context = new m.CliContext(program.opts<{ config?: string }>()))));
 
 registerStart(program, ctx);
 registerMigrate(program, ctx);
