@@ -1,3 +1,4 @@
+import type { Db } from '../db/connect.js';
 import type { Dialect, Statement } from '../db/dialect/dialect.js';
 
 /**
@@ -58,4 +59,10 @@ export interface Migration {
   summary: string;
   up(dialect: Dialect, options: MigrationOptions): Statement[];
   down(dialect: Dialect, options: MigrationOptions): Statement[];
+  /**
+   * Work `migrate down` does, through the service's own code, before the statements of `down` run:
+   * what would make `down` refuse (work its tables still hold), done first. A hand-run script has
+   * no such step, so `down` itself must refuse rather than lose that work.
+   */
+  beforeDown?: { says: string; run(db: Db): Promise<void> };
 }

@@ -15,6 +15,8 @@ export interface PlannedMigration {
   effects: Effect[];
   /** Of the `up` statements, so an applied migration whose statements changed later shows as drift. */
   checksum: string;
+  /** Down only: what `migrate down` does before the statements (Migration.beforeDown). */
+  before?: string;
 }
 
 export function checksum(statements: readonly Statement[]): string {
@@ -39,6 +41,7 @@ export function plan(
       statements,
       effects: guardStatements(statements, guardContext(dialect)),
       checksum: checksum(m.up(dialect, options)),
+      ...(direction === 'down' && m.beforeDown ? { before: m.beforeDown.says } : {}),
     };
   });
 }
@@ -69,6 +72,7 @@ export function renderPlan(dialect: Dialect, planned: readonly PlannedMigration[
   const session = dialect.ddlSession();
   for (const m of planned) {
     lines.push('', `-- ===== ${m.name} (${m.direction}): ${m.summary}`);
+    if (m.before) lines.push(`-- before these statements, \`exo-numerik migrate down\` ${m.before}`);
     // As the runner sends them: the session's lock timeout around the migration's own statements.
     for (const s of [...session.begin, ...m.statements, ...session.end]) {
       if (s.when) lines.push(`-- only where ${dialect.qualified(s.when.tableExists)} exists:`);
@@ -106,7 +110,9 @@ export function renderMssqlScript(dialect: Dialect, planned: readonly PlannedMig
       `IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: ${m.name} failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END`,
       'GO',
     ];
-    out.push('', `-- ===== ${m.name} (${direction}): ${m.summary}`, 'BEGIN TRANSACTION;', 'GO');
+    out.push('', `-- ===== ${m.name} (${direction}): ${m.summary}`);
+    if (m.before) out.push(`-- \`exo-numerik migrate down\` ${m.before}; this script cannot, so run that first`);
+    out.push('BEGIN TRANSACTION;', 'GO');
     for (const s of statements) out.push(s.sql + ';', 'GO', ...check);
     out.push('COMMIT TRANSACTION;', 'GO');
   }

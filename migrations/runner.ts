@@ -16,9 +16,15 @@ export class MigrationFailedError extends Error {
     readonly statement: Statement,
     override readonly cause: unknown,
   ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`${migration} failed and was rolled back (nothing of it is applied): ${reason.split('\n')[0]}`);
+    super(`${migration} failed and was rolled back (nothing of it is applied): ${ownReason(cause, statement).split('\n')[0]}`);
   }
+}
+
+/** The engine's reason, without the statement knex puts before it ("<sql> - <reason>"): the cause comes first. */
+function ownReason(cause: unknown, statement: Statement): string {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const prefix = `${statement.sql} - `;
+  return reason.startsWith(prefix) ? reason.slice(prefix.length) : reason;
 }
 
 export interface MigratorOptions {
@@ -83,6 +89,7 @@ export class Migrator {
 
   async down(target: { to?: string; all?: boolean } = {}): Promise<string[]> {
     const reverting = await this.toRevert(target);
+    for (const planned of reverting) await this.migrations.find((m) => m.name === planned.name)?.beforeDown?.run(this.db);
     await (await this.umzug(reverting)).down({ migrations: reverting.map((m) => m.name) }).catch(unwrap);
     return reverting.map((m) => m.name);
   }

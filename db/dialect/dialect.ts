@@ -90,6 +90,11 @@ export interface Dialect {
   tuneQueueTable(name: string): Statement[];
   /** A text column written whole and read once (a set's keys): PostgreSQL's compression of it costs more than it saves. */
   storeUncompressed(table: string, column: string): Statement[];
+  /**
+   * Fails the migration's transaction with `message` while `table` has any row: a revert that would
+   * drop work not yet done refuses instead. `message` holds no quote (it is a literal).
+   */
+  refuseWhileRows(table: string, message: string): Statement[];
   captureTriggerUp(spec: CaptureSpec): Statement[];
   captureTriggerDown(spec: CaptureSpec): Statement[];
   /** The names of the triggers `captureTriggerUp` creates, for the drift check. */

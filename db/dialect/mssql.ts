@@ -7,7 +7,7 @@ import type {
   TriggerInfo,
 } from './dialect.js';
 import { databaseCause } from './error-cause.js';
-import { sharedDdl } from './shared-ddl.js';
+import { literalText, sharedDdl } from './shared-ddl.js';
 
 const PERMANENT = new Set([8152, 2628, 245, 8114, 8115, 241, 515, 547, 220, 244, 248]);
 
@@ -67,6 +67,10 @@ export function mssqlDialect(schema: string): Dialect {
       // The trigger inserts into the queue inside Exo's own transactions: a table lock from lock
       // escalation during a purge would block every Exo save.
       return [{ sql: `ALTER TABLE ${qualified(name)} SET (LOCK_ESCALATION = DISABLE)` }];
+    },
+
+    refuseWhileRows(table, message) {
+      return [{ sql: `IF EXISTS (SELECT 1 FROM ${qualified(table)}) THROW 50000, N'${literalText(message)}', 1` }];
     },
 
     storeUncompressed() {

@@ -8,7 +8,7 @@ import type {
   TriggerInfo,
 } from './dialect.js';
 import { databaseCause } from './error-cause.js';
-import { sharedDdl } from './shared-ddl.js';
+import { literalText, sharedDdl } from './shared-ddl.js';
 
 /** The transaction-local setting our inbound writer sets; `set_config(…, true)` ends with the transaction. */
 export const ECHO_SETTING = 'exo_numerik.echo';
@@ -103,6 +103,11 @@ export function postgresDialect(schema: string): Dialect {
 
     tuneQueueTable() {
       return [];
+    },
+
+    refuseWhileRows(table, message) {
+      // RAISE reads % as a placeholder, so the message is passed as USING MESSAGE, taken as it is.
+      return [{ sql: `DO $$ BEGIN IF EXISTS (SELECT 1 FROM ${qualified(table)}) THEN RAISE EXCEPTION USING MESSAGE = '${literalText(message)}'; END IF; END $$` }];
     },
 
     storeUncompressed(table, column) {

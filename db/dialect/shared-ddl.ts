@@ -19,3 +19,9 @@ export function sharedDdl(
     dropColumn: (table, column) => ({ sql: `ALTER TABLE ${qualified(table)} DROP COLUMN ${quote(column)}` }),
   };
 }
+
+/** Our own text as a SQL literal: it is written here, so a quote or a dollar in it is a bug, said at once. */
+export function literalText(text: string): string {
+  if (/['$]/.test(text)) throw new Error(`a message in a migration must not contain ' or $: ${text}`);
+  return text;
+}

@@ -65,6 +65,9 @@ function onTasks(ctx: GuardContext, text: string, sql: string): void {
   }
 }
 
+/** A revert's refusal while one of our tables still holds work: it reads that table and nothing else. */
+const refusesWhileRows: Shape['check'] = (m, sql, ctx) => ({ action: 'check', kind: 'row', name: requireOurs(ctx, parseQualified(m[1]!), 'table', sql) });
+
 const SHAPES: Shape[] = [
   {
     dialect: 'mssql',
@@ -131,6 +134,20 @@ const SHAPES: Shape[] = [
       name: requireOurs(ctx, parseQualified(m[1]!), 'trigger', sql),
       table: EXO_TABLE_TASKS,
     }),
+  },
+  {
+    dialect: 'mssql',
+    head: /^IF\s+EXISTS\b/i,
+    full: re(`IF EXISTS \\(SELECT 1 FROM (${QNAME})\\) THROW 50000, N'([^']*)', 1`),
+    form: "IF EXISTS (SELECT 1 FROM <X_NUMERIK_*>) THROW 50000, N'<message>', 1",
+    check: refusesWhileRows,
+  },
+  {
+    dialect: 'postgres',
+    head: /^DO\b/i,
+    full: re(`DO \\$\\$ BEGIN IF EXISTS \\(SELECT 1 FROM (${QNAME})\\) THEN RAISE EXCEPTION USING MESSAGE = '([^'$]*)'; END IF; END \\$\\$`),
+    form: "DO $$ BEGIN IF EXISTS (SELECT 1 FROM <X_NUMERIK_*>) THEN RAISE EXCEPTION USING MESSAGE = '<message>'; END IF; END $$",
+    check: refusesWhileRows,
   },
   {
     dialect: 'mssql',

@@ -2,7 +2,8 @@ import type { ObjectKind } from '../../db/dialect/dialect.js';
 
 /** What an allowed statement does, as the guard proved it. Drift checks are derived from these. */
 export interface Effect {
-  action: 'create' | 'drop' | 'alter' | 'write';
+  /** check: reads one of our tables to refuse (a revert that would drop work not yet done); changes nothing. */
+  action: 'create' | 'drop' | 'alter' | 'write' | 'check';
   kind: ObjectKind | 'row';
   name: string;
   table?: string;

@@ -1,6 +1,7 @@
 import type { CaptureSpec, KeyedTable } from '../../db/dialect/dialect.js';
 import { TASKS, TASKS_KEY, WATCHED_COLUMNS } from '../../db/exo/tasks.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
+import { fanOutSets } from '../../db/plugin/queue/fan-out.js';
 import type { Migration } from '../migration.js';
 
 /** One row per Exo statement that changed more than one activity: the changed keys, as JSON. */
@@ -18,6 +19,10 @@ export const queueSetsTable: KeyedTable = {
   },
 };
 
+const SETS_WAITING =
+  `${OBJECTS.queueSets} still holds changes of bulk Exo statements not yet split into ${OBJECTS.queue}: reverting 0006-bulk-capture now would lose them. ` +
+  'Let the worker run (`exo-numerik sync`) or revert with `exo-numerik migrate down`, which splits them first, then revert again.';
+
 // Spelled out here, not imported from 0002: a released migration never changes under a later one.
 const spec = (sets?: string): CaptureSpec => ({
   table: TASKS,
@@ -32,12 +37,26 @@ const spec = (sets?: string): CaptureSpec => ({
  * A statement that changes many activities (an import, a bulk reassign) writes one row inside the
  * Exo user's transaction instead of one per activity; the worker splits it into queue rows in its
  * own transactions. A statement of one row keeps its queue row. Reverting puts back 0002's
- * trigger; a set not yet split when it is reverted is dropped with its table, so drain the queue
- * first (`exo-numerik status`: nothing waiting).
+ * trigger and drops the sets, so no captured change may be waiting in one: `migrate down` splits
+ * them first, and the revert itself refuses while any is left (a hand-run script, a set written
+ * between the two). The check follows the trigger swap, which waits out every Exo statement that
+ * could still be writing a set.
  */
 export const bulkCapture: Migration = {
   name: '0006-bulk-capture',
   summary: 'X_NUMERIK_QUEUE_SETS, and the capture trigger(s) on TASKS rewritten to record a many-row statement as one row',
   up: (d) => [...d.createKeyedTable(queueSetsTable), ...d.tuneQueueTable(OBJECTS.queueSets), ...d.storeUncompressed(OBJECTS.queueSets, 'KEYS'), ...d.captureTriggerDown(spec()), ...d.captureTriggerUp(spec(OBJECTS.queueSets))],
-  down: (d) => [...d.captureTriggerDown(spec(OBJECTS.queueSets)), ...d.captureTriggerUp(spec()), ...d.dropKeyedTable(queueSetsTable)],
+  down: (d) => [
+    ...d.captureTriggerDown(spec(OBJECTS.queueSets)),
+    ...d.captureTriggerUp(spec()),
+    ...d.refuseWhileRows(OBJECTS.queueSets, SETS_WAITING),
+    ...d.dropKeyedTable(queueSetsTable),
+  ],
+  beforeDown: {
+    says: `splits the sets still waiting in ${OBJECTS.queueSets} into queue rows`,
+    async run(db) {
+      const { unreadable } = await fanOutSets(db);
+      if (unreadable.length) throw new Error(`not reverted: ${unreadable.join('; ')}, and reverting would drop it`);
+    },
+  },
 };

@@ -3,6 +3,7 @@
 -- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
 -- ===== 0006-bulk-capture (down): X_NUMERIK_QUEUE_SETS, and the capture trigger(s) on TASKS rewritten to record a many-row statement as one row
+-- before these statements, `exo-numerik migrate down` splits the sets still waiting in X_NUMERIK_QUEUE_SETS into queue rows
 SET LOCK_TIMEOUT 5000;
 DROP TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE];
 CREATE TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE] ON [dbo].[TASKS] AFTER INSERT, UPDATE, DELETE AS
@@ -32,6 +33,7 @@ BEGIN
             OR (CAST(i.[DELETED_FLAG] AS varbinary(1)) <> CAST(d.[DELETED_FLAG] AS varbinary(1)) OR (i.[DELETED_FLAG] IS NULL AND d.[DELETED_FLAG] IS NOT NULL) OR (i.[DELETED_FLAG] IS NOT NULL AND d.[DELETED_FLAG] IS NULL))
             OR (i.[EVENTTYPE] <> d.[EVENTTYPE] OR (i.[EVENTTYPE] IS NULL AND d.[EVENTTYPE] IS NOT NULL) OR (i.[EVENTTYPE] IS NOT NULL AND d.[EVENTTYPE] IS NULL));
 END;
+IF EXISTS (SELECT 1 FROM [dbo].[X_NUMERIK_QUEUE_SETS]) THROW 50000, N'X_NUMERIK_QUEUE_SETS still holds changes of bulk Exo statements not yet split into X_NUMERIK_QUEUE: reverting 0006-bulk-capture now would lose them. Let the worker run (`exo-numerik sync`) or revert with `exo-numerik migrate down`, which splits them first, then revert again.', 1;
 DROP TABLE [dbo].[X_NUMERIK_QUEUE_SETS];
 DROP SEQUENCE [dbo].[X_NUMERIK_QUEUE_SETS_SEQ];
 SET LOCK_TIMEOUT -1;

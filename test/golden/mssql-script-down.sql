@@ -11,6 +11,7 @@ SET LOCK_TIMEOUT 5000;
 GO
 
 -- ===== 0006-bulk-capture (down): X_NUMERIK_QUEUE_SETS, and the capture trigger(s) on TASKS rewritten to record a many-row statement as one row
+-- `exo-numerik migrate down` splits the sets still waiting in X_NUMERIK_QUEUE_SETS into queue rows; this script cannot, so run that first
 BEGIN TRANSACTION;
 GO
 DELETE FROM [dbo].[X_NUMERIK_MIGRATIONS] WHERE [NAME] = N'0006-bulk-capture';
@@ -50,6 +51,11 @@ BEGIN
             OR (CAST(i.[DELETED_FLAG] AS varbinary(1)) <> CAST(d.[DELETED_FLAG] AS varbinary(1)) OR (i.[DELETED_FLAG] IS NULL AND d.[DELETED_FLAG] IS NOT NULL) OR (i.[DELETED_FLAG] IS NOT NULL AND d.[DELETED_FLAG] IS NULL))
             OR (i.[EVENTTYPE] <> d.[EVENTTYPE] OR (i.[EVENTTYPE] IS NULL AND d.[EVENTTYPE] IS NOT NULL) OR (i.[EVENTTYPE] IS NOT NULL AND d.[EVENTTYPE] IS NULL));
 END;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+IF EXISTS (SELECT 1 FROM [dbo].[X_NUMERIK_QUEUE_SETS]) THROW 50000, N'X_NUMERIK_QUEUE_SETS still holds changes of bulk Exo statements not yet split into X_NUMERIK_QUEUE: reverting 0006-bulk-capture now would lose them. Let the worker run (`exo-numerik sync`) or revert with `exo-numerik migrate down`, which splits them first, then revert again.', 1;
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END

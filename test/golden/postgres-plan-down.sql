@@ -3,6 +3,7 @@
 -- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
 -- ===== 0006-bulk-capture (down): X_NUMERIK_QUEUE_SETS, and the capture trigger(s) on TASKS rewritten to record a many-row statement as one row
+-- before these statements, `exo-numerik migrate down` splits the sets still waiting in X_NUMERIK_QUEUE_SETS into queue rows
 SET LOCAL lock_timeout = '5s';
 DROP TRIGGER "X_NUMERIK_TASKS_CAPTURE_INS" ON "public"."TASKS";
 DROP FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_INS"();
@@ -54,6 +55,7 @@ BEGIN
 END
 $$;
 CREATE TRIGGER "X_NUMERIK_TASKS_CAPTURE_DEL" AFTER DELETE ON "public"."TASKS" REFERENCING OLD TABLE AS "x_numerik_old" FOR EACH STATEMENT EXECUTE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_DEL"();
+DO $$ BEGIN IF EXISTS (SELECT 1 FROM "public"."X_NUMERIK_QUEUE_SETS") THEN RAISE EXCEPTION USING MESSAGE = 'X_NUMERIK_QUEUE_SETS still holds changes of bulk Exo statements not yet split into X_NUMERIK_QUEUE: reverting 0006-bulk-capture now would lose them. Let the worker run (`exo-numerik sync`) or revert with `exo-numerik migrate down`, which splits them first, then revert again.'; END IF; END $$;
 DROP TABLE "public"."X_NUMERIK_QUEUE_SETS";
 DROP SEQUENCE "public"."X_NUMERIK_QUEUE_SETS_SEQ";
 

@@ -63,6 +63,29 @@ forEachTarget('migrations', (engine) => {
     await expect(migrator.down({ to: '0002-change-capture' })).rejects.toThrow(/is not applied/);
   });
 
+  it('reverting 0006 while a bulk set waits: migrate down splits it into the queue first; its statements alone refuse and keep it', async () => {
+    const db = await exoDb(engine);
+    await new Migrator(db).up();
+    const seed = exoSeed(db);
+    const keys = [await seed.task({ subject: 'a' }), await seed.task({ subject: 'b' }), await seed.task({ subject: 'c' })];
+    await db.table(OBJECTS.queue).del();
+    await db.table('TASKS').whereIn('SEQNO', keys).update({ DETAILS: 'all three' });
+    expect(await db.table(OBJECTS.queueSets).select('OPERATION')).toEqual([{ OPERATION: 'U' }]);
+
+    // As a hand-run script: the statements without the runner's split.
+    const byHand = new Migrator(db, { migrations: MIGRATIONS.map((m) => ({ ...m, beforeDown: undefined })) });
+    const refused = await byHand.down().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(MigrationFailedError);
+    expect((refused as Error).message).toMatch(/^0006-bulk-capture failed and was rolled back \(nothing of it is applied\): X_NUMERIK_QUEUE_SETS still holds changes of bulk Exo statements/);
+    expect(await db.table(OBJECTS.queueSets).select('OPERATION')).toEqual([{ OPERATION: 'U' }]);
+    expect((await migrationStatus(db, byHand)).drift).toEqual([]);
+
+    expect(await new Migrator(db).down()).toEqual(['0006-bulk-capture']);
+    expect(await db.dialect.tableExists(db.knex, OBJECTS.queueSets)).toBe(false);
+    const queued = (await db.table(OBJECTS.queue).select('ACTIVITY_SEQNO', 'OPERATION')) as { ACTIVITY_SEQNO: number; OPERATION: string }[];
+    expect(queued.map((r) => [r.ACTIVITY_SEQNO, r.OPERATION]).sort()).toEqual(keys.map((k) => [k, 'U']).sort());
+  });
+
   it('a failing statement inside a migration leaves nothing of it applied', async () => {
     const db = await exoDb(engine);
     const broken: Migration = {
