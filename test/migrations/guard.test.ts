@@ -185,4 +185,16 @@ describe('the migration guard', () => {
     const onDebtors = trigger.sql.replace('ON [dbo].[TASKS]', 'ON [dbo].[DR_ACCS]');
     expect(refusal(onDebtors)).toMatch(/only be created on dbo.TASKS/);
   });
+
+  it("accepts a revert's refusal while our table holds work, reading only that table", () => {
+    for (const [dialect, ctx] of [[mssqlDialect('dbo'), mssql], [postgresDialect('public'), postgres]] as const) {
+      const [check] = dialect.refuseWhileRows('X_NUMERIK_QUEUE_SETS', 'sets wait: run the worker first');
+      expect(checkStatement(check!, ctx)).toEqual({ action: 'check', kind: 'row', name: 'X_NUMERIK_QUEUE_SETS' });
+      expect(refusal(check!.sql.replace('X_NUMERIK_QUEUE_SETS', 'TASKS'), ctx)).toMatch(/table "TASKS" is not an exo-numerik object/);
+      expect(refusal(check!.sql.replace('SELECT 1 FROM', 'DELETE FROM'), ctx)).toMatch(/not of the one accepted form/);
+      expect(() => dialect.refuseWhileRows('X_NUMERIK_QUEUE_SETS', "it's")).toThrow(/must not contain/);
+    }
+    const [pg] = postgresDialect('public').refuseWhileRows('X_NUMERIK_QUEUE_SETS', 'sets wait');
+    expect(refusal(pg!.sql.replace("END IF; END $$", "END IF; DELETE FROM \"public\".\"TASKS\"; END $$"), postgres)).toMatch(/not of the one accepted form/);
+  });
 });
