@@ -20,6 +20,8 @@ function wall(args: string[], cwd: string, env: Record<string, string> = {}): nu
   return performance.now() - started;
 }
 
+/** What `status` on a database server cannot do without: its libraries loaded, nothing run. */
+const STATUS_LIBRARIES = `await Promise.all(['commander', 'zod', 'jsonc-parser', 'knex', 'pg'].map((m) => import(m)));`;
 const PGLITE_OPEN = `const { PGlite } = await import('@electric-sql/pglite'); const db = await PGlite.create(process.argv[1]); await db.query('select 1'); await db.close();`;
 
 /**
@@ -27,6 +29,7 @@ const PGLITE_OPEN = `const { PGlite } = await import('@electric-sql/pglite'); co
  * one run: `--help`, `doctor --help`, and `status` three ways: on a PostgreSQL server (as on a
  * customer's SQL Server: a connection and a few queries), through a running demo's API, and on the
  * embedded database with nothing running (which must start PGlite: its bare start is shown beside).
+ * Beside the first, the floor of any such `status`: loading the libraries it needs, and nothing more.
  */
 export async function benchCli(): Promise<void> {
   const root = path.resolve(import.meta.dirname, '..');
@@ -56,6 +59,7 @@ export async function benchCli(): Promise<void> {
       ['exo-numerik --help', () => wall([BIN, '--help'], embedded)],
       ['exo-numerik doctor --help', () => wall([BIN, 'doctor', '--help'], embedded)],
       ['status (PostgreSQL server)', () => wall([BIN, 'status'], embedded, server)],
+      ['  its libraries alone', () => wall(['--input-type=module', '-e', STATUS_LIBRARIES], root)],
       ['status (running demo)', () => wall([BIN, 'status'], running)],
       ['status (embedded, cold)', () => wall([BIN, 'status'], embedded)],
       ['  PGlite start alone', () => wall(['--input-type=module', '-e', PGLITE_OPEN, path.join(embedded, '.exo-numerik', 'pglite')], root)],
