@@ -129,9 +129,33 @@ async function open(target: DbTarget, log: Knex.Config['log']): Promise<Knex> {
           compileSqlOnError: false,
         });
     }
-    case 'mssql':
-      return knexFactory({ ...mssqlConfig(target), log, compileSqlOnError: false });
+    case 'mssql': {
+      // knex's own mssql client (knex ships no types for it, hence the specifier in a variable).
+      const clientModule = 'knex/lib/dialects/mssql/index.js';
+      const { default: ClientMssql } = (await import(clientModule)) as {
+        default: new (config: Knex.Config) => { processResponse(obj: MssqlResponse | null, runner: unknown): unknown };
+      };
+      // knex reads an update's or delete's count (`SELECT @@ROWCOUNT`) from the unnamed column of
+      // that row; this reads the row's single column whatever its name (some TDS servers name it),
+      // which on SQL Server is the same value.
+      class MssqlClient extends ClientMssql {
+        override processResponse(obj: MssqlResponse | null, runner: unknown): unknown {
+          const row = obj?.response?.[0];
+          if (obj && obj.returning === '@@rowcount' && !obj.output && Array.isArray(row) && row.length === 1) return row[0]!.value;
+          return super.processResponse(obj, runner);
+        }
+      }
+      return knexFactory({ ...mssqlConfig(target), client: MssqlClient, log, compileSqlOnError: false } as unknown as Knex.Config);
+    }
   }
+}
+
+/** What knex's mssql client hands its processResponse: tedious's rows, each a list of columns. */
+interface MssqlResponse {
+  method?: string;
+  returning?: unknown;
+  output?: unknown;
+  response?: { value: unknown; metadata: { colName: string } }[][];
 }
 
 function mssqlConfig(target: MssqlTarget): Knex.Config {
