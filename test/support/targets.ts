@@ -81,11 +81,16 @@ export async function dropSchema(db: Db): Promise<void> {
     await db.knex.raw(`DROP SCHEMA ${db.dialect.quote(schema)} CASCADE`);
     return;
   }
+  // Sequences from sys.sequences, SQL Server's catalog of them (the same on any T-SQL engine; a
+  // sequence an IDENTITY column owns is not one, and goes with its table).
   const objects = await db.query<{ name: string; type: string }>(
-    `SELECT o.name AS name, o.type AS type FROM sys.objects o
-      WHERE o.schema_id = SCHEMA_ID(?) AND o.type IN ('U', 'SO', 'TR')
-      ORDER BY CASE o.type WHEN 'TR' THEN 0 WHEN 'U' THEN 1 ELSE 2 END`,
-    [schema],
+    `SELECT x.name AS name, x.type AS type FROM (
+       SELECT o.name, CAST(o.type AS varchar(2)) AS type FROM sys.objects o WHERE o.schema_id = SCHEMA_ID(?) AND o.type IN ('U', 'TR')
+       UNION ALL
+       SELECT s.name, CAST('SO' AS varchar(2)) FROM sys.sequences s WHERE s.schema_id = SCHEMA_ID(?)
+     ) x
+     ORDER BY CASE x.type WHEN 'TR' THEN 0 WHEN 'U' THEN 1 ELSE 2 END`,
+    [schema, schema],
   );
   const kind = { TR: 'TRIGGER', U: 'TABLE', SO: 'SEQUENCE' } as Record<string, string>;
   for (const o of objects) await db.knex.raw(`DROP ${kind[o.type.trim()]} ${db.dialect.qualified(o.name)}`);

@@ -13,7 +13,7 @@ forEachTarget('why an item failed: the cause first, never a statement or its val
 
   const refusal = async () => {
     try {
-      await db.knex(`${db.target.schema}.TASKS`).insert({ SEQNO: 1, SUBJECT: `Private ${'x'.repeat(80)}`, ACTIVITY_TYPE: 1, COMPLETED: 'N', COMPLETED_PERCENT: 0, DELETED_FLAG: 'N' });
+      await db.knex(`${db.target.schema}.TASKS`).insert({ SUBJECT: `Private ${'x'.repeat(80)}`, ACTIVITY_TYPE: 1, COMPLETED: 'N', COMPLETED_PERCENT: 0, DELETED_FLAG: 'N' });
     } catch (error) {
       return error;
     }
