@@ -17,15 +17,24 @@ forEachTarget('inbound writers', (engine) => {
     f = await syncFixture(engine);
     const posts = Array.from({ length: 40 }, (_, i) => f!.sandbox.store.createPost({ type: 'task', customer_id: f!.customers.acme, body_text: `Writer ${i}` } as PostInput, f!.users.ann).post);
     for (const p of posts) await storeEvent(f.db, { eventId: `evt_${p.id}`, type: 'post.created', postId: p.id, version: 1, source: 'webhook' });
-    // Open transactions, as the driver sees them: each sync write is one (BEGIN … COMMIT).
-    const open = new Set<string>();
+    // Transactions open at once, each counted from knex starting it (before its BEGIN) until its
+    // connection is back in the pool (after its COMMIT or ROLLBACK), so never fewer than the
+    // database sees. Counted at knex's client, the same on every engine: knex's mssql client
+    // begins and commits through tedious, which emits no query event for either.
+    let open = 0;
     let most = 0;
-    f.db.knex.on('query', (q: { sql: string; __knexTxId?: string }) => {
-      if (!q.__knexTxId) return;
-      if (/^BEGIN/i.test(q.sql)) open.add(q.__knexTxId);
-      if (/^(COMMIT|ROLLBACK)/i.test(q.sql)) open.delete(q.__knexTxId);
-      most = Math.max(most, open.size);
-    });
+    const client = f.db.knex.client as { transaction(...args: unknown[]): PromiseLike<unknown> };
+    const begin = client.transaction.bind(client);
+    client.transaction = (...args: unknown[]) => {
+      const trx = begin(...args);
+      if (args[2]) return trx; // a savepoint inside one: no new transaction
+      most = Math.max(most, ++open);
+      const done = () => {
+        open -= 1;
+      };
+      trx.then(done, done);
+      return trx;
+    };
     f.sandbox.faults.set({ latencyMs: 20 });
     const worker = new InboundWorker({ db: f.db, client: f.client, options: optionsSource(f.db, f.options), batchSize: 40, concurrency: 16 });
     await worker.drain();
