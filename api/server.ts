@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 
@@ -13,7 +13,15 @@ export interface Listening {
 }
 
 export async function listen(app: Express, host: string, port: number): Promise<Listening> {
-  const server: Server = createServer(app);
+  let closing = false;
+  const answering = new Set<ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    // Once closing, every answer says so: the client opens no further request on the connection.
+    if (closing) res.setHeader('Connection', 'close');
+    answering.add(res);
+    res.on('close', () => answering.delete(res));
+    void app(req, res);
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -33,8 +41,21 @@ export async function listen(app: Express, host: string, port: number): Promise<
     url: `http://${shownHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
+        closing = true;
+        for (const res of answering) if (!res.headersSent) res.setHeader('Connection', 'close');
+        // Stop taking connections. http.Server's close would also destroy at once every keep-alive
+        // connection between requests, one whose next request was sent but not yet read among
+        // them, and that client would get a reset instead of its answer: not yet, then.
+        const closeIdle = server.closeIdleConnections;
+        server.closeIdleConnections = () => undefined;
+        try {
+          server.close(() => resolve());
+        } finally {
+          server.closeIdleConnections = closeIdle;
+        }
+        // What has already arrived is read first (a turn of the event loop, its I/O polled); a
+        // connection that then has no request in progress is closed, the others after their answer.
+        setImmediate(() => setImmediate(() => server.closeIdleConnections()));
         // Requests in flight get a moment to finish; then their sockets go too.
         setTimeout(() => sockets.forEach((s) => s.destroy()), 5_000).unref();
       }),
