@@ -136,23 +136,31 @@ export class NumerikClient {
     return { kind: 'post', post: answer.body as Post };
   }
 
-  async findPostByExternalRef(externalRef: string): Promise<Post | undefined> {
-    const answer = await this.call({ method: 'GET', path: 'posts', query: { external_ref: externalRef, limit: 1 } });
-    return (answer.body as Page<Post>).data[0];
+  /**
+   * The live posts whose external_ref is `externalRef` (the first 50: enough to tell one from
+   * several). Every match is returned, never just the first: which of them, if any, the sync may
+   * take is a rule of its own (sync/mapping/adoption-rule.ts).
+   */
+  async findPostsByExternalRef(externalRef: string): Promise<Post[]> {
+    const answer = await this.call({ method: 'GET', path: 'posts', query: { external_ref: externalRef, limit: 50 } });
+    return (answer.body as Page<Post>).data;
   }
 
   /**
    * Creates a post once, whatever happens to the answers: every attempt carries the same
-   * Idempotency-Key, and a retry first looks for the post by its external_ref in case the create
-   * went through but its answer was lost (`lookupFirst`: the caller knows an earlier try failed).
+   * Idempotency-Key. With `adopt`, a retry first lists the posts carrying the input's external_ref,
+   * in case the create went through but its answer was lost (`lookupFirst`: the caller knows an
+   * earlier try may have), and `adopt` says which of them is that create's post: one (taken), none
+   * (the create is sent), or it throws to refuse (the error ends the call, untried again).
+   * Without `adopt` nothing is taken by its reference: only the Idempotency-Key protects the create.
    */
-  async createPost(input: PostInput, idempotencyKey: string, options: { lookupFirst?: boolean } = {}): Promise<Post> {
+  async createPost(input: PostInput, idempotencyKey: string, options: { lookupFirst?: boolean; adopt?: (found: Post[]) => Post | undefined } = {}): Promise<Post> {
     let attempt = options.lookupFirst ? 1 : 0;
     return this.retrying(`POST posts (${input.external_ref ?? 'no external_ref'})`, async () => {
       attempt += 1;
-      if (attempt > 1 && input.external_ref) {
-        const existing = await this.once({ method: 'GET', path: 'posts', query: { external_ref: input.external_ref, limit: 1 } });
-        const found = (existing.body as Page<Post>).data[0];
+      if (attempt > 1 && input.external_ref && options.adopt) {
+        const existing = await this.once({ method: 'GET', path: 'posts', query: { external_ref: input.external_ref, limit: 50 } });
+        const found = options.adopt((existing.body as Page<Post>).data);
         if (found) return found;
       }
       const answer = await this.once({ method: 'POST', path: 'posts', body: input, headers: { 'idempotency-key': idempotencyKey } });

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
-import { createIntent, dropCreateIntent } from '../../db/plugin/links/create-intents.js';
+import { dropCreateIntent, openCreateIntent } from '../../db/plugin/links/create-intents.js';
 import { readPostLinks, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { agreeOnPost } from '../agreed.js';
@@ -18,6 +18,7 @@ import type { NumerikClient } from '../numerik/client.js';
 import { PreconditionFailedError } from '../numerik/errors.js';
 import { failureOf } from '../error-cause.js';
 import type { Post } from '../numerik/types.js';
+import { AdoptionRefusedError, adoptOnRetry } from './create-retry.js';
 
 export type Outcome =
   | {
@@ -97,7 +98,8 @@ async function create(
   notes: LogEntry[],
 ): Promise<Outcome> {
   // Recorded before the create: only a post carrying this token is ever taken for this activity.
-  const token = await createIntent(deps.db, seqno);
+  const intent = await openCreateIntent(deps.db, seqno);
+  const { token } = intent;
   // A token is spent when its post is linked, by this side or by the inbound side adopting the
   // post of a create whose answer was lost. A link that appeared since this activity's links were
   // read means a fresh token here would make a second post: start over from the link instead.
@@ -105,7 +107,15 @@ async function create(
     await dropCreateIntent(deps.db, seqno);
     return { kind: 'retry', error: 'the post was linked meanwhile (its own create, adopted from Numerik)', retryAfterMs: 0 };
   }
-  let post = await deps.client.createPost({ ...plan.input, external_ref: externalRef(seqno, token) }, createKey(seqno, token), { lookupFirst: attempts > 1 });
+  let post: Post;
+  try {
+    // An intent already recorded means an earlier create may have reached Numerik: look first.
+    post = await deps.client.createPost({ ...plan.input, external_ref: externalRef(seqno, token) }, createKey(seqno, token), { lookupFirst: attempts > 1 || intent.earlier, adopt: adoptOnRetry({ seqno, ...intent }) });
+  } catch (error) {
+    // Posts carry the reference but none may be taken (create-retry.ts): parked, with the reason.
+    if (error instanceof AdoptionRefusedError) return { kind: 'park', reason: error.message };
+    throw error;
+  }
   if (hashContent(contentOfPost(post)) !== plan.hash) {
     // The post was made earlier from older content (another worker's create, or one whose answer
     // was lost): bring it to the activity's current state.

@@ -103,8 +103,8 @@ describe('Numerik sandbox contract: resources', () => {
       [two.id, false],
       [one.id, true],
     ]);
-    expect((await client.findPostByExternalRef('exo-task:32'))?.id).toBe(two.id);
-    expect(await client.findPostByExternalRef('exo-task:none')).toBeUndefined();
+    expect((await client.findPostsByExternalRef('exo-task:32')).map((p) => p.id)).toEqual([two.id]);
+    expect(await client.findPostsByExternalRef('exo-task:none')).toEqual([]);
   });
 
   it('streams attachment bytes', async () => {

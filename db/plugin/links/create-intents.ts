@@ -5,27 +5,46 @@ import { OBJECTS } from '../objects.js';
 
 const table = (db: Db, trx?: Knex.Transaction) => (trx ?? db.knex)(`${db.target.schema}.${OBJECTS.createIntent}`);
 
+/** A create's token and when it was recorded (a post older than that is not the create's). */
+export interface CreateIntent {
+  token: string;
+  recordedAt: Date;
+}
+
 /**
  * The token of the post the sync creates (or is creating) for an activity, recorded before the
  * create: every retry, by any worker, carries the same token.
  */
 export async function createIntent(db: Db, seqno: number): Promise<string> {
-  const existing = await readCreateIntent(db, seqno);
-  if (existing) return existing;
-  const token = randomBytes(18).toString('base64url');
+  return (await openCreateIntent(db, seqno)).token;
+}
+
+/**
+ * As createIntent, and whether the token was there already (`earlier`): an earlier create for the
+ * activity may have reached Numerik with its answer lost, so this one must look before it posts,
+ * whatever its queue row's attempt count says (a parked or requeued activity starts again at 1).
+ */
+export async function openCreateIntent(db: Db, seqno: number): Promise<CreateIntent & { earlier: boolean }> {
+  const existing = await readCreateIntentRecord(db, seqno);
+  if (existing) return { ...existing, earlier: true };
+  const intent = { token: randomBytes(18).toString('base64url'), recordedAt: new Date() };
   try {
-    await table(db).insert({ ACTIVITY_SEQNO: seqno, TOKEN: token, CREATED_AT: new Date() });
-    return token;
+    await table(db).insert({ ACTIVITY_SEQNO: seqno, TOKEN: intent.token, CREATED_AT: intent.recordedAt });
+    return { ...intent, earlier: false };
   } catch (error) {
     // Another worker recorded it first: its token is the one.
     if (!db.dialect.isUniqueViolation(error)) throw error;
   }
-  return (await readCreateIntent(db, seqno))!;
+  return { ...(await readCreateIntentRecord(db, seqno))!, earlier: true };
 }
 
 export async function readCreateIntent(db: Db, seqno: number, trx?: Knex.Transaction): Promise<string | undefined> {
-  const row = (await table(db, trx).where({ ACTIVITY_SEQNO: seqno }).first('TOKEN')) as { TOKEN: string } | undefined;
-  return row?.TOKEN;
+  return (await readCreateIntentRecord(db, seqno, trx))?.token;
+}
+
+export async function readCreateIntentRecord(db: Db, seqno: number, trx?: Knex.Transaction): Promise<CreateIntent | undefined> {
+  const row = (await table(db, trx).where({ ACTIVITY_SEQNO: seqno }).first('TOKEN', 'CREATED_AT')) as { TOKEN: string; CREATED_AT: Date | string } | undefined;
+  return row && { token: row.TOKEN, recordedAt: new Date(row.CREATED_AT) };
 }
 
 /** Once the activity is linked its token has done its job: a copy of it proves nothing. */
