@@ -37,7 +37,7 @@ forEachTarget(
       const lost = tasks.filter((t) => !posts.has(t.SEQNO));
       const duplicated = [...posts.values()].filter((p) => p.length > 1);
       expect({ lost: lost.length, duplicated: duplicated.length, posts: f.sandbox.store.posts.size }).toEqual({ lost: 0, duplicated: 0, posts: 400 });
-    });
+    }, 150_000); // its two waits (60 s each), the seeding and the stopping
 
     it('two worker processes draining 2,000 changes at once: each post created once, at its final state', async () => {
       f = await syncFixture(engine);
@@ -55,7 +55,7 @@ forEachTarget(
         return !p || p.length !== 1 || p[0]!.body_text !== splitDetails(r.DETAILS).body || !r.DETAILS.includes('final Race');
       });
       expect(wrong).toEqual([]);
-    });
+    }, 180_000); // its wait for the drain (120 s), the seeding and the stopping
   },
   { processes: true },
 );
