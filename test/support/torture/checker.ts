@@ -1,0 +1,281 @@
+import { splitExoDetails } from './edits.js';
+import type { ConflictCard, Edit, FinalActivity, FinalPost, FinalState, Side, Target, Violation } from './history.js';
+import { tokenCounts, tokensIn } from './tokens.js';
+
+/**
+ * The history checker (Jepsen/Elle style): a pure function of what the actors did and what both
+ * sides hold at rest. The promises it checks are DESIGN.md's "Concurrency" ones:
+ * - every edit is in the final text on both sides, once, or is the losing side of exactly one
+ *   conflict card (else: a lost update, a duplicated line, a conflict recorded twice);
+ * - both sides are equal at rest (the activity shows what the sync's lens makes of its post);
+ * - one post per activity and one activity per post, all linked;
+ * - no conflict card without a real conflict (one that kept something a side really lost);
+ * - a field's last write survives unless a conflict card kept it;
+ * - no dead letter or parked item is left.
+ */
+export function checkHistory(history: readonly Edit[], final: FinalState): Violation[] {
+  const violations: Violation[] = [];
+  const pairs = pairUp(final, violations);
+  sidesEqual(pairs.all, violations);
+  checkCarriageReturns(final, violations);
+  const located = locateTokens(final);
+  const lostBy = tokensLostByCards(final.conflicts);
+  for (const edit of history) checkEdit(edit, pairs, located, lostBy, violations);
+  checkCards(final.conflicts, history, pairs, located, violations);
+  checkFields(history, pairs, final.conflicts, violations);
+  for (const p of final.problems) {
+    violations.push({ kind: 'open-problem', message: `an open ${p.kind} item at rest: ${p.reason}`, ...ids(p.seqno, p.postId) });
+  }
+  return violations;
+}
+
+interface Pair {
+  seqno: number;
+  postId: string;
+  activity: FinalActivity | undefined;
+  post: FinalPost | undefined;
+}
+
+interface Pairs {
+  all: Pair[];
+  bySeqno: Map<number, Pair>;
+  byPost: Map<string, Pair>;
+}
+
+const ids = (seqno: number | null | undefined, postId: string | null | undefined) => ({
+  ...(seqno == null ? {} : { seqno }),
+  ...(postId == null ? {} : { postId }),
+});
+
+/** Links to pairs; every activity and post linked once, every link to things that exist. */
+function pairUp(final: FinalState, violations: Violation[]): Pairs {
+  const activities = new Map(final.activities.map((a) => [a.seqno, a]));
+  const posts = new Map(final.posts.map((p) => [p.id, p]));
+  const bySeqno = new Map<number, Pair>();
+  const byPost = new Map<string, Pair>();
+  const all: Pair[] = [];
+  for (const link of final.links) {
+    if (link.state !== 'active') violations.push({ kind: 'unlinked', message: `link ${link.seqno} ⇄ ${link.postId} is ${link.state} at rest`, ...ids(link.seqno, link.postId) });
+    const pair: Pair = { seqno: link.seqno, postId: link.postId, activity: activities.get(link.seqno), post: posts.get(link.postId) };
+    if (bySeqno.has(link.seqno)) violations.push({ kind: 'duplicate-post', message: `activity ${link.seqno} is linked to two posts`, ...ids(link.seqno, link.postId) });
+    if (byPost.has(link.postId)) violations.push({ kind: 'duplicate-activity', message: `post ${link.postId} is linked to two activities`, ...ids(link.seqno, link.postId) });
+    if (!pair.activity) violations.push({ kind: 'unlinked', message: `link to activity ${link.seqno}, which does not exist`, ...ids(link.seqno, link.postId) });
+    if (!pair.post) violations.push({ kind: 'unlinked', message: `link to post ${link.postId}, which does not exist`, ...ids(link.seqno, link.postId) });
+    if (!bySeqno.has(link.seqno)) bySeqno.set(link.seqno, pair);
+    if (!byPost.has(link.postId)) byPost.set(link.postId, pair);
+    all.push(pair);
+  }
+  for (const a of final.activities) {
+    if (!bySeqno.has(a.seqno)) violations.push({ kind: 'unlinked', message: `activity ${a.seqno} has no post at rest`, seqno: a.seqno });
+  }
+  for (const p of final.posts) {
+    if (!byPost.has(p.id)) violations.push({ kind: 'unlinked', message: `post ${p.id} has no activity at rest`, postId: p.id });
+  }
+  // Two posts made for one activity (a create that ran twice), whether or not both are linked.
+  const made = new Map<number, string[]>();
+  for (const p of final.posts) if (p.refSeqno !== null) made.set(p.refSeqno, [...(made.get(p.refSeqno) ?? []), p.id]);
+  for (const [seqno, postIds] of made) {
+    if (postIds.length > 1) violations.push({ kind: 'duplicate-post', message: `activity ${seqno} has ${postIds.length} posts made for it: ${postIds.join(', ')}`, seqno });
+  }
+  return { all, bySeqno, byPost };
+}
+
+const withoutCr = (text: string) => text.replace(/\r\n/g, '\n');
+
+/** At rest the activity is the lens's view of its post, and each synced field is equal on both sides. */
+function sidesEqual(pairs: Pair[], violations: Violation[]): void {
+  for (const { seqno, postId, activity, post } of pairs) {
+    if (!activity || !post) continue;
+    const at = { seqno, postId };
+    if (post.view) {
+      // Exo may save CRLF line breaks: a presentation, not a difference (README, "Line breaks"). A
+      // CR that reached the post is reported on its own (checkCarriageReturns).
+      if (withoutCr(activity.details) !== withoutCr(post.view.details)) {
+        violations.push({ kind: 'sides-differ', message: `DETAILS of ${seqno} is not the view of ${postId}:\n${diffLines(withoutCr(activity.details), withoutCr(post.view.details))}`, ...at });
+      }
+      if (activity.subject !== post.view.subject) {
+        violations.push({ kind: 'sides-differ', message: `SUBJECT of ${seqno} is ${JSON.stringify(activity.subject)}, the post's first line gives ${JSON.stringify(post.view.subject)}`, ...at });
+      }
+    }
+    for (const field of new Set([...Object.keys(activity.fields), ...Object.keys(post.fields)])) {
+      const exo = JSON.stringify(activity.fields[field] ?? null);
+      const numerik = JSON.stringify(post.fields[field] ?? null);
+      if (exo !== numerik) violations.push({ kind: 'sides-differ', message: `${field} of ${seqno} is ${exo} in Exo, ${numerik} in Numerik`, ...at });
+    }
+  }
+}
+
+/**
+ * No Numerik user types a CR in a torture run, so a CR in a post's text is one an Exo CRLF save
+ * added, which the sync must drop (README, "Line breaks": that is not an edit).
+ */
+function checkCarriageReturns(final: FinalState, violations: Violation[]): void {
+  for (const p of final.posts) {
+    const lines = p.bodyText.split('\n').filter((l) => l.includes('\r')).length;
+    if (lines) violations.push({ kind: 'carriage-return', message: `post ${p.id} holds ${lines} line(s) with a CR that an Exo CRLF save added`, postId: p.id });
+  }
+}
+
+/** The first lines where two texts part, for a readable report. */
+function diffLines(exo: string, numerik: string): string {
+  const a = exo.split('\n');
+  const b = numerik.split('\n');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  return `  from line ${i + 1}: Exo ${JSON.stringify(a.slice(i, i + 3))}, the post's view ${JSON.stringify(b.slice(i, i + 3))}`;
+}
+
+type Place = 'exo-body' | 'exo-comments' | 'numerik-body' | 'numerik-comments';
+
+interface Location {
+  place: Place;
+  seqno?: number;
+  postId?: string;
+  count: number;
+}
+
+/** Where each token occurs in the final state (the subject is the first line again: not counted). */
+function locateTokens(final: FinalState): Map<string, Location[]> {
+  const located = new Map<string, Location[]>();
+  const add = (text: string, where: Omit<Location, 'count'>) => {
+    for (const [token, count] of tokenCounts(text)) located.set(token, [...(located.get(token) ?? []), { ...where, count }]);
+  };
+  for (const a of final.activities) {
+    const { body, comments } = splitExoDetails(a.details);
+    add(body, { place: 'exo-body', seqno: a.seqno });
+    add(comments ?? '', { place: 'exo-comments', seqno: a.seqno });
+  }
+  for (const p of final.posts) {
+    add(p.bodyText, { place: 'numerik-body', postId: p.id });
+    add(p.comments.join('\n'), { place: 'numerik-comments', postId: p.id });
+  }
+  return located;
+}
+
+const loser = (card: ConflictCard): Side => (card.winner === 'exo' ? 'numerik' : 'exo');
+const textOf = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The tokens a card kept as lost: in the losing side's lines and not in the winner's. */
+function cardLost(card: ConflictCard): Set<string> {
+  if (!card.fields.includes('body_text')) return new Set();
+  const winning = tokensIn(textOf(card[card.winner].body_text));
+  return new Set([...tokensIn(textOf(card[loser(card)].body_text))].filter((t) => !winning.has(t)));
+}
+
+function tokensLostByCards(cards: readonly ConflictCard[]): Map<string, ConflictCard[]> {
+  const lostBy = new Map<string, ConflictCard[]>();
+  for (const card of cards) for (const t of cardLost(card)) lostBy.set(t, [...(lostBy.get(t) ?? []), card]);
+  return lostBy;
+}
+
+function pairOf(target: Target, pairs: Pairs): Pair | undefined {
+  return target.side === 'exo' ? pairs.bySeqno.get(target.seqno) : pairs.byPost.get(target.postId);
+}
+
+const describeTarget = (t: Target) => (t.side === 'exo' ? `activity ${t.seqno}` : `post ${t.postId}`);
+
+function checkEdit(edit: Edit, pairs: Pairs, located: Map<string, Location[]>, lostBy: Map<string, ConflictCard[]>, violations: Violation[]): void {
+  if (edit.kind === 'field') return;
+  const where = located.get(edit.token) ?? [];
+  const pair = pairOf(edit.target, pairs);
+  const at = { token: edit.token, ...ids(pair?.seqno ?? (edit.target.side === 'exo' ? edit.target.seqno : undefined), pair?.postId ?? (edit.target.side === 'numerik' ? edit.target.postId : undefined)) };
+  const what = `${edit.side} ${edit.kind} ${edit.token} on ${describeTarget(edit.target)}`;
+  if (edit.failed) {
+    if (where.length) violations.push({ kind: 'aborted-edit-visible', message: `${what} did not commit (${edit.failed}) yet is in ${where.map((w) => w.place).join(', ')}`, ...at });
+    return;
+  }
+  const comments = edit.kind === 'comment';
+  const exoPlace: Place = comments ? 'exo-comments' : 'exo-body';
+  const numerikPlace: Place = comments ? 'numerik-comments' : 'numerik-body';
+  const own = (w: Location) => (w.place === exoPlace && w.seqno === pair?.seqno) || (w.place === numerikPlace && w.postId === pair?.postId);
+  for (const w of where.filter((x) => !own(x))) {
+    violations.push({ kind: 'misplaced', message: `${what} is also in ${w.place} of ${w.seqno ?? w.postId}`, ...at });
+  }
+  const exoCount = where.find((w) => w.place === exoPlace && w.seqno === pair?.seqno)?.count ?? 0;
+  const numerikCount = where.find((w) => w.place === numerikPlace && w.postId === pair?.postId)?.count ?? 0;
+  if (exoCount > 1 || numerikCount > 1) {
+    violations.push({ kind: 'duplicated-line', message: `${what} is ${exoCount}× in Exo's ${exoPlace}, ${numerikCount}× in Numerik's ${numerikPlace}`, ...at });
+  }
+  // A subject edit is undone by design; only a duplicate of it is wrong.
+  if (edit.kind === 'subject') return;
+  if (exoCount >= 1 && numerikCount >= 1) return;
+  if (exoCount + numerikCount > 0) {
+    violations.push({ kind: 'half-synced', message: `${what} is only in ${exoCount ? 'Exo' : 'Numerik'} at rest`, ...at });
+    return;
+  }
+  const cards = lostBy.get(edit.token) ?? [];
+  if (cards.length === 0) violations.push({ kind: 'lost-update', message: `${what} is in neither side's final text nor kept by a conflict card`, ...at });
+  if (cards.length > 1) violations.push({ kind: 'conflict-recorded-twice', message: `${what} is kept as the losing side of ${cards.length} conflict cards (${cards.map((c) => c.id).join(', ')})`, ...at });
+}
+
+/**
+ * A card is real when both sides changed the lines it names: the losing lines hold an edit of the
+ * losing side that the winning lines lack (and that is gone from the final text: the card is where
+ * it survives), and the winning lines hold an edit of the winning side that the losing ones lack.
+ * A "change" made of the other side's tokens only is the sync's own echo taken for an edit. For a
+ * field: both sides edited it, to different values.
+ */
+function checkCards(cards: readonly ConflictCard[], history: readonly Edit[], pairs: Pairs, located: Map<string, Location[]>, violations: Violation[]): void {
+  const sideOf = new Map(history.map((e) => [e.token, e.side]));
+  for (const card of cards) {
+    const at = ids(card.seqno, card.postId);
+    const pair = (card.seqno !== null ? pairs.bySeqno.get(card.seqno) : undefined) ?? (card.postId !== null ? pairs.byPost.get(card.postId) : undefined);
+    if (card.fields.includes('body_text')) {
+      const only = (side: Side, other: Side) => {
+        const others = tokensIn(textOf(card[other].body_text));
+        return [...tokensIn(textOf(card[side].body_text))].filter((t) => !others.has(t) && sideOf.get(t) === side);
+      };
+      const lost = only(loser(card), card.winner);
+      const won = only(card.winner, loser(card));
+      const survives = (t: string) => (located.get(t) ?? []).some((w) => (w.place === 'exo-body' && w.seqno === pair?.seqno) || (w.place === 'numerik-body' && w.postId === pair?.postId));
+      const why = !lost.length
+        ? `its losing (${loser(card)}) lines hold no ${loser(card)} edit that the winning lines lack`
+        : !won.length
+          ? `its winning (${card.winner}) lines hold no ${card.winner} edit: the ${card.winner} "change" is the sync's own echo (the ${loser(card)} edits ${lost.join(', ')} were dropped for it)`
+          : lost.every(survives)
+            ? `every edit it keeps (${lost.join(', ')}) is still in the final text`
+            : undefined;
+      if (why) violations.push({ kind: 'phantom-conflict', message: `conflict card ${card.id} on the text: ${why}`, ...at });
+    }
+    for (const field of card.fields.filter((f) => f !== 'body_text')) {
+      const edited = (side: Side) => history.some((e) => e.kind === 'field' && e.field === field && e.side === side && !e.failed && pair !== undefined && pairOf(e.target, pairs) === pair);
+      if (!edited('exo') || !edited('numerik')) {
+        violations.push({ kind: 'phantom-conflict', message: `conflict card ${card.id} on ${field}, which ${edited('exo') ? 'Numerik' : 'Exo'} never edited`, ...at });
+      }
+      if (JSON.stringify(card.exo[field] ?? null) === JSON.stringify(card.numerik[field] ?? null)) {
+        violations.push({ kind: 'phantom-conflict', message: `conflict card ${card.id} on ${field}: both sides hold ${JSON.stringify(card.exo[field])}`, ...at });
+      }
+    }
+  }
+}
+
+/**
+ * A field is a register: the last write wins, unless a conflict card kept it as the losing side.
+ * "Last" is by commit; writes whose commits may have overlapped the last one's are all taken as
+ * possibly last (the harness knows a commit only as the interval it was in flight).
+ */
+function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly ConflictCard[], violations: Violation[]): void {
+  const writes = new Map<string, Edit[]>();
+  for (const e of history) {
+    if (e.kind !== 'field' || e.failed || !e.field) continue;
+    const pair = pairOf(e.target, pairs);
+    if (!pair?.post) continue;
+    const key = `${pair.seqno}\u0000${e.field}`;
+    writes.set(key, [...(writes.get(key) ?? []), e]);
+  }
+  for (const [key, edits] of writes) {
+    const [seqnoText, field] = key.split('\u0000') as [string, string];
+    const pair = pairs.bySeqno.get(Number(seqnoText))!;
+    const last = edits.reduce((a, b) => (b.doneAt > a.doneAt ? b : a));
+    const lastCommit = last.commitAt ?? last.doneAt;
+    const candidates = edits.filter((e) => e.doneAt >= lastCommit);
+    const final = JSON.stringify(pair.post!.fields[field] ?? null);
+    if (candidates.some((e) => JSON.stringify(e.value ?? null) === final)) continue;
+    const kept = cards.some(
+      (c) => (c.seqno === pair.seqno || c.postId === pair.postId) && c.fields.includes(field) && candidates.some((e) => JSON.stringify(c[loser(c)][field] ?? null) === JSON.stringify(e.value ?? null)),
+    );
+    if (kept) continue;
+    const wrote = candidates.map((e) => `${e.side} ${e.token} ${JSON.stringify(e.value)}`).join(', ');
+    violations.push({ kind: 'lost-field-update', message: `${field} of ${pair.seqno} is ${final} at rest; the last write was ${wrote}, and no conflict card kept it`, seqno: pair.seqno, postId: pair.postId });
+  }
+}

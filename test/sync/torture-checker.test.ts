@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../support/torture/checker.js';
+import { applyOp, exoDetailsAfter } from '../support/torture/edits.js';
+import type { ConflictCard, Edit, FinalState } from '../support/torture/history.js';
+import { prng } from '../support/torture/prng.js';
+
+/**
+ * The torture run's history checker, on histories written by hand: it passes a correct one and
+ * names each kind of fault injected on purpose (a lost update above all).
+ */
+const t0 = 1_000;
+const exoEdit = (token: string, seqno = 1, kind: Edit['kind'] = 'insert'): Edit => ({ token, side: 'exo', kind, target: { side: 'exo', seqno }, startedAt: t0, commitAt: t0, doneAt: t0 + 1 });
+const numerikEdit = (token: string, postId = 'pst_1', kind: Edit['kind'] = 'insert'): Edit => ({ token, side: 'numerik', kind, target: { side: 'numerik', postId }, startedAt: t0 + 2, doneAt: t0 + 2 });
+
+/** One activity and its post, agreeing on `text` (and comments), linked. */
+function state(text: string, over: { exoText?: string; comments?: string[]; conflicts?: ConflictCard[]; fields?: { exo?: Record<string, unknown>; numerik?: Record<string, unknown> } } = {}): FinalState {
+  const comments = over.comments ?? [];
+  const view = comments.length ? `${text}\n##Comments##\nRaj Patel (1 Dec 2026 10:22):\n${comments.join('\n\n')}` : text;
+  const subject = text.split('\n')[0]!;
+  return {
+    activities: [{ seqno: 1, subject, details: over.exoText ?? view, fields: { due_at: null, ...over.fields?.exo } }],
+    posts: [{ id: 'pst_1', bodyText: text, comments, view: { subject, details: view }, fields: { due_at: null, ...over.fields?.numerik }, refSeqno: 1 }],
+    links: [{ seqno: 1, postId: 'pst_1', state: 'active' }],
+    conflicts: over.conflicts ?? [],
+    problems: [],
+  };
+}
+
+const card = (id: number, winner: 'exo' | 'numerik', exo: string, numerik: string): ConflictCard => ({ id, seqno: 1, postId: 'pst_1', winner, fields: ['body_text'], exo: { body_text: exo }, numerik: { body_text: numerik } });
+const kinds = (v: { kind: string }[]) => v.map((x) => x.kind);
+
+describe('the torture history checker', () => {
+  it('passes a history whose every edit is in both final texts once', () => {
+    const history = [exoEdit('c1', 1, 'create'), exoEdit('e2'), numerikEdit('n3'), numerikEdit('k4', 'pst_1', 'comment')];
+    expect(checkHistory(history, state('Call c1\nquote e2 chairs\nprice n3 order', { comments: ['call k4 friday'] }))).toEqual([]);
+  });
+
+  it('CRLF line breaks Exo saved are no difference, but a CR that reached the post is', () => {
+    expect(checkHistory([exoEdit('e2')], state('a\nquote e2', { exoText: 'a\r\nquote e2' }))).toEqual([]);
+    expect(kinds(checkHistory([exoEdit('e2')], state('a\r\nquote e2')))).toEqual(['carriage-return']);
+  });
+
+  it('FAILS on a lost update: an edit whose token is in neither final text and in no conflict card', () => {
+    const history = [exoEdit('e2'), numerikEdit('n3')];
+    const violations = checkHistory(history, state('a\nprice n3 order'));
+    expect(violations).toEqual([expect.objectContaining({ kind: 'lost-update', token: 'e2', seqno: 1 })]);
+  });
+
+  it('accepts an edit kept as the losing side of exactly one conflict card, and flags two cards for it', () => {
+    const history = [exoEdit('e2', 1, 'line'), numerikEdit('n3', 'pst_1', 'line')];
+    const one = card(7, 'numerik', 'a e2', 'a n3');
+    expect(checkHistory(history, state('a n3', { conflicts: [one] }))).toEqual([]);
+    expect(kinds(checkHistory(history, state('a n3', { conflicts: [one, { ...one, id: 8 }] })))).toEqual(['conflict-recorded-twice']);
+  });
+
+  it('flags a duplicated line, an edit on one side only, and a token in another record', () => {
+    expect(kinds(checkHistory([exoEdit('e2')], state('a\ne2\ne2')))).toEqual(['duplicated-line']);
+    expect(kinds(checkHistory([exoEdit('e2')], state('a\ne2', { exoText: 'a' })))).toEqual(['sides-differ', 'half-synced']);
+    const s = state('a\ne2');
+    s.activities.push({ seqno: 2, subject: 'b', details: 'b\ne2', fields: {} });
+    s.posts.push({ id: 'pst_2', bodyText: 'b\ne2', comments: [], view: { subject: 'b', details: 'b\ne2' }, fields: {}, refSeqno: null });
+    s.links.push({ seqno: 2, postId: 'pst_2', state: 'active' });
+    expect(kinds(checkHistory([exoEdit('e2')], s))).toEqual(['misplaced', 'misplaced']);
+  });
+
+  it('flags sides that differ at rest, in the text and in a field', () => {
+    const v = checkHistory([], state('a\nb', { exoText: 'a\nB', fields: { exo: { due_at: '2027-01-01T00:00:00.000Z' } } }));
+    expect(kinds(v)).toEqual(['sides-differ', 'sides-differ']);
+  });
+
+  it('flags two posts for one activity, and an activity or post left without its other side', () => {
+    const s = state('a');
+    s.posts.push({ id: 'pst_2', bodyText: 'a', comments: [], view: null, fields: {}, refSeqno: 1 });
+    s.activities.push({ seqno: 3, subject: 'x', details: 'x', fields: {} });
+    expect(kinds(checkHistory([], s)).sort()).toEqual(['duplicate-post', 'unlinked', 'unlinked']);
+  });
+
+  it('flags a conflict card without a real conflict: its losing lines lose nothing', () => {
+    const history = [exoEdit('e2', 1, 'line'), numerikEdit('n3', 'pst_1', 'line')];
+    // A CR the sync took for an edit: the "losing" lines hold no token the winning ones lack.
+    expect(kinds(checkHistory(history, state('a e2 n3', { conflicts: [card(9, 'numerik', 'a e2 n3\r', 'a e2 n3')] })))).toEqual(['phantom-conflict']);
+    // A card that "kept" a token which is still in the final text.
+    expect(kinds(checkHistory(history, state('a e2 n3', { conflicts: [card(9, 'numerik', 'a e2', 'a n3')] })))).toEqual(['phantom-conflict']);
+    // Numerik "won" with lines that hold only Exo's own earlier edits: the sync's echo taken for a change.
+    const echo = [exoEdit('e1', 1, 'line'), exoEdit('e2', 1, 'line')];
+    expect(kinds(checkHistory(echo, state('a e1', { conflicts: [card(9, 'numerik', 'a e1 e2', 'a e1')] })))).toEqual(['phantom-conflict']);
+  });
+
+  it('a field: the last write survives, or a card keeps it; else a lost field update', () => {
+    const due = (side: 'exo' | 'numerik', token: string, value: string, at: number): Edit => ({
+      token,
+      side,
+      kind: 'field',
+      field: 'due_at',
+      value,
+      target: side === 'exo' ? { side, seqno: 1 } : { side, postId: 'pst_1' },
+      startedAt: at - 500,
+      commitAt: at,
+      doneAt: at,
+    });
+    const history = [due('numerik', 'f1', 'X', 10), due('exo', 'f2', 'Y', 20)];
+    const at = (value: string) => state('a', { fields: { exo: { due_at: value }, numerik: { due_at: value } } });
+    expect(checkHistory(history, at('Y'))).toEqual([]);
+    expect(kinds(checkHistory(history, at('X')))).toEqual(['lost-field-update']);
+    const kept = { ...at('X'), conflicts: [{ id: 3, seqno: 1, postId: 'pst_1', winner: 'numerik' as const, fields: ['due_at'], exo: { due_at: 'Y' }, numerik: { due_at: 'X' } }] };
+    expect(checkHistory(history, kept)).toEqual([]);
+    // Two commits whose windows overlap: either may be the last.
+    const overlapping = [due('numerik', 'f1', 'X', 20), { ...due('exo', 'f2', 'Y', 21), commitAt: 15 }];
+    expect(checkHistory(overlapping, at('X'))).toEqual([]);
+  });
+
+  it('an edit that never committed must be nowhere', () => {
+    const failed = { ...exoEdit('e2'), failed: 'deadlock' };
+    expect(checkHistory([failed], state('a'))).toEqual([]);
+    expect(kinds(checkHistory([failed], state('a\ne2')))).toEqual(['aborted-edit-visible']);
+  });
+
+  it('open dead letters and parked items at rest are reported', () => {
+    const s = { ...state('a'), problems: [{ kind: 'dead' as const, seqno: 1, postId: null, reason: 'gave up' }] };
+    expect(kinds(checkHistory([], s))).toEqual(['open-problem']);
+  });
+});
+
+describe('the torture actors’ edits and seed', () => {
+  it('append a token to a line or insert a line, never remove anything', () => {
+    expect(applyOp('a\nb', { kind: 'line', at: 1, token: 'e5' })).toBe('a\nb e5');
+    expect(applyOp('a\n', { kind: 'line', at: 1, token: 'e5' })).toBe('a\ne5');
+    expect(applyOp('a\nb', { kind: 'insert', at: 2, line: 'x e6 y' })).toBe('a\nb\nx e6 y');
+  });
+
+  it("an Exo save edits above the comments marker, keeps the comments, and may use CRLF", () => {
+    const details = 'a\r\nb\r\n##Comments##\r\nRaj (x):\r\nhello';
+    expect(exoDetailsAfter(details, { kind: 'insert', at: 0, line: 'e7' }, false)).toBe('e7\na\nb\n##Comments##\nRaj (x):\nhello');
+    expect(exoDetailsAfter('a\nb', { kind: 'line', at: 0, token: 'e8' }, true)).toBe('a e8\r\nb');
+  });
+
+  it('one seed, one schedule', () => {
+    const draw = (seed: number) => {
+      const r = prng(seed).fork('schedule');
+      return [r.int(0, 100), r.next(), r.weighted({ a: 1, b: 2 }), r.pick(['x', 'y', 'z'])];
+    };
+    expect(draw(42)).toEqual(draw(42));
+    expect(draw(42)).not.toEqual(draw(43));
+  });
+});
