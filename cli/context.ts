@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/connect.js';
-import { resolveTarget, withLogin } from '../db/target.js';
+import { migrationTarget, resolveTarget } from '../db/target.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { migrationOptions } from '../config/schema.js';
 import type { NumerikClient } from '../sync/numerik/client.js';
@@ -57,7 +57,7 @@ export class CliContext {
     const { database } = this.config;
     if (!database.migrationUser) return this.openDb();
     const { connect } = await import('../db/connect.js');
-    return connect(resolveTarget(withLogin(database, database.migrationUser, database.migrationPassword)), { logger: this.logger });
+    return connect(migrationTarget(database), { logger: this.logger });
   }
 
   /** A database whose exo-numerik migrations are all applied; anything else is a clear error. */

@@ -16,6 +16,8 @@ export const ENV_KEYS: Record<string, [section: 'database' | 'numerik' | 'sync' 
   EXO_DB_SERVER: ['database', 'server'],
   EXO_DB_PORT: ['database', 'port'],
   EXO_DB_NAME: ['database', 'database'],
+  EXO_DB_AUTHENTICATION: ['database', 'authentication'],
+  EXO_DB_DOMAIN: ['database', 'domain'],
   EXO_DB_USER: ['database', 'user'],
   EXO_DB_PASSWORD: ['database', 'password'],
   EXO_DB_ENCRYPT: ['database', 'encrypt', 'boolean'],

@@ -158,13 +158,20 @@ interface MssqlResponse {
   response?: { value: unknown; metadata: { colName: string } }[][];
 }
 
-function mssqlConfig(target: MssqlTarget): Knex.Config {
+/**
+ * knex's mssql config for a target. knex hands tedious `authentication: { type, options: { domain,
+ * userName, password } }` from the connection's `type`, `domain`, `user` and `password`; a Windows
+ * login is tedious's NTLM. With an instance name tedious asks the SQL Server Browser for the port
+ * (knex drops the port then).
+ */
+export function mssqlConfig(target: MssqlTarget): Knex.Config {
   return {
     client: 'mssql',
     connection: {
       server: target.server,
       port: target.port,
       database: target.database,
+      ...(target.authentication === 'ntlm' ? { type: 'ntlm', domain: target.domain } : {}),
       user: target.user,
       password: target.password,
       requestTimeout: 30_000,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { migrationOptions, type Config } from '../config/schema.js';
 import type { Db } from '../db/connect.js';
 import { readWebhooks } from '../db/plugin/webhook-secrets.js';
-import { describeTarget } from '../db/target.js';
+import { databaseCause } from '../db/dialect/error-cause.js';
+import { describeLogin, describeTarget } from '../db/target.js';
 import { migrationStatus } from '../migrations/drift.js';
 import { Migrator } from '../migrations/runner.js';
 import type { NumerikClient } from '../sync/numerik/client.js';
@@ -48,30 +49,70 @@ function clockCheck(check: string, skewMs: number, whose: string): CheckResult {
 
 async function databaseChecks(db: Db, deps: DoctorDeps, now: () => Date): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  let rightsLacking = false;
   if (db.target.client === 'pglite') {
     results.push({ check: 'login rights', status: 'skip', detail: 'the embedded database has no logins' });
   } else {
     const rights = await db.dialect.loginRights(db.knex);
+    rightsLacking = rights.lacks.sync.length > 0;
+    const login = describeLogin(db.target, rights.login);
     results.push(
-      rights.wider.length
+      rights.lacks.sync.length
         ? {
             check: 'login rights',
-            status: 'warn',
-            detail: `login ${rights.login} ${rights.wider.join(', ')}: wider than the sync needs`,
-            fix: 'run the sync with a login that may only SELECT, INSERT and UPDATE TASKS and the lookups, and use X_NUMERIK_* (README: "SQL Server rights"); keep the DDL login for migrations',
+            status: 'fail',
+            detail: `${login} lacks rights the sync needs: reading or writing activities, lookups or X_NUMERIK_* would be refused`,
+            fix: askTheDba(rights.lacks.sync, db),
           }
-        : { check: 'login rights', status: 'ok', detail: `login ${rights.login}: no wider than needed` },
+        : rights.wider.length
+          ? {
+              check: 'login rights',
+              status: 'warn',
+              detail: `${login} ${rights.wider.join(', ')}: wider than the sync needs`,
+              fix: 'run the sync with a login that may only SELECT, INSERT and UPDATE TASKS and the lookups, and use X_NUMERIK_* (README: "SQL Server rights"); keep the DDL login for migrations',
+            }
+          : { check: 'login rights', status: 'ok', detail: `${login}: the rights the sync needs, no wider` },
     );
   }
-  const status = await migrationStatus(db, new Migrator(db, { options: migrationOptions(deps.config) }));
-  results.push(
+  results.push(...(await migrationChecks(db, deps, rightsLacking)));
+  results.push(clockCheck('database clock', (await db.dialect.serverTime(db.knex)).getTime() - now().getTime(), 'the database server'));
+  return results;
+}
+
+const GRANT_FIRST = 'grant the rights named under "login rights" above, then run doctor again';
+
+async function migrationChecks(db: Db, deps: DoctorDeps, rightsLacking: boolean): Promise<CheckResult[]> {
+  let status: Awaited<ReturnType<typeof migrationStatus>>;
+  try {
+    status = await migrationStatus(db, new Migrator(db, { options: migrationOptions(deps.config) }));
+  } catch (error) {
+    // A login without the rights it needs cannot read what is applied: said, not thrown.
+    return [
+      {
+        check: 'migrations',
+        status: 'fail',
+        detail: `cannot be read through this login: ${databaseCause(error)}`,
+        fix: rightsLacking ? GRANT_FIRST : 'check the login\'s rights (README: "SQL Server rights")',
+      },
+    ];
+  }
+  if (rightsLacking && (status.pending.length || status.drift.length)) {
+    // A login sees no metadata of what it has no right on: X_NUMERIK_* may look missing while there.
+    return [
+      {
+        check: 'migrations',
+        status: 'fail',
+        detail: `not readable through this login: it lacks rights, and what it cannot see looks missing (${status.pending.length} pending, ${status.drift.length} drifted)`,
+        fix: GRANT_FIRST,
+      },
+    ];
+  }
+  return [
     status.pending.length
       ? { check: 'migrations', status: 'fail', detail: `${status.pending.length} pending: ${status.pending.join(', ')}`, fix: 'review `exo-numerik migrate plan`, then run `exo-numerik migrate up` with the migration login' }
       : status.unknown.length
         ? { check: 'migrations', status: 'warn', detail: `applied by a newer exo-numerik: ${status.unknown.join(', ')}`, fix: 'upgrade exo-numerik on this machine' }
         : { check: 'migrations', status: 'ok', detail: `all ${status.applied.length} applied` },
-  );
-  results.push(
     status.drift.length
       ? {
           check: 'triggers and objects',
@@ -80,9 +121,7 @@ async function databaseChecks(db: Db, deps: DoctorDeps, now: () => Date): Promis
           fix: 'a disabled trigger: ENABLE TRIGGER; a missing object: `exo-numerik migrate down` of its migration, then `migrate up` (changes made meanwhile were not captured: run `exo-numerik backfill`)',
         }
       : { check: 'triggers and objects', status: 'ok', detail: 'every object present, the capture trigger enabled' },
-  );
-  results.push(clockCheck('database clock', (await db.dialect.serverTime(db.knex)).getTime() - now().getTime(), 'the database server'));
-  return results;
+  ];
 }
 
 async function numerikChecks(client: NumerikClient, db: Db | undefined, now: () => Date): Promise<CheckResult[]> {
@@ -144,6 +183,12 @@ async function attachmentsCheck(options: SyncOptions): Promise<CheckResult> {
   }
 }
 
+/** The GRANTs to ask the DBA for, as one line a DBA can paste. */
+function askTheDba(grants: string[], db: Db): string {
+  const where = db.target.client === 'mssql' ? ' (README: "SQL Server rights")' : '';
+  return `ask the DBA to run: ${grants.map((g) => `${g};`).join(' ')}${where}`;
+}
+
 /** The migration login reaches the database and may change its schema (what `migrate up` needs). */
 async function migrationLoginCheck(open: (() => Promise<Db>) | undefined): Promise<CheckResult> {
   const check = 'migration login';
@@ -152,10 +197,10 @@ async function migrationLoginCheck(open: (() => Promise<Db>) | undefined): Promi
   try {
     db = await open();
     const rights = await db.dialect.loginRights(db.knex);
-    const mayChangeSchema = rights.wider.some((w) => /superuser|sysadmin|db_owner|db_ddladmin|may create (tables|objects)/.test(w));
-    return mayChangeSchema
-      ? { check, status: 'ok', detail: `login ${rights.login} reaches the database and may change its schema` }
-      : { check, status: 'fail', detail: `login ${rights.login} may not create objects: \`migrate up\` would fail`, fix: 'grant it CREATE TABLE, CREATE PROCEDURE and ALTER on the schema (README: "SQL Server rights"), or use another login' };
+    const login = describeLogin(db.target, rights.login);
+    return rights.lacks.migration.length
+      ? { check, status: 'fail', detail: `${login} lacks rights \`migrate up\` needs: it would fail`, fix: `${askTheDba(rights.lacks.migration, db)}, or use another login` }
+      : { check, status: 'ok', detail: `${login} reaches the database and may change its schema` };
   } catch (error) {
     return { check, status: 'fail', detail: (error as Error).message, fix: 'check EXO_DB_MIGRATION_USER and EXO_DB_MIGRATION_PASSWORD' };
   } finally {
@@ -179,7 +224,13 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
   } catch (error) {
     await db?.close();
     db = undefined;
-    results.push({ check: 'database', status: 'fail', detail: (error as Error).message, fix: 'check EXO_DB_URL (or EXO_DB_SERVER, EXO_DB_NAME, EXO_DB_USER, EXO_DB_PASSWORD) and that this machine reaches the server' });
+    const windows = deps.config.database.authentication === 'ntlm' || deps.config.database.domain !== undefined;
+    results.push({
+      check: 'database',
+      status: 'fail',
+      detail: (error as Error).message,
+      fix: `check EXO_DB_URL (or EXO_DB_SERVER, EXO_DB_NAME, EXO_DB_USER, EXO_DB_PASSWORD${windows ? ', EXO_DB_DOMAIN' : ''}) and that this machine reaches the server`,
+    });
   }
   try {
     // Without our tables (migrations pending) the configuration alone says what is in force.

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { LackedGrants } from './login-rights.js';
 
 /**
  * One statement of a migration, as a DBA will read it. `when` makes it conditional on an Exo table
@@ -163,9 +164,10 @@ export interface Dialect {
   catalog(db: Knex): Promise<CatalogObject[]>;
   /**
    * The current login, and what it may do beyond what the sync needs (reading and writing rows of
-   * TASKS, the lookups and X_NUMERIK_*): server-wide roles, schema changes, deleting activities.
+   * TASKS, the lookups and X_NUMERIK_*): server-wide roles, schema changes, deleting activities;
+   * `lacks`: the GRANTs it still needs as the sync login and as the migration login (login-rights.ts).
    */
-  loginRights(db: Knex): Promise<{ login: string; wider: string[] }>;
+  loginRights(db: Knex): Promise<{ login: string; wider: string[]; lacks: LackedGrants }>;
   /** The database server's clock (UTC), for the clock-skew check. */
   serverTime(db: Knex): Promise<Date>;
 

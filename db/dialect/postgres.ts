@@ -1,4 +1,4 @@
-import knexFactory from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import type {
   CaptureSpec,
   CatalogObject,
@@ -8,6 +8,7 @@ import type {
   TriggerInfo,
 } from './dialect.js';
 import { databaseCause } from './error-cause.js';
+import { lackedGrants, plainOr, postgresNeeds, type LackedGrants } from './login-rights.js';
 import { literalText, sharedDdl } from './shared-ddl.js';
 
 /** The transaction-local setting our inbound writer sets; `set_config(…, true)` ends with the transaction. */
@@ -276,7 +277,7 @@ export function postgresDialect(schema: string): Dialect {
         r!.create_in_schema && `may create objects in schema ${schema}`,
         r!.delete_tasks && 'may delete activities (DELETE on TASKS)',
       ].filter((w): w is string => Boolean(w));
-      return { login: r!.login, wider };
+      return { login: r!.login, wider, lacks: await postgresLacks(db, schema, r!.login) };
     },
 
     async catalog(db) {
@@ -343,4 +344,45 @@ export function postgresDialect(schema: string): Dialect {
 /** knex's pg and PGlite clients return `{ rows }` from raw queries. */
 export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/**
+ * The GRANTs the current role lacks for each role (superusers pass every check). Tables are found in
+ * the catalog, which every role may read; one that does not exist yet needs nothing. Changing TASKS
+ * takes membership in its owning role.
+ */
+async function postgresLacks(db: Knex, schema: string, login: string): Promise<LackedGrants> {
+  const pgQuote = (id: string) => `"${id.replace(/"/g, '""')}"`;
+  const name = plainOr(pgQuote, /^[a-z_][a-z0-9_]*$/);
+  const needs = postgresNeeds();
+  const relation = `(SELECT c.oid FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = ? AND c.relname = v.obj)`;
+  const rows = rowsOf<{ n: number; granted: boolean | null }>(
+    await db.raw(
+      `SELECT v.n AS n, CASE v.kind
+                WHEN 'schema' THEN has_schema_privilege(?, v.perm)
+                WHEN 'table' THEN has_table_privilege(${relation}, v.perm)
+                ELSE has_sequence_privilege(${relation}, v.perm) END AS granted
+         FROM json_to_recordset(?::json) AS v(n int, kind text, obj text, perm text)`,
+      [schema, schema, schema, JSON.stringify(needs.map((need, n) => ({ n, kind: need.on.kind, obj: 'name' in need.on ? need.on.name : null, perm: need.permission })))],
+    ),
+  );
+  const missing = rows
+    .filter((row) => row.granted === false)
+    .sort((a, b) => a.n - b.n)
+    .map((row) => needs[row.n]!);
+  const to = ` TO ${name(login)}`;
+  const lacks = lackedGrants(missing, (on, permissions) => {
+    const what = permissions.join(', ');
+    if (on.kind === 'schema' || on.kind === 'database') return `GRANT ${what} ON SCHEMA ${name(schema)}${to}`;
+    return `GRANT ${what} ON ${on.kind === 'sequence' ? 'SEQUENCE ' : ''}${name(schema)}.${name(on.name)}${to}`;
+  });
+  const [owner] = rowsOf<{ owner: string; owns: boolean }>(
+    await db.raw(
+      `SELECT pg_get_userbyid(c.relowner) AS owner, pg_has_role(c.relowner, 'USAGE') AS owns
+         FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = ? AND c.relname = 'TASKS'`,
+      [schema],
+    ),
+  );
+  if (owner && !owner.owns) lacks.migration.push(`GRANT ${name(owner.owner)}${to}`);
+  return lacks;
 }

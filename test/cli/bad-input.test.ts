@@ -15,6 +15,12 @@ describe.concurrent('bad input: one line saying what is wrong, a non-zero exit c
     [{ EXO_DB_URL: 'mssql://sa:secret@127.0.0.1:1/EXO' }, /^exo-numerik: SQL Server 127\.0\.0\.1,1 database EXO schema dbo: SQL Server is not reachable: .*\n$/],
     [{ EXO_DB_SERVER: 'exo-sql', EXO_DB_PORT: 'eighty' }, /^exo-numerik: configuration: database\.port \(from EXO_DB_PORT\): .*expected number.*\n$/],
     [{ EXO_DB_CLIENT: 'oracle' }, /^exo-numerik: configuration: database\.client \(from EXO_DB_CLIENT\): .*"pglite"\|"postgres"\|"mssql".*\n$/],
+    [
+      { EXO_DB_SERVER: 'exo-sql', EXO_DB_NAME: 'EXO', EXO_DB_AUTHENTICATION: 'ntlm', EXO_DB_USER: 'svc_exo', EXO_DB_PASSWORD: 'secret' },
+      /^exo-numerik: database\.domain \(EXO_DB_DOMAIN\): a Windows login \(database\.authentication ntlm\) needs the account's domain \(or give database\.user as DOMAIN\\user\)\n$/,
+    ],
+    [{ EXO_DB_SERVER: 'exo-sql', EXO_DB_NAME: 'EXO', EXO_DB_USER: 'CORP\\svc_exo' }, /^exo-numerik: database\.password \(EXO_DB_PASSWORD\): a Windows login .* needs the account's password .*\n$/],
+    [{ EXO_DB_SERVER: 'exo-sql', EXO_DB_AUTHENTICATION: 'kerberos', EXO_DB_PASSWORD: 'secret' }, /^exo-numerik: configuration: database\.authentication \(from EXO_DB_AUTHENTICATION\): .*"sql"\|"ntlm".*\n$/],
   ])('%o', async (env, message) => {
     const r = await runCli(['migrate', 'status'], { cwd: workdir(), env });
     expect(r.code).toBe(1);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,20 +66,111 @@ forEachTarget('doctor', (engine, target) => {
     ]);
   });
 
-  it.skipIf(target.name === 'pglite')('the sync login has wider rights than it needs', async () => {
+  it.skipIf(target.name === 'pglite')('the sync login has wider rights than it needs: its kind, its name and what is wider', async () => {
     const [found] = finding(await runDoctor(healthy()), 'login rights');
     expect(found!.status).toBe('warn');
-    expect(found!.detail).toMatch(/^login \w+ (is a superuser|is a sysadmin|is in db_owner).*: wider than the sync needs$/);
+    expect(found!.detail).toMatch(target.name === 'mssql' ? /^SQL login \w+ (is a sysadmin|is in db_owner).*: wider than the sync needs$/ : /^login \w+ is a superuser.*: wider than the sync needs$/);
     expect(found!.fix).toContain('SELECT, INSERT and UPDATE');
   });
 
-  it.skipIf(target.name !== 'postgres')('the migration login may not change the schema; one that may passes', async () => {
-    await f.db.knex.raw(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'exo_doctor_plain') THEN CREATE ROLE exo_doctor_plain LOGIN; END IF; END $$`);
-    const through = (user: string) => async () => connect(resolveTarget(withLogin({ url: process.env.EXO_TEST_PG_URL!, schema: f.db.target.schema }, user, undefined)));
-    const [plain] = finding(await runDoctor(healthy({ openMigrationDb: through('exo_doctor_plain') })), 'migration login');
-    expect(plain).toMatchObject({ status: 'fail', detail: 'login exo_doctor_plain may not create objects: `migrate up` would fail' });
-    const [owner] = finding(await runDoctor(healthy({ openMigrationDb: through('postgres') })), 'migration login');
-    expect(owner).toMatchObject({ status: 'ok', detail: 'login postgres reaches the database and may change its schema' });
+  /**
+   * A login that may only connect. PostgreSQL: a role (the test server trusts local logins);
+   * SQL Server: a SQL login with a database user and no grant, dropped after the test.
+   */
+  async function plainLogin(): Promise<{ name: string; through: () => Promise<Db>; drop(): Promise<void> }> {
+    const schema = f.db.target.schema;
+    if (target.name === 'postgres') {
+      const name = 'exo_doctor_plain';
+      await f.db.knex.raw(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE ${name} LOGIN; END IF; END $$`);
+      return { name, through: () => connect(resolveTarget(withLogin({ url: process.env.EXO_TEST_PG_URL!, schema }, name, undefined))), drop: async () => undefined };
+    }
+    const name = `exo_doctor_${randomBytes(4).toString('hex')}`;
+    const password = `Pw-${randomBytes(6).toString('hex')}-9a`;
+    await f.db.knex.raw(`CREATE LOGIN ${name} WITH PASSWORD = '${password}'`);
+    await f.db.knex.raw(`CREATE USER ${name} FOR LOGIN ${name}`);
+    return {
+      name,
+      through: () => connect(resolveTarget(withLogin({ url: process.env.EXO_TEST_MSSQL_URL!, schema }, name, password))),
+      drop: async () => {
+        await f.db.knex.raw(`DROP USER ${name}`);
+        await f.db.knex.raw(`DROP LOGIN ${name}`);
+      },
+    };
+  }
+
+  /** The GRANTs a login without any right lacks on the fixture (migrated, with every Exo table). */
+  function expectedGrants(name: string): { sync: string[]; migration: string[] } {
+    const s = f.db.target.schema;
+    const ours = ['MIGRATIONS', 'SETTINGS', 'LOG', 'POST_LINK', 'CREATE_INTENT', 'CUSTOMER_LINK', 'STAFF_LINK', 'TYPE_TAG', 'INBOX', 'QUEUE', 'QUEUE_SETS'].map((t) => `X_NUMERIK_${t}`);
+    const reads = ['STAFF', 'TASK_TYPES', 'TASK_STATUSES', 'DR_ACCS', 'CR_ACCS', 'PROSPECTS'];
+    const lookups = ['STAFF', 'TASK_TYPES', 'TASK_STATUSES'];
+    if (target.name === 'mssql') {
+      return {
+        sync: [
+          `GRANT SELECT, INSERT, UPDATE ON ${s}.TASKS TO ${name}`,
+          ...reads.map((t) => `GRANT SELECT ON ${s}.${t} TO ${name}`),
+          ...ours.map((t) => `GRANT SELECT, INSERT, UPDATE, DELETE ON ${s}.${t} TO ${name}`),
+        ],
+        migration: [
+          `GRANT CREATE TABLE TO ${name}`,
+          `GRANT ALTER, CREATE SEQUENCE, VIEW DEFINITION ON SCHEMA::${s} TO ${name}`,
+          `GRANT ALTER, SELECT ON ${s}.TASKS TO ${name}`,
+          `GRANT SELECT, INSERT, DELETE ON ${s}.EXTRA_FIELDS TO ${name}`,
+          ...lookups.map((t) => `GRANT SELECT ON ${s}.${t} TO ${name}`),
+        ],
+      };
+    }
+    return {
+      sync: [
+        `GRANT USAGE ON SCHEMA ${s} TO ${name}`,
+        `GRANT SELECT, INSERT, UPDATE ON ${s}."TASKS" TO ${name}`,
+        ...reads.map((t) => `GRANT SELECT ON ${s}."${t}" TO ${name}`),
+        ...ours.map((t) => `GRANT SELECT, INSERT, UPDATE, DELETE ON ${s}."${t}" TO ${name}`),
+        ...['LOG', 'INBOX', 'QUEUE', 'QUEUE_SETS'].map((t) => `GRANT USAGE ON SEQUENCE ${s}."X_NUMERIK_${t}_SEQ" TO ${name}`),
+      ],
+      migration: [
+        `GRANT USAGE, CREATE ON SCHEMA ${s} TO ${name}`,
+        `GRANT SELECT, INSERT, DELETE ON ${s}."EXTRA_FIELDS" TO ${name}`,
+        ...lookups.map((t) => `GRANT SELECT ON ${s}."${t}" TO ${name}`),
+        `GRANT postgres TO ${name}`,
+      ],
+    };
+  }
+  const ask = (grants: string[]) => `ask the DBA to run: ${grants.map((g) => `${g};`).join(' ')}${target.name === 'mssql' ? ' (README: "SQL Server rights")' : ''}`;
+
+  it.skipIf(target.name === 'pglite')('a login without rights: each role\'s finding names the GRANTs to ask the DBA for', async () => {
+    const plain = await plainLogin();
+    try {
+      const kind = target.name === 'mssql' ? 'SQL login' : 'login';
+      const grants = expectedGrants(plain.name);
+      // As the migration login: migrate up would fail.
+      const [migration] = finding(await runDoctor(healthy({ openMigrationDb: plain.through })), 'migration login');
+      expect(migration).toEqual({
+        check: 'migration login',
+        status: 'fail',
+        detail: `${kind} ${plain.name} lacks rights \`migrate up\` needs: it would fail`,
+        fix: `${ask(grants.migration)}, or use another login`,
+      });
+      // As the sync login: the finding, and the rest of the checks still run.
+      const results = await runDoctor(healthy({ openDb: plain.through }));
+      expect(finding(results, 'login rights')[0]).toEqual({
+        check: 'login rights',
+        status: 'fail',
+        detail: `${kind} ${plain.name} lacks rights the sync needs: reading or writing activities, lookups or X_NUMERIK_* would be refused`,
+        fix: ask(grants.sync),
+      });
+      expect(finding(results, 'migrations')).toEqual([expect.objectContaining({ status: 'fail', fix: 'grant the rights named under "login rights" above, then run doctor again' })]);
+      expect(finding(results, 'triggers and objects')).toEqual([]);
+      expect(finding(results, 'numerik')[0]).toMatchObject({ status: 'ok' });
+    } finally {
+      await plain.drop();
+    }
+  });
+
+  it.skipIf(target.name === 'pglite')('a migration login that may change the schema passes, saying which login it is', async () => {
+    const admin = target.name === 'mssql' ? new URL(process.env.EXO_TEST_MSSQL_URL!).username : 'postgres';
+    const [owner] = finding(await runDoctor(healthy({ openMigrationDb: async () => connect(f.db.target) })), 'migration login');
+    expect(owner).toMatchObject({ status: 'ok', detail: `${target.name === 'mssql' ? 'SQL login' : 'login'} ${admin} reaches the database and may change its schema` });
   });
 
   it('the time zone is not set', async () => {
