@@ -5,6 +5,8 @@ import { writeBackText, type FieldChange } from '../db/exo/write-back.js';
 import { dropCreateIntent } from '../db/plugin/links/create-intents.js';
 import { insertPostLink, updatePostLink, type PostLink } from '../db/plugin/links/posts.js';
 import type { LogEntry } from '../db/plugin/log.js';
+import { recheck } from './commit-check.js';
+import { failpoint } from './failpoints.js';
 import { textGet } from './lens/activity-text.js';
 import { inboundContext, outboundContext, type Lookups } from './lookups.js';
 import { contentOfPost, hashContent } from './mapping/content.js';
@@ -58,7 +60,7 @@ export async function agreeOnPost(
   activity: Activity,
   post: Post,
   lookups: Lookups,
-  how: { link: 'insert' | 'update'; echo: boolean },
+  how: { link: 'insert' } | { link: 'update'; read: PostLink | undefined },
 ): Promise<LogEntry[]> {
   const view = textGet(post, inboundContext(lookups));
   const change: { subject?: FieldChange; details?: FieldChange } = {};
@@ -79,6 +81,14 @@ export async function agreeOnPost(
       if (view.cut) log.push({ ...at, kind: 'truncated', reason: "DETAILS shows the start of the post's text; the full text is in DETAIL and in Numerik", detail: { DETAILS: post.body_text } });
     }
   };
-  await writeBackText(db, activity.seqno, change, instantToWallClock(new Date(), lookups.options.timeZone), { echo: how.echo, by: lookups.systemStaff }, record);
+  // An update commits only on the link it was decided from (another worker's commit meanwhile
+  // starts it over); a create's echo is captured like any edit, so a worker that read the activity
+  // just before still brings Numerik to the same text.
+  const options =
+    how.link === 'insert'
+      ? { echo: true, by: lookups.systemStaff }
+      : { echo: false, by: lookups.systemStaff, first: (trx: Knex.Transaction) => recheck(db, trx, { seqno: activity.seqno, link: how.read }) };
+  await failpoint('outbound.after-numerik', { seqno: activity.seqno, postId: post.id, direction: 'outbound' });
+  await writeBackText(db, activity.seqno, change, instantToWallClock(new Date(), lookups.options.timeZone), options, record);
   return log;
 }

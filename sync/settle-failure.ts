@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.js';
 import { park, type ParkedItem } from '../db/plugin/parked.js';
 import { completeWork } from '../db/plugin/work/complete.js';
+import { releaseWork } from '../db/plugin/work/release.js';
 import { bury, retryOrBury } from '../db/plugin/work/retry-or-bury.js';
 import type { Logger } from '../logging/logger.js';
 import { QUEUE_BACKOFF, backoffDelay } from './retry-policy.js';
@@ -10,7 +11,13 @@ export type NotDone =
   | { kind: 'retry'; error: string; retryAfterMs?: number }
   | { kind: 'dead'; error: string }
   /** The rows were taken over by another worker (our lease ran out): it finishes them. */
-  | { kind: 'lost' };
+  | { kind: 'lost' }
+  /** The record kept moving under the converge (see sync/commit-check.ts): tried again soon, uncounted. */
+  | { kind: 'busy'; restarts: number; reason: string };
+
+/** Shown as the work's last error, so the status and record pages say it is busy, not failing. */
+export const busyText = (restarts: number, reason: string) => `busy: both sides are editing this record (started over ${restarts} times; ${reason})`;
+const BUSY_RETRY_MS = 500;
 
 export interface WorkItem {
   direction: 'outbound' | 'inbound';
@@ -24,7 +31,7 @@ export interface WorkItem {
 }
 
 /** Settles work that did not finish: parked, tried again later, or a dead letter. Returns which. */
-export async function settleNotDone(db: Db, w: WorkItem, outcome: NotDone, logger: Logger): Promise<'parked' | 'retried' | 'dead' | 'lost'> {
+export async function settleNotDone(db: Db, w: WorkItem, outcome: NotDone, logger: Logger): Promise<'parked' | 'retried' | 'dead' | 'lost' | 'busy'> {
   const keys = { worker: w.worker, ...w.item };
   const deadLetter = { direction: w.direction, ...('activitySeqno' in w.item ? { activitySeqno: w.item.activitySeqno } : { postId: w.item.postId }) };
   switch (outcome.kind) {
@@ -47,5 +54,9 @@ export async function settleNotDone(db: Db, w: WorkItem, outcome: NotDone, logge
       return 'dead';
     case 'lost':
       return 'lost';
+    case 'busy':
+      await releaseWork(db, w.table, w.ids, w.worker, BUSY_RETRY_MS + Math.floor(Math.random() * BUSY_RETRY_MS), busyText(outcome.restarts, outcome.reason), { uncounted: true });
+      logger.info(`${w.direction} busy`, { ...keys, restarts: outcome.restarts, reason: outcome.reason });
+      return 'busy';
   }
 }

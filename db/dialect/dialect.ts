@@ -130,6 +130,17 @@ export interface Dialect {
   insertReturningKey(db: Knex | Knex.Transaction, table: string, row: Record<string, unknown>, key: string): Promise<number>;
   /** Clears the mark; the mark is transaction-scoped anyway, this keeps pooled sessions tidy. */
   clearEcho(trx: Knex.Transaction): Promise<void>;
+  /**
+   * The start of one record's commit: bounds the transaction's lock waits (an Exo user's open
+   * transaction, another worker's commit) to `timeoutMs`, and takes the record's application lock
+   * to the transaction's end (`sp_getapplock` / `pg_advisory_xact_lock`), so that one record is
+   * committed by one worker at a time, whichever direction. A wait in vain throws a lock timeout.
+   */
+  lockRecord(trx: Knex.Transaction, resource: string, timeoutMs: number): Promise<void>;
+  /** `table`'s rows, read under a short update lock held to the transaction's end (UPDLOCK, ROWLOCK / FOR UPDATE). */
+  lockedRows(trx: Knex.Transaction, table: string): Knex.QueryBuilder;
+  /** A lock wait ran out (the record is busy: start over later, it is no failure). */
+  isLockTimeout(error: unknown): boolean;
 
   /** The rows of a `knex.raw` result (SQL Server: an array; PostgreSQL: `{ rows }`). */
   rows<T>(result: unknown): T[];

@@ -10,6 +10,9 @@ import { databaseCause } from './error-cause.js';
 import { ALWAYS_THERE, lackedGrants, mssqlNeeds, plainOr, type LackedGrants, type Right, type Securable } from './login-rights.js';
 import { literalText, sharedDdl } from './shared-ddl.js';
 
+/** Lock request time out period exceeded (SET LOCK_TIMEOUT), and what a refused sp_getapplock is reported as. */
+const LOCK_TIMEOUT = 1222;
+
 const PERMANENT = new Set([8152, 2628, 245, 8114, 8115, 241, 515, 547, 220, 244, 248]);
 
 /** The SESSION_CONTEXT key our inbound writer sets; its value is the writing transaction's id. */
@@ -18,7 +21,15 @@ export const ECHO_KEY = 'exo_numerik.echo';
 /** Runtime statements of this dialect, exported so the golden T-SQL file pins them. */
 export const MSSQL_RUNTIME = {
   markEcho: `DECLARE @tx bigint = CURRENT_TRANSACTION_ID(); EXEC sp_set_session_context @key = N'${ECHO_KEY}', @value = @tx;`,
-  clearEcho: `EXEC sp_set_session_context @key = N'${ECHO_KEY}', @value = NULL;`,
+  clearEcho: `EXEC sp_set_session_context @key = N'${ECHO_KEY}', @value = NULL; SET LOCK_TIMEOUT -1;`,
+  /**
+   * One record's commit: lock waits bounded (the session's setting, reset by clearEcho), then the
+   * record's application lock, owned by the transaction; @r < 0 is a wait in vain.
+   */
+  lockRecord: (ms: number) =>
+    `SET LOCK_TIMEOUT ${Math.trunc(ms)}; DECLARE @r int; EXEC @r = sp_getapplock @Resource = ?, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = ${Math.trunc(ms)}; SELECT @r AS [granted];`,
+  /** A row read to be written in the same transaction: no other writer changes it meanwhile. */
+  lockedRows: (table: string) => `${table} WITH (UPDLOCK, ROWLOCK)`,
   /** Appended to an INSERT: SCOPE_IDENTITY() in the same request (a later request is another scope). */
   identityReadBack: (key: string) => `; SELECT CAST(SCOPE_IDENTITY() AS int) AS [${key}]`,
 };
@@ -203,6 +214,20 @@ export function mssqlDialect(schema: string): Dialect {
 
     async clearEcho(trx) {
       await trx.raw(MSSQL_RUNTIME.clearEcho);
+    },
+
+    async lockRecord(trx, resource, timeoutMs) {
+      const rows = (await trx.raw(MSSQL_RUNTIME.lockRecord(timeoutMs), [resource])) as { granted: number }[];
+      if ((rows[rows.length - 1]?.granted ?? -1) < 0) throw Object.assign(new Error(`${resource} stayed locked for ${timeoutMs} ms`), { number: LOCK_TIMEOUT });
+    },
+
+    lockedRows(trx, table) {
+      return trx.from(trx.raw(MSSQL_RUNTIME.lockedRows(qualified(table))));
+    },
+
+    isLockTimeout(error) {
+      const numbers = [error, ...((error as { errors?: unknown[] })?.errors ?? [])].map((e) => (e as { number?: number })?.number);
+      return numbers.includes(LOCK_TIMEOUT);
     },
 
     async claim(db, table, { worker, limit, leaseMs }) {

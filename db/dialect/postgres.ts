@@ -190,6 +190,19 @@ export function postgresDialect(schema: string): Dialect {
       // clearing it would only cost every sync write one more round trip.
     },
 
+    async lockRecord(trx, resource, timeoutMs) {
+      // One statement: set_config(…, true) lasts to the transaction's end and bounds the lock's own wait.
+      await trx.raw(`SELECT set_config('lock_timeout', ?, true), pg_advisory_xact_lock(hashtextextended(?, 0))`, [`${timeoutMs}ms`, resource]);
+    },
+
+    lockedRows(trx, table) {
+      return trx(`${schema}.${table}`).forUpdate();
+    },
+
+    isLockTimeout(error) {
+      return (error as { code?: string })?.code === '55P03';
+    },
+
     async claim(db, table, { worker, limit, leaseMs }) {
       const t = qualified(table);
       const ready = `"STATE" IN ('ready', 'claimed') AND "NEXT_ATTEMPT_AT" <= now()`;

@@ -117,3 +117,23 @@ export async function readActivities(db: Db, seqnos: readonly number[], trx?: Kn
   }
   return result;
 }
+
+/** One activity, read under a short update lock held to the end of `trx` (the commit's re-check). */
+export async function readActivityLocked(db: Db, trx: Knex.Transaction, seqno: number): Promise<Activity | undefined> {
+  const rows: TaskRow[] = await db.dialect.lockedRows(trx, TASKS).select(COLUMNS).where(TASKS_KEY, seqno);
+  return rows[0] && toActivity(rows[0]);
+}
+
+/**
+ * The two reads of one activity show the same row, as far as the sync can tell: every column it
+ * reads (dates by their instant). A user's save in between makes them differ.
+ */
+export function sameActivity(a: Activity | undefined, b: Activity | undefined): boolean {
+  if (!a || !b) return a === b;
+  const ra = rowOf(a) as unknown as Record<string, unknown>;
+  const rb = rowOf(b) as unknown as Record<string, unknown>;
+  return COLUMNS.every((c) => {
+    const [x, y] = [ra[c], rb[c]];
+    return x instanceof Date && y instanceof Date ? x.getTime() === y.getTime() : x === y;
+  });
+}

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connect.js';
+import type { Activity } from './activities.js';
 import { TASKS, TASKS_KEY } from './tasks.js';
 
 /** These belong to Exo (Outlook sync, recurrences): the sync never writes them. */
@@ -16,9 +17,17 @@ export function insertActivity(db: Db, trx: Knex.Transaction, columns: Record<st
   return db.dialect.insertReturningKey(trx, TASKS, owned(columns), TASKS_KEY);
 }
 
-export async function updateActivity(db: Db, trx: Knex.Transaction, seqno: number, columns: Record<string, unknown>): Promise<void> {
-  if (!Object.keys(columns).length) return;
-  await trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, seqno).update(owned(columns));
+/**
+ * Writes `columns` of an activity only while its SUBJECT and DETAILS still hold what the sync read
+ * (`read`): false when an Exo user saved meanwhile. The commit re-reads the row under an update lock
+ * first; this condition keeps the text safe where an engine ignores that lock hint.
+ */
+export async function updateActivity(db: Db, trx: Knex.Transaction, read: Pick<Activity, 'seqno' | 'subject' | 'details'>, columns: Record<string, unknown>): Promise<boolean> {
+  if (!Object.keys(columns).length) return true;
+  let q = trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, read.seqno);
+  q = read.subject === null ? q.whereNull('SUBJECT') : q.where('SUBJECT', read.subject);
+  q = read.details === null ? q.whereNull('DETAILS') : q.where('DETAILS', read.details);
+  return (await q.update(owned(columns))) > 0;
 }
 
 /**

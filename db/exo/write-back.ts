@@ -14,14 +14,15 @@ export interface FieldChange {
  * and synced instead). MODIFIEDDATE is bumped, as Exo's Outlook sync trusts it, and MODIFIEDBY set
  * to `by` when given (the sync's own staff member; else it stays the person's). With `echo: false`
  * the capture trigger skips the write; otherwise it is queued like any edit. `then` runs in the
- * same transaction, told whether the row was written. Returns whether the row was written.
+ * same transaction, told whether the row was written; `first` runs before anything (the commit's
+ * re-check). Returns whether the row was written.
  */
 export async function writeBackText(
   db: Db,
   seqno: number,
   change: { subject?: FieldChange; details?: FieldChange },
   modifiedAt: Date,
-  options: { echo: boolean; by?: number | null },
+  options: { echo: boolean; by?: number | null; first?: (trx: Knex.Transaction) => Promise<void> },
   then?: (trx: Knex.Transaction, written: boolean) => Promise<void>,
 ): Promise<boolean> {
   const set: Record<string, unknown> = { MODIFIEDDATE: modifiedAt };
@@ -29,6 +30,7 @@ export async function writeBackText(
   if (change.subject) set.SUBJECT = change.subject.to;
   if (change.details) set.DETAILS = change.details.to;
   const write = async (trx: Knex.Transaction) => {
+    await options.first?.(trx);
     let written = false;
     if (change.subject || change.details) {
       let q = trx(`${db.target.schema}.${TASKS}`).where(TASKS_KEY, seqno);

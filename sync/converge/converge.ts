@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { readActivities, type Activity } from '../../db/exo/activities.js';
 import { asSyncWriter, insertActivity, updateActivity } from '../../db/exo/write-activity.js';
 import { dropCreateIntent } from '../../db/plugin/links/create-intents.js';
-import { insertPostLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
+import { insertPostLink, updatePostLink, type PostLink, type PostLinkChange } from '../../db/plugin/links/posts.js';
 import { ATTACHMENTS_JOB, storeEventOnce } from '../../db/plugin/inbox/store-event.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { agreedState } from '../agreed.js';
@@ -12,13 +12,16 @@ import { splitDetails } from '../lens/details.js';
 import { textOfView } from '../lens/view-text.js';
 import { inboundContext, linkState, outboundContext, type Lookups } from '../lookups.js';
 import { conflictWinner } from '../mapping/conflict.js';
-import { contentOfPost, threeWay, type Content, type ContentField } from '../mapping/content.js';
+import { contentOfPost, hashContent, threeWay, type Content, type ContentField } from '../mapping/content.js';
 import { deletedChange, exoColumnsFor, newActivityRow, type ExoChange } from '../mapping/inbound.js';
 import { activityContent, exclusionOf } from '../mapping/outbound.js';
 import { textToHtml } from '../mapping/text.js';
 import { wallClockToInstant } from '../mapping/time.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
-import { failureOf } from '../error-cause.js';
+import { causeOf, failureOf } from '../error-cause.js';
+import { MAX_RESTARTS, Moved, lostRace, recheck, type ReadSet } from '../commit-check.js';
+import { failpoint } from '../failpoints.js';
+import { PreconditionFailedError } from '../numerik/errors.js';
 import type { Post, PostPatch } from '../numerik/types.js';
 
 export interface ConvergeDeps {
@@ -47,6 +50,8 @@ export interface ConvergeInput {
   /** The post as Numerik has it now. */
   lookup: PostLookup;
   link: PostLink | undefined;
+  /** The link as stored, when `link` is a view of it made in memory (a person's choice rebases it): what the commit re-checks. */
+  storedLink?: PostLink;
   /** The linked activity, or the one a post's external_ref names. */
   activity: Activity | undefined;
   lookups: Lookups;
@@ -56,8 +61,19 @@ export interface ConvergeInput {
   deleted?: { at: string; by: string | null };
   /** Why the post's external_ref was not taken as naming an activity (logged with the result). */
   refusedRef?: string;
+  /** Several posts carry the create token the post's external_ref names: which is the sync's own waits for a person. */
+  adoptionParked?: string;
   direction: 'inbound' | 'outbound';
+  /**
+   * Reads the record again (link and activity as one consistent pair, the post as Numerik has it
+   * now), for a converge that lost a race and starts over. Without it, a lost race leaves the work
+   * waiting, busy.
+   */
+  reread?(): Promise<Reread>;
 }
+
+/** What a converge reads afresh when it starts over. */
+export type Reread = Pick<ConvergeInput, 'lookup' | 'link' | 'activity' | 'refusedRef' | 'adoptionParked' | 'deleted'>;
 
 export type ConvergeOutcome =
   | { kind: 'done'; action: 'inserted' | 'updated' | 'in-sync' | 'deleted' | 'skipped' | 'adopted'; seqno?: number; conflicts: ContentField[] }
@@ -65,7 +81,9 @@ export type ConvergeOutcome =
   /** The work rows were taken over by another worker: nothing was written. */
   | { kind: 'lost' }
   | { kind: 'retry'; error: string; retryAfterMs?: number }
-  | { kind: 'dead'; error: string };
+  | { kind: 'dead'; error: string }
+  /** Lost the race MAX_RESTARTS times running (both sides busy on this record): the work waits, uncounted, for the next round. */
+  | { kind: 'busy'; restarts: number; reason: string };
 
 class LeaseLost extends Error {}
 
@@ -78,11 +96,22 @@ export const EDITED_AFTER_EXO_DELETE = 'the post was edited in Numerik after its
  * leaves all of it or none of it (the PATCH is repeated harmlessly: the merge then finds it done).
  */
 export async function converge(deps: ConvergeDeps, input: ConvergeInput): Promise<ConvergeOutcome> {
-  try {
-    return await run(deps, input);
-  } catch (error) {
-    if (error instanceof LeaseLost) return { kind: 'lost' };
-    return failureOf(error, deps.db.dialect);
+  let i = input;
+  for (let restarts = 0; ; restarts += 1) {
+    try {
+      return await run(deps, i);
+    } catch (error) {
+      if (error instanceof LeaseLost) return { kind: 'lost' };
+      // Read → decide → commit-if-unchanged: what moved is read again and decided again.
+      if (!lostRace(deps.db, error) && !(error instanceof PreconditionFailedError)) return failureOf(error, deps.db.dialect);
+      if (restarts + 1 >= MAX_RESTARTS || !i.reread) return { kind: 'busy', restarts: restarts + 1, reason: causeOf(error) };
+      try {
+        i = { ...i, ...(await i.reread()) };
+      } catch (readError) {
+        if (lostRace(deps.db, readError)) return { kind: 'busy', restarts: restarts + 1, reason: causeOf(readError) };
+        return failureOf(readError, deps.db.dialect);
+      }
+    }
   }
 }
 
@@ -101,13 +130,16 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
    * Writes `work` as the sync (no echo), finishes the work rows and logs, all in one transaction; and
    * queues the post's attachments in it too, so the files follow the text and are never lost.
    */
-  const commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[], columns?: Record<string, unknown>): Promise<T | undefined> => {
+  const commit: Commit = async (work, log, columns, check) => {
     if (deps.preview) {
       deps.preview.log.push(...log());
       if (columns && Object.keys(columns).length) deps.preview.written = columns;
-      return Promise.resolve(undefined);
+      return undefined;
     }
+    await failpoint('converge.after-numerik', { seqno, postId: i.postId, direction: i.direction });
     return asSyncWriter(db, async (trx) => {
+      await failpoint('converge.before-commit', { seqno, postId: i.postId, direction: i.direction });
+      if (check) await recheck(db, trx, check);
       const result = await work(trx);
       if (!(await i.finish(trx))) throw new LeaseLost();
       await writeLog(db, log(), trx);
@@ -123,7 +155,9 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     return { kind: 'done' as const, action: 'skipped' as const, seqno, conflicts: [] };
   };
 
+  await failpoint('converge.after-read', { seqno, postId: i.postId, direction: i.direction });
   if (i.lookup.kind === 'missing') return skip('Numerik says this post never existed (404)');
+  if (i.adoptionParked) return { kind: 'park', reason: i.adoptionParked };
   if (i.lookup.kind === 'gone') return deleted(deps, i, seqno, entry, commit, skip);
   const post = i.lookup.post;
   if (i.link?.state === 'exo-deleted' && i.link.numerikVersion !== null && post.version > i.link.numerikVersion) {
@@ -184,14 +218,28 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
   const change = exoColumnsFor(merge.toExo, current, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };
   const wrote = Object.keys(change.columns).length > 0;
-  await commit(
-    async (trx) => {
-      await updateActivity(db, trx, activity.seqno, change.columns);
-      await recordLink(db, trx, activity.seqno, current, link.origin, i.lookups, 'update');
-    },
-    () => [...log, ...changeLog(change, entry), ...(wrote || toNumerik.length ? [entry('synced', describe(merge.toExo, toNumerik, wrote))] : [])],
-    change.columns,
-  );
+  try {
+    await commit(
+      async (trx) => {
+        await recordLink(db, trx, await writeActivity(db, trx, activity, change.columns), current, link.origin, i.lookups, 'update');
+      },
+      () => [...log, ...changeLog(change, entry), ...(wrote || toNumerik.length ? [entry('synced', describe(merge.toExo, toNumerik, wrote))] : [])],
+      change.columns,
+      // What Numerik was sent is Exo's side as read: a save since then stays queued and is the next
+      // change. What is written to Exo must land on the activity as read, or be decided again.
+      checkOf(activity.seqno, i.storedLink ?? link, wrote ? activity : undefined),
+    );
+  } catch (error) {
+    if (!(error instanceof Moved) || !toNumerik.length || deps.preview) throw error;
+    // Numerik took Exo's edit, and Exo was saved again before it got Numerik's: the half that
+    // happened is recorded, so that starting over sees only the new save and Numerik's edit.
+    await asSyncWriter(db, async (trx) => {
+      await recheck(db, trx, checkOf(activity.seqno, i.storedLink ?? link, undefined));
+      await updatePostLink(db, activity.seqno, halfAgreed(activity, link, current, bases, merge.toExo, exoNow, winner, i.lookups), trx);
+      await writeLog(db, log, trx);
+    });
+    throw error;
+  }
   return { kind: 'done', action: wrote || toNumerik.length ? 'updated' : 'in-sync', seqno: activity.seqno, conflicts };
 }
 
@@ -227,19 +275,63 @@ function changeLog(change: ExoChange, entry: (kind: LogEntry['kind'], reason: st
   ];
 }
 
+/**
+ * The link after Numerik took Exo's edit but Exo did not take Numerik's (a save came first): Exo's
+ * side is the activity that was sent; Numerik's side is its old base with Exo's edit applied, and
+ * its version the old one, so that what Numerik changed is still a change, and Exo's edit is not.
+ */
+function halfAgreed(
+  sent: Activity,
+  link: PostLink,
+  post: Post,
+  bases: { exo: Content; numerik: Content },
+  toExo: ContentField[],
+  exoNow: Content,
+  winner: ReturnType<typeof conflictWinner>,
+  lookups: Lookups,
+): PostLinkChange {
+  const agreed = agreedState(sent, post, lookups);
+  const ctx = outboundContext(sent, link, lookups);
+  const numerikNow = contentOfPost(post);
+  const text = exoNow.body_text === bases.exo.body_text ? bases.numerik.body_text : textPut(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, bases.numerik.body_text, winner, ctx).text;
+  const content = { ...numerikNow, ...Object.fromEntries(toExo.map((f) => [f, bases.numerik[f]])), body_text: text } as Content;
+  return { exoHash: agreed.exoHash, exoContent: agreed.exoContent, exoAssignedTo: agreed.exoAssignedTo, numerikContent: JSON.stringify(content), numerikHash: hashContent(content) };
+}
+
+/** The commit's re-check: the link as read, and the activity as read when the commit writes to it. */
+function checkOf(seqno: number, link: PostLink | undefined, written: Activity | undefined): ReadSet {
+  return written ? { seqno, link, activity: written } : { seqno, link };
+}
+
+/**
+ * Writes Numerik's side into the activity as read (a save since then makes it start over) and
+ * returns the activity as it now is: re-read under the write's own lock when written, else as read
+ * (a save since the read is not agreed on: it stays queued, the next change).
+ */
+async function writeActivity(db: Db, trx: Knex.Transaction, activity: Activity, columns: Record<string, unknown>): Promise<Activity> {
+  if (!Object.keys(columns).length) return activity;
+  if (!(await updateActivity(db, trx, activity, columns))) throw new Moved(`activity ${activity.seqno} was saved in Exo meanwhile`);
+  return (await readActivities(db, [activity.seqno], trx)).get(activity.seqno)!;
+}
+
 /** Records what both sides look like now that they agree: the bases of the next merge. */
-async function recordLink(db: Db, trx: Knex.Transaction, seqno: number, post: Post, origin: PostLink['origin'], lookups: Lookups, how: 'insert' | 'update'): Promise<void> {
-  const after = (await readActivities(db, [seqno], trx)).get(seqno)!;
+async function recordLink(db: Db, trx: Knex.Transaction, after: Activity, post: Post, origin: PostLink['origin'], lookups: Lookups, how: 'insert' | 'update'): Promise<void> {
+  const seqno = after.seqno;
   const state = agreedState(after, post, lookups);
   if (how === 'update') {
     await updatePostLink(db, seqno, { state: 'active', ...state }, trx);
     return;
   }
-  if (!(await insertPostLink(db, { activitySeqno: seqno, postId: post.id, postType: post.type, origin, state: 'active', ...state }, trx))) throw new LeaseLost();
+  try {
+    await insertPostLink(db, { activitySeqno: seqno, postId: post.id, postType: post.type, origin, state: 'active', ...state }, trx);
+  } catch (error) {
+    if (db.dialect.isUniqueViolation(error)) throw new Moved(`activity ${seqno} or post ${post.id} was linked by another worker meanwhile`);
+    throw error;
+  }
   await dropCreateIntent(db, seqno, trx);
 }
 
-type Commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[], columns?: Record<string, unknown>) => Promise<T | undefined>;
+type Commit = <T>(work: (trx: Knex.Transaction) => Promise<T>, log: () => LogEntry[], columns?: Record<string, unknown>, check?: ReadSet) => Promise<T | undefined>;
 type Entry = (kind: LogEntry['kind'], reason: string, detail?: unknown, activitySeqno?: number) => LogEntry;
 
 /** A post made in Numerik: a new activity, its link, in one transaction. */
@@ -250,7 +342,7 @@ async function insertActivityFor(deps: ConvergeDeps, i: ConvergeInput, post: Pos
   await commit(
     async (trx) => {
       seqno = await insertActivity(deps.db, trx, change.columns);
-      await recordLink(deps.db, trx, seqno, post, 'numerik', i.lookups, 'insert');
+      await recordLink(deps.db, trx, (await readActivities(deps.db, [seqno], trx)).get(seqno)!, post, 'numerik', i.lookups, 'insert');
     },
     () => [
       ...(i.refusedRef ? [entry('note', i.refusedRef, { external_ref: post.external_ref }, seqno)] : []),
@@ -284,11 +376,11 @@ async function linkToActivity(deps: ConvergeDeps, i: ConvergeInput, post: Post, 
   if ('park' in change) return { kind: 'park', reason: change.park };
   await commit(
     async (trx) => {
-      await updateActivity(deps.db, trx, activity.seqno, change.columns);
-      await recordLink(deps.db, trx, activity.seqno, current, 'exo', i.lookups, 'insert');
+      await recordLink(deps.db, trx, await writeActivity(deps.db, trx, activity, change.columns), current, 'exo', i.lookups, 'insert');
     },
     () => [entry('synced', `linked to ${post.type} ${post.id}, found by its external_ref`)],
     change.columns,
+    checkOf(activity.seqno, undefined, Object.keys(change.columns).length ? activity : undefined),
   );
   return { kind: 'done', action: 'adopted', seqno: activity.seqno, conflicts: [] };
 }
@@ -309,11 +401,12 @@ async function deleted(
   const change = deletedChange(activity, { text, deletedAt: i.deleted?.at ?? new Date().toISOString(), deletedBy: i.deleted?.by ?? null }, inboundContext(i.lookups));
   await commit(
     async (trx) => {
-      await updateActivity(db, trx, activity.seqno, change.columns);
+      await writeActivity(db, trx, activity, change.columns);
       await updatePostLink(db, activity.seqno, { state: 'deleted' }, trx);
     },
     () => [...changeLog(change, entry), entry('deleted', `the post was deleted in Numerik; activity ${seqno} kept, marked "Deleted"`, { text, deletedAt: i.deleted?.at, deletedBy: i.deleted?.by })],
     change.columns,
+    checkOf(activity.seqno, i.storedLink ?? link, activity),
   );
   return { kind: 'done', action: 'deleted', seqno, conflicts: [] };
 }

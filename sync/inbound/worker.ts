@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import pLimit from 'p-limit';
-import { readActivities } from '../../db/exo/activities.js';
 import { ATTACHMENTS_JOB } from '../../db/plugin/inbox/store-event.js';
 import { readPostLinksByPost, type PostLink } from '../../db/plugin/links/posts.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
@@ -9,7 +8,9 @@ import { completeWork } from '../../db/plugin/work/complete.js';
 import { renewWork } from '../../db/plugin/work/renew.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { attachmentsJob } from '../attachments/job.js';
-import { converge, type ConvergeOutcome } from '../converge/converge.js';
+import { converge, type ConvergeOutcome, type Reread } from '../converge/converge.js';
+import { Moved } from '../commit-check.js';
+import { readPairs } from '../read-set.js';
 import { cachedLookups, type Lookups } from '../lookups.js';
 import { refreshRecordFields, type RecordOutcome } from '../record/refresh-fields.js';
 import type { RecordEvent } from '../record/state-text.js';
@@ -34,6 +35,8 @@ export interface InboundStats {
   parked: number;
   retried: number;
   dead: number;
+  /** Posts that lost the race to an edit MAX_RESTARTS times running and wait, uncounted, for the next round. */
+  busy: number;
 }
 
 interface Group {
@@ -63,7 +66,7 @@ function alreadyAgreed(g: Group, link: PostLink | undefined): boolean {
  */
 export class InboundWorker {
   readonly id: string;
-  readonly stats: InboundStats = { batches: 0, inserted: 0, updated: 0, inSync: 0, deleted: 0, skipped: 0, conflicts: 0, parked: 0, retried: 0, dead: 0 };
+  readonly stats: InboundStats = { batches: 0, inserted: 0, updated: 0, inSync: 0, deleted: 0, skipped: 0, conflicts: 0, parked: 0, retried: 0, dead: 0, busy: 0 };
   private readonly logger: Logger;
   private readonly loop: WorkerLoop;
   private readonly lookups: ReturnType<typeof cachedLookups>;
@@ -101,8 +104,9 @@ export class InboundWorker {
     const renewal = setInterval(() => void renewWork(db, OBJECTS.inbox, ids, this.id, leaseMs).catch(() => undefined), leaseMs / 3);
     try {
       const groups = this.group(rows);
-      const [lookups, links] = await Promise.all([this.lookups(options, await this.names()), readPostLinksByPost(db, groups.map((g) => g.postId))]);
-      const linkedActivities = await readActivities(db, [...links.values()].map((l) => l.activitySeqno));
+      const [lookups, pairs] = await Promise.all([this.lookups(options, await this.names()), this.readPairs(groups.map((g) => g.postId))]);
+      const { links, activities: linkedActivities } = pairs;
+      const unsettled = new Set(pairs.unsettled);
       if (options.shadow) {
         await this.shadow(groups, ids, links, linkedActivities, lookups);
         return rows.length;
@@ -120,6 +124,7 @@ export class InboundWorker {
             const seenDone = finishedSeen.get(g);
             if (seenDone !== undefined) return seenDone ? { kind: 'done', action: 'in-sync', conflicts: [] } : { kind: 'lost' };
             if (g.attempts > options.maxAttempts) return { kind: 'dead', error: `gave up after ${g.attempts - 1} attempts that never finished` };
+            if (unsettled.has(g.postId)) return { kind: 'busy', restarts: 0, reason: 'its link kept changing while it was read' };
             const link = links.get(g.postId);
             if (g.kind === 'attachments') return attachmentsJob({ db, client: this.o.client }, g.postId, link, options, finisher(g));
             return this.apply(g, link && { ...link }, link ? linkedActivities.get(link.activitySeqno) : undefined, lookups, finisher(g));
@@ -184,23 +189,41 @@ export class InboundWorker {
     lookups: Lookups,
     finish: (trx: Knex.Transaction) => Promise<boolean>,
   ): Promise<ConvergeOutcome> {
-    let lookup: PostLookup;
+    let read: Reread;
     try {
-      lookup = await this.o.client.getPost(g.postId);
+      read = await this.readPost(g.postId, link, activity);
     } catch (error) {
       return failureOf(error, this.o.db.dialect);
     }
+    // A converge that lost the race reads the pair and the post again, and decides again.
+    const reread = async (): Promise<Reread> => {
+      const pair = await this.readPairs([g.postId]);
+      if (pair.unsettled.length) throw new Moved(`the link of post ${g.postId} kept changing while it was read`);
+      const again = pair.links.get(g.postId);
+      return this.readPost(g.postId, again, again && pair.activities.get(again.activitySeqno));
+    };
+    return this.writes(() => converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, ...read, lookups, finish, direction: 'inbound', reread }));
+  }
+
+  /** Links and their activities, of these posts, as consistent pairs. */
+  private readPairs(postIds: readonly string[]) {
+    return readPairs(this.o.db, postIds, (keys) => readPostLinksByPost(this.o.db, keys), (_, link) => link?.activitySeqno, 'inbound');
+  }
+
+  /** The post as Numerik has it now, and for a post without a link the activity it may belong to. */
+  private async readPost(postId: string, link: PostLink | undefined, activity: Activity | undefined): Promise<Reread> {
+    const lookup: PostLookup = await this.o.client.getPost(postId);
     let target = activity;
     let refusedRef: string | undefined;
+    let adoptionParked: string | undefined;
     if (!link && lookup.kind === 'post') {
-      const adoption = await adoptionOf(this.o.db, lookup.post);
+      const adoption = await adoptionOf(this.o.db, lookup.post, this.o.client);
       target = adoption.activity;
       refusedRef = adoption.refused;
+      adoptionParked = adoption.park;
     }
     const deleted = lookup.kind === 'gone' ? { at: lookup.deletedAt ?? new Date().toISOString(), by: lookup.deletedBy ?? null } : undefined;
-    return this.writes(() =>
-      converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, lookup, link, activity: target, lookups, finish, deleted, refusedRef, direction: 'inbound' }),
-    );
+    return { lookup, link, activity: target, refusedRef, adoptionParked, deleted };
   }
 
   private async names(): Promise<Map<string, string>> {

@@ -16,7 +16,10 @@ import { textToHtml } from '../mapping/text.js';
 import { instantToWallClock } from '../mapping/time.js';
 import type { NumerikClient } from '../numerik/client.js';
 import { PreconditionFailedError } from '../numerik/errors.js';
-import { failureOf } from '../error-cause.js';
+import { causeOf, failureOf } from '../error-cause.js';
+import { lostRace, recheck } from '../commit-check.js';
+import { failpoint } from '../failpoints.js';
+import { readActivityPairs } from '../read-set.js';
 import type { Post } from '../numerik/types.js';
 import { AdoptionRefusedError, adoptOnRetry } from './create-retry.js';
 
@@ -37,7 +40,10 @@ export type Outcome =
   | { kind: 'park'; reason: string }
   | { kind: 'lost' }
   | { kind: 'retry'; error: string; retryAfterMs?: number }
-  | { kind: 'dead'; error: string };
+  | { kind: 'dead'; error: string }
+  | { kind: 'busy'; restarts: number; reason: string }
+  /** What the send was decided from moved before it committed: read it again and decide again. */
+  | { kind: 'moved'; reason: string };
 
 export interface SendDeps {
   db: Db;
@@ -84,6 +90,7 @@ export async function sendActivity(
         return { kind: 'done', action: 'unchanged', postId: link?.postId, log: notes };
     }
   } catch (error) {
+    if (lostRace(deps.db, error)) return { kind: 'moved', reason: causeOf(error) };
     return failureOf(error, deps.db.dialect);
   }
 }
@@ -124,7 +131,7 @@ async function create(
   }
   // The details become the view of the post (its first line the subject), captured like any edit:
   // another worker that read the activity just before still brings Numerik to the same text.
-  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'insert', echo: true });
+  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'insert' });
   return { kind: 'done', action: 'created', postId: post.id, log: [...notes, ...written, entry(seqno, 'synced', `created ${post.type} ${post.id}`, post.id)] };
 }
 
@@ -138,21 +145,24 @@ async function update(
   notes: LogEntry[],
 ): Promise<Outcome> {
   let post: Post;
+  await failpoint('outbound.after-read', { seqno, postId: plan.postId, direction: 'outbound' });
   try {
     post = await deps.client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
     const fresh = (await readPostLinks(deps.db, [seqno])).get(seqno);
-    if (fresh?.numerikVersion !== link.numerikVersion) {
-      // Another worker synced this activity meanwhile: start over from what it left.
-      return { kind: 'retry', error: 'another worker synced this activity meanwhile', retryAfterMs: 0 };
-    }
+    // Another worker synced this activity meanwhile: start over from what it left.
+    if (fresh?.numerikVersion !== link.numerikVersion) return { kind: 'moved', reason: 'another worker synced this activity meanwhile' };
     // Numerik changed the post since the two last agreed: merge both sides' changes.
-    const merged = await converge(deps, { postId: plan.postId, lookup: await deps.client.getPost(plan.postId), link, activity, lookups, finish: deps.finish, direction: 'outbound' });
+    const reread = async () => {
+      const pair = await readActivityPairs(deps.db, [seqno]);
+      return { link: pair.links.get(seqno), activity: pair.activities.get(seqno), lookup: await deps.client.getPost(plan.postId) };
+    };
+    const merged = await converge(deps, { postId: plan.postId, lookup: await deps.client.getPost(plan.postId), link, activity, lookups, finish: deps.finish, direction: 'outbound', reread });
     if (merged.kind !== 'done') return merged;
     return { kind: 'done', action: 'merged', postId: plan.postId, log: notes, finished: true, conflict: merged.conflicts.length > 0 };
   }
-  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', echo: false });
+  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', read: link });
   return {
     kind: 'done',
     action: 'updated',
@@ -173,7 +183,8 @@ async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extra
     } else if (link.exoAssignedTo !== activity.assignedTo) await updatePostLink(db, activity.seqno, { exoAssignedTo: activity.assignedTo }, trx);
   };
   const subject = plan.subject === undefined ? undefined : { from: activity.subject, to: plan.subject };
-  await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false, by: lookups.systemStaff }, record);
+  const first = (trx: Knex.Transaction) => recheck(db, trx, { seqno: activity.seqno, link });
+  await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false, by: lookups.systemStaff, first }, record);
 }
 
 /**

@@ -3,8 +3,6 @@ import { hostname } from 'node:os';
 import type { Knex } from 'knex';
 import pLimit from 'p-limit';
 import type { Db } from '../../db/connect.js';
-import { readActivities } from '../../db/exo/activities.js';
-import { readPostLinks } from '../../db/plugin/links/posts.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { fanOutSets } from '../../db/plugin/queue/fan-out.js';
@@ -22,6 +20,8 @@ import type { NumerikClient } from '../numerik/client.js';
 import type { OptionsSource } from '../options-source.js';
 import { settleNotDone } from '../settle-failure.js';
 import { WorkerLoop } from '../worker-loop.js';
+import { MAX_RESTARTS } from '../commit-check.js';
+import { readActivityPairs } from '../read-set.js';
 import { sendActivity, type Outcome } from './send.js';
 
 export interface WorkerOptions {
@@ -49,6 +49,8 @@ export interface OutboundStats {
   parked: number;
   retried: number;
   dead: number;
+  /** Sends that lost the race to an edit MAX_RESTARTS times running and wait, uncounted, for the next round. */
+  busy: number;
 }
 
 interface Group {
@@ -66,7 +68,7 @@ export const newWorkerId = (role: string) => `${role}@${hostname()}:${process.pi
  */
 export class OutboundWorker {
   readonly id: string;
-  readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0, parked: 0, retried: 0, dead: 0 };
+  readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0, parked: 0, retried: 0, dead: 0, busy: 0 };
   private readonly logger: Logger;
   private readonly loop: WorkerLoop;
   private readonly lookups: ReturnType<typeof cachedLookups>;
@@ -112,7 +114,9 @@ export class OutboundWorker {
     try {
       const groups = this.group(rows);
       const seqnos = groups.map((g) => g.seqno);
-      const [lookups, activities, links] = await Promise.all([this.lookups(options), readActivities(db, seqnos), readPostLinks(db, seqnos)]);
+      const [lookups, pairs] = await Promise.all([this.lookups(options), readActivityPairs(db, seqnos)]);
+      const { activities, links } = pairs;
+      const unsettled = new Set(pairs.unsettled);
       if (options.shadow) {
         // Decided as always, done never: the rows wait, shadowed, until shadow mode ends.
         const deps = { db, client: this.o.client, lookups };
@@ -124,14 +128,24 @@ export class OutboundWorker {
       const limit = pLimit(this.o.concurrency ?? 16);
       const outcomes = await Promise.all(
         groups.map((g) =>
-          limit(async (): Promise<Outcome> => {
+          limit(async (): Promise<Exclude<Outcome, { kind: 'moved' }>> => {
             // Claimed this often without finishing: the worker holding it kept dying.
             if (g.attempts > options.maxAttempts) return { kind: 'dead', error: `gave up after ${g.attempts - 1} attempts that never finished` };
+            if (unsettled.has(g.seqno)) return { kind: 'busy', restarts: 0, reason: 'its link kept changing while it was read' };
             const finish = async (trx: Knex.Transaction) => (await completeWork(db, OBJECTS.queue, g.rows.map((r) => r.id), this.id, trx)) > 0;
             const started = performance.now();
-            const outcome = await sendActivity({ db, client: this.o.client, finish }, g.seqno, activities.get(g.seqno), links.get(g.seqno), lookups, g.attempts);
-            this.o.onSend?.((performance.now() - started) / 1000);
-            return outcome;
+            let [activity, link] = [activities.get(g.seqno), links.get(g.seqno)];
+            // Read → decide → commit-if-unchanged: a send whose read set moved is read and decided again.
+            for (let restarts = 1; ; restarts += 1) {
+              const outcome = await sendActivity({ db, client: this.o.client, finish }, g.seqno, activity, link, lookups, g.attempts);
+              if (outcome.kind !== 'moved') {
+                this.o.onSend?.((performance.now() - started) / 1000);
+                return outcome;
+              }
+              const again = await readActivityPairs(db, [g.seqno]);
+              if (restarts >= MAX_RESTARTS || again.unsettled.length) return { kind: 'busy', restarts, reason: outcome.reason };
+              [activity, link] = [again.activities.get(g.seqno), again.links.get(g.seqno)];
+            }
           }),
         ),
       );
@@ -172,7 +186,7 @@ export class OutboundWorker {
   }
 
   /** Finishes the batch's rows as their outcomes say; returns what each activity's state field should show. */
-  private async settle(groups: Group[], outcomes: Outcome[], maxAttempts: number): Promise<RecordOutcome[]> {
+  private async settle(groups: Group[], outcomes: Exclude<Outcome, { kind: 'moved' }>[], maxAttempts: number): Promise<RecordOutcome[]> {
     const { db } = this.o;
     const doneIds: number[] = [];
     const doneLog: LogEntry[] = [];

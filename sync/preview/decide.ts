@@ -65,6 +65,8 @@ function decisionOf(outcome: ConvergeOutcome, log: readonly LogEntry[], post: Po
       return { decision: 'unknown', reason: outcome.error };
     case 'lost':
       return { decision: 'unknown', reason: 'another worker has it' };
+    case 'busy':
+      return { decision: 'unknown', reason: outcome.reason };
   }
 }
 
@@ -110,13 +112,15 @@ export async function decidePost(deps: DecideDeps, source: PreviewItem['source']
   const found: Found = { source, activitySeqno: link?.activitySeqno ?? null, postId };
   let activity = linked;
   let refusedRef: string | undefined;
+  let adoptionParked: string | undefined;
   if (!link && lookup.kind === 'post') {
-    const adoption = await adoptionOf(deps.db, lookup.post);
+    const adoption = await adoptionOf(deps.db, lookup.post, deps.client);
     activity = adoption.activity;
     refusedRef = adoption.refused;
+    adoptionParked = adoption.park;
     if (activity) found.activitySeqno = activity.seqno;
   }
-  return convergePreview(deps, 'inbound', found, { postId, lookup, link, activity, refusedRef, deleted: lookup.kind === 'gone' ? { at: lookup.deletedAt ?? new Date().toISOString(), by: lookup.deletedBy ?? null } : undefined });
+  return convergePreview(deps, 'inbound', found, { postId, lookup, link, activity, refusedRef, adoptionParked, deleted: lookup.kind === 'gone' ? { at: lookup.deletedAt ?? new Date().toISOString(), by: lookup.deletedBy ?? null } : undefined });
 }
 
 /** A post Numerik could not be asked about: what the sync would do with it is not known yet. */

@@ -165,6 +165,7 @@ async function convergeChoice(deps: ActionDeps, link: PostLink, activity: Activi
       lookup: { kind: 'post', post },
       // In memory only: what the merge compares with; the link records the outcome as always.
       link: { ...rebasedLink(link, activity, post, deps.lookups, side, fields), numerikVersion: null },
+      storedLink: link,
       activity,
       lookups: deps.lookups,
       finish: async () => true,
@@ -174,6 +175,7 @@ async function convergeChoice(deps: ActionDeps, link: PostLink, activity: Activi
   if (outcome.kind === 'park') throw new ActionRefusedError(`waiting: ${outcome.reason}; nothing changed`);
   if (outcome.kind === 'dead') throw new ActionRefusedError(outcome.error);
   if (outcome.kind === 'retry') throw new RecordUnavailableError(outcome.error);
+  if (outcome.kind === 'busy') throw new RecordUnavailableError(`${outcome.reason}: nothing changed; try again`);
 }
 
 const SYNCED: RecordEvent = { kind: 'synced', transferred: true, conflict: false };

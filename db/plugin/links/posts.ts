@@ -127,3 +127,23 @@ export async function updatePostLink(db: Db, seqno: number, change: PostLinkChan
   }
   return (await q.update({ ...toColumns(change), SYNCED_AT: new Date() })) > 0;
 }
+
+/** One activity's link, read under a short update lock held to the end of `trx` (the commit's re-check). */
+export async function readPostLinkLocked(db: Db, trx: Knex.Transaction, seqno: number): Promise<PostLink | undefined> {
+  const rows: Row[] = await db.dialect.lockedRows(trx, OBJECTS.postLink).select().where({ ACTIVITY_SEQNO: seqno });
+  return rows[0] && fromRow(rows[0]);
+}
+
+/** Two reads of a link show the same row: nothing was synced in between. */
+export function sameLink(a: PostLink | undefined, b: PostLink | undefined): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.postId === b.postId &&
+    a.state === b.state &&
+    a.numerikVersion === b.numerikVersion &&
+    a.numerikHash === b.numerikHash &&
+    a.exoHash === b.exoHash &&
+    a.exoAssignedTo === b.exoAssignedTo &&
+    new Date(a.syncedAt).getTime() === new Date(b.syncedAt).getTime()
+  );
+}

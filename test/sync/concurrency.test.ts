@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readActivities } from '../../db/exo/activities.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import { readPostLinks } from '../../db/plugin/links/posts.js';
+import { asSyncWriter } from '../../db/exo/write-activity.js';
+import type { Service } from '../../service/service.js';
+import { disarmAll, holdAt, armFailpoint } from '../../sync/failpoints.js';
+import type { Post, PostInput } from '../../sync/numerik/types.js';
+import { readActivityPairs } from '../../sync/read-set.js';
+import { logEntries, settled, withRunningSite, type SyncFixture } from '../support/sync.js';
+import { waitFor } from '../support/processes.js';
+import { forEachTarget } from '../support/targets.js';
+
+/**
+ * No interleaving loses an edit (shared/DESIGN.md, "Concurrency"): a worker is held at a named
+ * point (sync/failpoints.ts) while another actor acts — an Exo user's save, an Exo transaction
+ * held open, a Numerik edit, the other direction — and then everyone's edit must be on both sides.
+ */
+forEachTarget('concurrent edits', (engine, target) => {
+  let f: SyncFixture;
+  let service: Service;
+  const store = () => f.sandbox.store;
+  const numerikCreates = (body: string): Post => store().createPost({ type: 'task', customer_id: f.customers.acme, body_text: body } as PostInput, f.users.ann).post;
+  const numerikEdits = (postId: string, edit: (text: string) => string) => store().updatePost(postId, { body_text: edit(store().getPost(postId).body_text) }, undefined, f.users.raj);
+  const seqnoOf = async (postId: string) => ((await f.db.table(OBJECTS.postLink).where({ POST_ID: postId }).first('ACTIVITY_SEQNO')) as { ACTIVITY_SEQNO: number }).ACTIVITY_SEQNO;
+  const details = async (seqno: number) => ((await f.db.table('TASKS').where({ SEQNO: seqno }).first('DETAILS')) as { DETAILS: string }).DETAILS;
+  /** As an Exo user saves: the trigger queues it. */
+  const exoEdits = async (seqno: number, edit: (text: string) => string) => {
+    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: edit(await details(seqno)) });
+  };
+  /** The inbound side has applied the post's current version (the link records it). */
+  const applied = (postId: string) =>
+    waitFor(
+      async () => {
+        const link = (await f.db.table(OBJECTS.postLink).where({ POST_ID: postId }).first('NUMERIK_VERSION')) as { NUMERIK_VERSION: number | null } | undefined;
+        return (link?.NUMERIK_VERSION ?? 0) >= store().getPost(postId).version;
+      },
+      20_000,
+      'the inbound side to apply the post',
+    );
+  const synced = async (body: string) => {
+    const post = numerikCreates(body);
+    await settled(f);
+    return { post, seqno: await seqnoOf(post.id) };
+  };
+  const expectBothSidesHold = async (postId: string, seqno: number, lines: string[]) => {
+    await settled(f);
+    const [numerik, exo] = [store().getPost(postId).body_text, await details(seqno)];
+    for (const line of lines) {
+      expect(numerik.split('\n').filter((l) => l === line), `Numerik holds "${line}" once`).toHaveLength(1);
+      expect(exo.split('\n').filter((l) => l === line), `Exo holds "${line}" once`).toHaveLength(1);
+    }
+  };
+
+  withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => ({ f, service } = site));
+  afterEach(() => disarmAll());
+
+  it('an Exo save while Numerik’s edit is being applied is kept, and both edits reach both sides', async () => {
+    // Edits of lines apart: diff3 merges them (two insertions at one place would be a conflict).
+    const { post, seqno } = await synced('Call Jo\nabout chairs\nthanks');
+    const inbound = holdAt('converge.after-read', (c) => c.direction === 'inbound' && c.postId === post.id);
+    // The outbound side is held too, so only the inbound commit decides what happens to the save.
+    const outbound = holdAt('outbound.after-read', (c) => c.seqno === seqno);
+    numerikEdits(post.id, (t) => t.replace('about chairs', 'numerik: forty of them'));
+    await inbound.reached;
+    await exoEdits(seqno, (t) => `${t}\nexo: call on Friday`);
+    await outbound.reached;
+    inbound.release();
+    await applied(post.id);
+    outbound.release();
+    await expectBothSidesHold(post.id, seqno, ['Call Jo', 'numerik: forty of them', 'thanks', 'exo: call on Friday']);
+    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
+  });
+
+  it('a Numerik edit while Exo’s edit is being sent is merged, and the conflict of one line is recorded once', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    const outbound = holdAt('outbound.after-read', (c) => c.seqno === seqno);
+    await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await outbound.reached;
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    await applied(post.id);
+    outbound.release();
+    await settled(f);
+    const numerik = store().getPost(post.id).body_text;
+    expect(await details(seqno)).toBe(numerik);
+    expect(['Quote\nforty-two chairs', 'Quote\nfifty chairs']).toContain(numerik);
+    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    expect(conflicts).toHaveLength(1);
+    // The losing line is kept on the card.
+    expect(conflicts[0]!.DETAIL).toContain(numerik.includes('fifty') ? 'forty-two chairs' : 'fifty chairs');
+  });
+
+  it('an Exo save after Numerik took the send, before the write-back, stays and is sent next', async () => {
+    const { post, seqno } = await synced('Agenda\nitem one');
+    const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
+    await exoEdits(seqno, (t) => `${t}\nitem two`);
+    await written.reached;
+    await exoEdits(seqno, (t) => `${t}\nitem three`);
+    written.release();
+    await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two', 'item three']);
+  });
+
+  it('a converge that keeps losing the race to Exo saves waits, busy and uncounted, and then lands every edit', async () => {
+    const { post, seqno } = await synced('Busy\nline 0\nline 1');
+    // The outbound side is held, so the inbound converge alone meets the saves.
+    const outbound = holdAt('outbound.after-read', (c) => c.seqno === seqno);
+    let saves = 0;
+    // Every time Numerik's edit is about to be committed, an Exo user saves again.
+    const disarm = armFailpoint('converge.after-numerik', async (c) => {
+      if (c.postId !== post.id || c.direction !== 'inbound' || saves >= 3) return;
+      saves += 1;
+      await exoEdits(seqno, (t) => `${t}\nexo save ${saves}`);
+    });
+    numerikEdits(post.id, (t) => t.replace('line 0', 'numerik edit'));
+    type Row = { STATE: string; ATTEMPTS: number; LAST_ERROR: string | null };
+    let seen: Row | undefined;
+    await waitFor(
+      async () => {
+        const rows = (await f.db.table(OBJECTS.inbox).where({ POST_ID: post.id }).select('STATE', 'ATTEMPTS', 'LAST_ERROR')) as Row[];
+        seen = rows.find((r) => r.LAST_ERROR?.startsWith('busy'));
+        return !!seen;
+      },
+      20_000,
+      'the converge to give up, busy',
+    );
+    disarm();
+    outbound.release();
+    expect(seen!.LAST_ERROR).toMatch(/^busy: both sides are editing this record \(started over 3 times; activity \d+ was saved in Exo meanwhile\)/);
+    // Handed back for the next round, and the busy round did not count as an attempt.
+    expect(seen).toMatchObject({ STATE: 'ready', ATTEMPTS: 0 });
+    expect(service.inbound.stats.busy).toBeGreaterThanOrEqual(1);
+    await expectBothSidesHold(post.id, seqno, ['Busy', 'numerik edit', 'line 1', 'exo save 1', 'exo save 2', 'exo save 3']);
+    expect((await logEntries(f.db, 'dead')).filter((e) => e.ACTIVITY_SEQNO === seqno || e.POST_ID === post.id)).toHaveLength(0);
+  });
+
+  it('a link and its activity are read as one pair, even when the sync commits both between the two reads', async () => {
+    const { seqno } = await synced('Pair\nbefore');
+    const between = holdAt('read.between-link-and-activity', (c) => c.direction === 'outbound');
+    const reading = readActivityPairs(f.db, [seqno]);
+    await between.reached;
+    // The sync's own commit: the activity and its link, in one transaction.
+    await asSyncWriter(f.db, async (trx) => {
+      await trx(`${f.db.target.schema}.TASKS`).where({ SEQNO: seqno }).update({ DETAILS: 'Pair\nafter' });
+      await trx(`${f.db.target.schema}.${OBJECTS.postLink}`).where({ ACTIVITY_SEQNO: seqno }).update({ EXO_HASH: 'after', SYNCED_AT: new Date(Date.now() + 1000) });
+    });
+    between.release();
+    const pairs = await reading;
+    expect(pairs.activities.get(seqno)!.details).toBe('Pair\nafter');
+    expect(pairs.links.get(seqno)!.exoHash).toBe('after');
+    expect(pairs.unsettled).toEqual([]);
+    const [links, activities] = [await readPostLinks(f.db, [seqno]), await readActivities(f.db, [seqno])];
+    expect(links.get(seqno)!.exoHash).toBe('after');
+    expect(activities.get(seqno)!.details).toBe('Pair\nafter');
+  });
+
+  describe.skipIf(target.name === 'pglite')('with an Exo transaction held open (a database server: PGlite has one session)', () => {
+    it('the sync’s commit waits for it, briefly, then decides again: the Exo save is kept', async () => {
+      const { post, seqno } = await synced('Open\nline 1\nline 2');
+      const exo = await f.db.knex.transaction();
+      try {
+        await exo(`${f.db.target.schema}.TASKS`).where({ SEQNO: seqno }).update({ DETAILS: 'Open\nline 1\nline 2\nexo: in an open transaction' });
+        const committing = holdAt('converge.before-commit', (c) => c.postId === post.id);
+        numerikEdits(post.id, (t) => t.replace('line 1', 'numerik: meanwhile'));
+        await committing.reached;
+        committing.release();
+        await new Promise((r) => setTimeout(r, 300));
+        await exo.commit();
+      } catch (error) {
+        await exo.rollback();
+        throw error;
+      }
+      await expectBothSidesHold(post.id, seqno, ['Open', 'numerik: meanwhile', 'line 2', 'exo: in an open transaction']);
+    });
+  });
+});
