@@ -65,6 +65,7 @@ async function exoTransaction(w: World, edit: Edit, hold: { ms: number; before: 
     edit.failed = message(error);
   }
   edit.doneAt = Date.now();
+  edit.waitMs = Math.max(0, edit.doneAt - edit.startedAt - hold.ms);
 }
 
 function holdOf(w: World, rng: Prng): { ms: number; before: boolean } {

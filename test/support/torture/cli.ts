@@ -70,7 +70,7 @@ try {
     violations += result.violations.length;
     const s = result.stats;
     console.log(
-      `history seed=${seed}: ${result.history.length} edits on ${s.records} records, ${s.conflicts} conflict card(s), ${s.webhooks} webhooks (+${s.duplicateWebhooks} duplicates), ${s.kills} kill -9, failpoints ${s.failpoints}: ${result.violations.length} violation(s)`,
+      `history seed=${seed}: ${result.history.length} edits on ${s.records} records, ${s.conflicts} conflict card(s), ${s.webhooks} webhooks (+${s.duplicateWebhooks} duplicates), ${s.kills} kill -9, Exo saves waited p95 ${s.exoWaitP95} ms (max ${s.exoWaitMax}), failpoints ${s.failpoints}: ${result.violations.length} violation(s)`,
     );
     if (result.sabotaged) console.log(`  sabotaged: ${result.sabotaged} removed behind the sync's back`);
     if (result.violations.length) {

@@ -79,3 +79,18 @@ async function openProblems(f: SyncFixture): Promise<OpenProblem[]> {
   const rows = (await f.db.table(OBJECTS.log).whereIn('KIND', ['dead', 'parked']).whereNull('RESOLVED_AT').select('KIND', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON')) as LogRow[];
   return rows.map((r) => ({ kind: r.KIND as OpenProblem['kind'], seqno: r.ACTIVITY_SEQNO, postId: r.POST_ID, reason: r.REASON }));
 }
+
+export interface LogLine {
+  at: number;
+  direction: string;
+  kind: string;
+  seqno: number | null;
+  postId: string | null;
+  reason: string;
+}
+
+/** Every line of X_NUMERIK_LOG in order, without its detail: what the sync did, to read beside the history. */
+export async function readTrail(db: SyncFixture['db']): Promise<LogLine[]> {
+  const rows = (await db.table(OBJECTS.log).select('LOGGED_AT', 'DIRECTION', 'KIND', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON').orderBy('ID')) as (LogRow & { LOGGED_AT: Date; DIRECTION: string })[];
+  return rows.map((r) => ({ at: new Date(r.LOGGED_AT).getTime(), direction: r.DIRECTION, kind: r.KIND, seqno: r.ACTIVITY_SEQNO, postId: r.POST_ID, reason: r.REASON }));
+}

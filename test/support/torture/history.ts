@@ -34,6 +34,8 @@ export interface Edit {
   crlf?: boolean;
   /** How long the Exo transaction was held open around its write. */
   heldMs?: number;
+  /** How long the Exo user waited for the database (the save, less its own hold): the sync's locks show here. */
+  waitMs?: number;
   /** The edit did not commit (its transaction failed): it must not be visible anywhere. */
   failed?: string;
 }

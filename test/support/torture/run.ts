@@ -5,7 +5,7 @@ import type { TestEngine, TestTarget } from '../targets.js';
 import { createRecord, exoFieldEdit, exoSubjectEdit, exoTextEdit, numerikComment, numerikFieldEdit, numerikTextEdit, sabotage, type World } from './actors.js';
 import { buggify } from './buggify.js';
 import { checkHistory } from './checker.js';
-import { readFinalState } from './final-state.js';
+import { readFinalState, readTrail, type LogLine } from './final-state.js';
 import type { Edit, FinalState, Violation } from './history.js';
 import { prng, type Prng } from './prng.js';
 import { quiesce } from './quiesce.js';
@@ -41,6 +41,8 @@ export interface TortureResult {
   violations: Violation[];
   /** The token the saboteur removed, if it ran. */
   sabotaged?: string;
+  /** X_NUMERIK_LOG as the sync wrote it, when there are violations (to read beside the history). */
+  trail?: LogLine[];
   stats: Record<string, number | string>;
 }
 
@@ -87,6 +89,7 @@ export async function tortureRun(engine: TestEngine, o: TortureOptions): Promise
     await workers.stop();
     const final = await readFinalState(f);
     const violations = checkHistory(world.history, final);
+    const trail = violations.length ? await readTrail(f.db) : undefined;
     Object.assign(stats, {
       edits: world.history.length,
       records: final.activities.length,
@@ -97,10 +100,11 @@ export async function tortureRun(engine: TestEngine, o: TortureOptions): Promise
       childStarts: children?.starts ?? 0,
       workerWarnings: workerLog.counts.warn,
       workerErrors: workerLog.counts.error,
+      ...exoWaits(world.history),
     });
     if (children?.exits.length) stats.childExits = children.exits.join(' || ');
     if (workerLog.last.length) stats.lastWorkerLines = workerLog.last.slice(-5).join(' || ');
-    return { seed: o.seed, history: world.history, final, violations, sabotaged, stats };
+    return { seed: o.seed, history: world.history, final, violations, sabotaged, trail, stats };
   } finally {
     bug.disarm();
     children?.killAll();
@@ -108,6 +112,12 @@ export async function tortureRun(engine: TestEngine, o: TortureOptions): Promise
     await workers.stop().catch(() => undefined);
     await f.close();
   }
+}
+
+/** How long Exo users waited for their saves: the 95th percentile and the longest, in ms. */
+function exoWaits(history: readonly Edit[]): { exoWaitP95: number; exoWaitMax: number } {
+  const waits = history.flatMap((e) => (e.waitMs === undefined ? [] : [e.waitMs])).sort((a, b) => a - b);
+  return { exoWaitP95: waits[Math.floor(waits.length * 0.95)] ?? 0, exoWaitMax: waits[waits.length - 1] ?? 0 };
 }
 
 /** The actors' phase: an action every few milliseconds, at most `parallel` in flight. */
