@@ -22,7 +22,7 @@ import { settleNotDone } from '../settle-failure.js';
 import { WorkerLoop } from '../worker-loop.js';
 import { adoptionOf } from './adoption.js';
 import { failureOf } from '../error-cause.js';
-import { newWorkerId, type WorkerOptions } from '../outbound/worker.js';
+import { newWorkerId, newest, type WorkerOptions } from '../outbound/worker.js';
 
 export interface InboundStats {
   batches: number;
@@ -266,7 +266,7 @@ export class InboundWorker {
           this.stats[stat] += 1;
           this.stats.conflicts += outcome.conflicts.length ? 1 : 0;
           if (outcome.action !== 'in-sync') this.logger.info(`inbound ${outcome.action}`, { ...keys, activity: outcome.seqno });
-          record(outcome.seqno, doneEvent(outcome));
+          record(outcome.seqno, doneEvent(outcome, newest(g.rows, 'RECEIVED_AT')));
           break;
         }
         default: {
@@ -282,14 +282,14 @@ export class InboundWorker {
   }
 }
 
-function doneEvent(outcome: Extract<ConvergeOutcome, { kind: 'done' }>): RecordEvent | undefined {
+function doneEvent(outcome: Extract<ConvergeOutcome, { kind: 'done' }>, changedAt: Date | undefined): RecordEvent | undefined {
   switch (outcome.action) {
     case 'deleted':
       return { kind: 'deleted-in-numerik' };
     case 'skipped':
       return undefined;
     default:
-      return { kind: 'synced', transferred: outcome.action !== 'in-sync', conflict: outcome.conflicts.length > 0 };
+      return { kind: 'synced', transferred: outcome.action !== 'in-sync', conflict: outcome.conflicts.length > 0, changedAt };
   }
 }
 

@@ -202,7 +202,7 @@ export class OutboundWorker {
           doneLog.push(...outcome.log);
           this.stats[outcome.action] += 1;
           if (outcome.action !== 'unchanged') this.logger.info(`outbound ${outcome.action}`, { ...keys, post: outcome.postId });
-          record(g.seqno, doneEvent(outcome));
+          record(g.seqno, doneEvent(outcome, newest(g.rows, 'QUEUED_AT')));
           break;
         default: {
           const result = await settleNotDone(db, { direction: 'outbound', table: OBJECTS.queue, worker: this.id, ids, attempts: g.attempts, maxAttempts, item: { activitySeqno: g.seqno } }, outcome, this.logger);
@@ -218,7 +218,13 @@ export class OutboundWorker {
   }
 }
 
-function doneEvent(outcome: Extract<Outcome, { kind: 'done' }>): RecordEvent | undefined {
+function doneEvent(outcome: Extract<Outcome, { kind: 'done' }>, changedAt: Date | undefined): RecordEvent | undefined {
   if (outcome.action === 'skipped') return outcome.byLink ? undefined : { kind: 'not-synced', reason: outcome.reason ?? 'skipped' };
-  return { kind: 'synced', transferred: outcome.action !== 'unchanged', conflict: outcome.conflict ?? false };
+  return { kind: 'synced', transferred: outcome.action !== 'unchanged', conflict: outcome.conflict ?? false, changedAt };
+}
+
+/** The newest of a time column of work rows: when the newest change they stand for was captured or received. */
+export function newest(rows: readonly WorkRow[], column: string): Date | undefined {
+  const times = rows.map((r) => r.row[column]).filter((t): t is Date => t instanceof Date);
+  return times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : undefined;
 }

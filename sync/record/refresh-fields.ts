@@ -37,8 +37,11 @@ export async function refreshRecordFields(db: Db, outcomes: readonly RecordOutco
       if (Object.keys(change).length > 1) changes.push(change);
     }
     await writeRecordFields(db, changes);
-    const superseding = [...last].filter(([, e]) => e.kind === 'synced' && e.transferred && !e.conflict).map(([seqno]) => seqno);
-    if (superseding.length) await resolveEntries(db, 'conflict', { activitySeqnos: superseding, before: now }, { by: 'exo-numerik', resolution: SUPERSEDED });
+    // A conflict is closed only by a change made after it was recorded: the edit that caused it,
+    // carried by the other direction afterwards, is no later change.
+    for (const [seqno, e] of last) {
+      if (e.kind === 'synced' && e.transferred && !e.conflict) await resolveEntries(db, 'conflict', { activitySeqnos: [seqno], before: e.changedAt ?? now }, { by: 'exo-numerik', resolution: SUPERSEDED });
+    }
   } catch (error) {
     logger.warn('state fields not updated; the next sync of these activities does it', { error: (error as Error).message, activities: outcomes.length });
   }

@@ -4,7 +4,8 @@ import { LIMITS_OF_RECORD_FIELDS } from '../../db/exo/record-fields.js';
 /** What just happened to an activity, as far as its state field is concerned. */
 export type RecordEvent =
   /** Linked and in step; `transferred`: this time something was carried across. */
-  | { kind: 'synced'; transferred: boolean; conflict: boolean }
+  /** `changedAt`: when the newest change it carried was made (captured, or received); only a change after a conflict was recorded supersedes it. */
+  | { kind: 'synced'; transferred: boolean; conflict: boolean; changedAt?: Date }
   | { kind: 'waiting'; reason: string }
   | { kind: 'stopped' }
   | { kind: 'not-synced'; reason: string }

@@ -86,8 +86,15 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(['Quote\nforty-two chairs', 'Quote\nfifty chairs']).toContain(numerik);
     const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
     expect(conflicts).toHaveLength(1);
-    // The losing line is kept on the card.
+    // The losing line is kept on the card, which stays open: the other direction carrying the very
+    // edit that caused it is no later change.
     expect(conflicts[0]!.DETAIL).toContain(numerik.includes('fifty') ? 'forty-two chairs' : 'fifty chairs');
+    expect(conflicts[0]!.RESOLVED_AT).toBeNull();
+    // A change made after the card was recorded supersedes it.
+    await exoEdits(seqno, (t) => t.replace(/\w+(-two)? chairs/, 'sixty chairs'));
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nsixty chairs');
+    expect((await logEntries(f.db, 'conflict')).find((e) => e.ACTIVITY_SEQNO === seqno)!.RESOLVED_AT).not.toBeNull();
   });
 
   it('an Exo save after Numerik took the send, before the write-back, stays and is sent next', async () => {
