@@ -34,7 +34,10 @@ export interface Edit {
   crlf?: boolean;
   /** How long the Exo transaction was held open around its write. */
   heldMs?: number;
-  /** How long the Exo user waited for the database (the save, less its own hold): the sync's locks show here. */
+  /**
+   * How long the Exo user waited for the database (the save, less its own hold): the sync's locks
+   * show here, and so do other Exo users' transactions held open on the same row (an upper bound).
+   */
   waitMs?: number;
   /** The edit did not commit (its transaction failed): it must not be visible anywhere. */
   failed?: string;
