@@ -21,7 +21,7 @@ function direction(title: string, d: DirectionStatus, when: When): string {
   <h2>${escape(title)} ${d.enabled ? '' : '<span class="badge warn">paused</span>'}</h2>
   <dl>
     <dt>Last success</dt><dd>${when(d.lastSuccessAt)}</dd>
-    <dt>Waiting</dt><dd class="depth">${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''}${d.bulkStatements ? ` + ${d.bulkStatements} bulk statement(s) being split` : ''}</dd>
+    <dt>Waiting</dt><dd class="depth">${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''}${d.busy ? ` (${d.busy} busy: both sides editing)` : ''}${d.bulkStatements ? ` + ${d.bulkStatements} bulk statement(s) being split` : ''}</dd>
     <dt>Lag</dt><dd>${age(d.oldestSeconds)}</dd>
   </dl>
   ${d.errors.length ? `<ul class="errors">${d.errors.map((e) => `<li>${e.count} × ${e.error ? escape(e.error) : HIDDEN}</li>`).join('')}</ul>` : ''}

@@ -8,7 +8,7 @@ function lag(seconds: number | null): string {
 
 const direction = (name: string, d: DirectionStatus) =>
   [
-    `${name.padEnd(15)} ${d.enabled ? '' : '[paused] '}last success ${d.lastSuccessAt ?? 'never'} · waiting ${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''}${d.bulkStatements ? ` + ${counted(d.bulkStatements, 'bulk statement', 'bulk statements')} being split` : ''} · ${lag(d.oldestSeconds)}`,
+    `${name.padEnd(15)} ${d.enabled ? '' : '[paused] '}last success ${d.lastSuccessAt ?? 'never'} · waiting ${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''}${d.busy ? ` (${d.busy} busy: both sides editing)` : ''}${d.bulkStatements ? ` + ${counted(d.bulkStatements, 'bulk statement', 'bulk statements')} being split` : ''} · ${lag(d.oldestSeconds)}`,
     ...d.errors.map((e) => `${' '.repeat(16)}${e.count} × ${e.error}`),
   ].join('\n');
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect.js';
 import { park, type ParkedItem } from '../db/plugin/parked.js';
 import { completeWork } from '../db/plugin/work/complete.js';
-import { releaseWork } from '../db/plugin/work/release.js';
+import { BUSY_PREFIX, releaseWork } from '../db/plugin/work/release.js';
 import { bury, retryOrBury } from '../db/plugin/work/retry-or-bury.js';
 import type { Logger } from '../logging/logger.js';
 import { QUEUE_BACKOFF, backoffDelay } from './retry-policy.js';
@@ -16,7 +16,7 @@ export type NotDone =
   | { kind: 'busy'; restarts: number; reason: string };
 
 /** Shown as the work's last error, so the status and record pages say it is busy, not failing. */
-export const busyText = (restarts: number, reason: string) => `busy: both sides are editing this record (started over ${restarts} times; ${reason})`;
+export const busyText = (restarts: number, reason: string) => `${BUSY_PREFIX}both sides are editing this record (started over ${restarts} times; ${reason})`;
 const BUSY_RETRY_MS = 500;
 
 export interface WorkItem {

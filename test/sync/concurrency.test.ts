@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readActivities } from '../../db/exo/activities.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
@@ -130,8 +131,11 @@ forEachTarget('concurrent edits', (engine, target) => {
       20_000,
       'the converge to give up, busy',
     );
+    // Said as busy, not as failing: on the status page and the record page, with the restarts.
+    const status = (await request(service.url).get('/status').expect(200)).body as { inbound: { busy: number; retrying: number } };
     disarm();
     outbound.release();
+    expect(status.inbound).toMatchObject({ busy: 1, retrying: 0 });
     expect(seen!.LAST_ERROR).toMatch(/^busy: both sides are editing this record \(started over 3 times; activity \d+ was saved in Exo meanwhile\)/);
     // Handed back for the next round, and the busy round did not count as an attempt.
     expect(seen).toMatchObject({ STATE: 'ready', ATTEMPTS: 0 });

@@ -1,6 +1,9 @@
 import type { Db } from '../../connect.js';
 import { inChunks } from './held.js';
 
+/** The start of a busy row's last error: it lost races to edits, it did not fail (sync/settle-failure.ts). */
+export const BUSY_PREFIX = 'busy: ';
+
 /**
  * Hands rows back: ready again after `delayMs` (0 for "now", as on shutdown), with the error that
  * made the attempt fail. Only rows `worker` claimed; a lease that ran out is released too.
