@@ -76,7 +76,8 @@ export interface ConvergeInput {
 export type Reread = Pick<ConvergeInput, 'lookup' | 'link' | 'activity' | 'refusedRef' | 'adoptionParked' | 'deleted'>;
 
 export type ConvergeOutcome =
-  | { kind: 'done'; action: 'inserted' | 'updated' | 'in-sync' | 'deleted' | 'skipped' | 'adopted'; seqno?: number; conflicts: ContentField[] }
+  /** `restarts`: how often it started over from fresh reads before it committed. */
+  | { kind: 'done'; action: 'inserted' | 'updated' | 'in-sync' | 'deleted' | 'skipped' | 'adopted'; seqno?: number; conflicts: ContentField[]; restarts?: number }
   | { kind: 'park'; reason: string }
   /** The work rows were taken over by another worker: nothing was written. */
   | { kind: 'lost' }
@@ -99,7 +100,8 @@ export async function converge(deps: ConvergeDeps, input: ConvergeInput): Promis
   let i = input;
   for (let restarts = 0; ; restarts += 1) {
     try {
-      return await run(deps, i);
+      const outcome = await run(deps, i);
+      return outcome.kind === 'done' && restarts ? { ...outcome, restarts } : outcome;
     } catch (error) {
       if (error instanceof LeaseLost) return { kind: 'lost' };
       // Read → decide → commit-if-unchanged: what moved is read again and decided again.

@@ -37,6 +37,8 @@ export interface InboundStats {
   dead: number;
   /** Posts that lost the race to an edit MAX_RESTARTS times running and wait, uncounted, for the next round. */
   busy: number;
+  /** Converges that started over from fresh reads (their read set moved before they committed). */
+  restarts: number;
 }
 
 interface Group {
@@ -66,7 +68,7 @@ function alreadyAgreed(g: Group, link: PostLink | undefined): boolean {
  */
 export class InboundWorker {
   readonly id: string;
-  readonly stats: InboundStats = { batches: 0, inserted: 0, updated: 0, inSync: 0, deleted: 0, skipped: 0, conflicts: 0, parked: 0, retried: 0, dead: 0, busy: 0 };
+  readonly stats: InboundStats = { batches: 0, inserted: 0, updated: 0, inSync: 0, deleted: 0, skipped: 0, conflicts: 0, parked: 0, retried: 0, dead: 0, busy: 0, restarts: 0 };
   private readonly logger: Logger;
   private readonly loop: WorkerLoop;
   private readonly lookups: ReturnType<typeof cachedLookups>;
@@ -265,6 +267,7 @@ export class InboundWorker {
           const stat = outcome.action === 'in-sync' ? 'inSync' : outcome.action === 'adopted' ? 'updated' : outcome.action;
           this.stats[stat] += 1;
           this.stats.conflicts += outcome.conflicts.length ? 1 : 0;
+          this.stats.restarts += outcome.restarts ?? 0;
           if (outcome.action !== 'in-sync') this.logger.info(`inbound ${outcome.action}`, { ...keys, activity: outcome.seqno });
           record(outcome.seqno, doneEvent(outcome, newest(g.rows, 'RECEIVED_AT')));
           break;

@@ -51,6 +51,8 @@ export interface OutboundStats {
   dead: number;
   /** Sends that lost the race to an edit MAX_RESTARTS times running and wait, uncounted, for the next round. */
   busy: number;
+  /** Sends that started over from fresh reads (their read set moved before they committed). */
+  restarts: number;
 }
 
 interface Group {
@@ -68,7 +70,7 @@ export const newWorkerId = (role: string) => `${role}@${hostname()}:${process.pi
  */
 export class OutboundWorker {
   readonly id: string;
-  readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0, parked: 0, retried: 0, dead: 0, busy: 0 };
+  readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0, parked: 0, retried: 0, dead: 0, busy: 0, restarts: 0 };
   private readonly logger: Logger;
   private readonly loop: WorkerLoop;
   private readonly lookups: ReturnType<typeof cachedLookups>;
@@ -142,6 +144,7 @@ export class OutboundWorker {
                 this.o.onSend?.((performance.now() - started) / 1000);
                 return outcome;
               }
+              this.stats.restarts += 1;
               const again = await readActivityPairs(db, [g.seqno]);
               if (restarts >= MAX_RESTARTS || again.unsettled.length) return { kind: 'busy', restarts, reason: outcome.reason };
               [activity, link] = [again.activities.get(g.seqno), again.links.get(g.seqno)];
