@@ -1,5 +1,6 @@
 import { benchAttachments } from './attachments.js';
 import { benchBackfill } from './backfill.js';
+import { benchContention } from './contention.js';
 import { benchInbound } from './inbound.js';
 import { benchOutbound } from './outbound.js';
 import { benchRecordFields } from './record-fields.js';
@@ -19,9 +20,12 @@ const BENCHES: Record<string, () => Promise<void>> = {
   inbound: benchInbound,
   attachments: benchAttachments,
   backfill: benchBackfill,
+  contention: benchContention,
 };
 
-const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Bench names; a bench reads its own flags (`contention --seconds 20`), so a flag's value is not a name.
+const args = process.argv.slice(2);
+const names = args.filter((a, i) => !a.startsWith('-') && (Object.hasOwn(BENCHES, a) || !(args[i - 1]?.startsWith('--') && !args[i - 1]!.includes('='))));
 const chosen = names.length ? names : Object.keys(BENCHES);
 for (const name of chosen) {
   const bench = BENCHES[name];
