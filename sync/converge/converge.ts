@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { readActivities, type Activity } from '../../db/exo/activities.js';
 import { asSyncWriter, insertActivity, updateActivity } from '../../db/exo/write-activity.js';
 import { dropCreateIntent } from '../../db/plugin/links/create-intents.js';
-import { insertPostLink, updatePostLink, type PostLink, type PostLinkChange } from '../../db/plugin/links/posts.js';
+import { insertPostLink, readPostLinks, sameLink, updatePostLink, type PostLink, type PostLinkChange } from '../../db/plugin/links/posts.js';
 import { ATTACHMENTS_JOB, storeEventOnce } from '../../db/plugin/inbox/store-event.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { agreedState } from '../agreed.js';
@@ -63,6 +63,8 @@ export interface ConvergeInput {
   refusedRef?: string;
   /** Several posts carry the create token the post's external_ref names: which is the sync's own waits for a person. */
   adoptionParked?: string;
+  /** The post's create is still in flight: the worker making it links it (this waits, busy). */
+  adoptionWait?: string;
   direction: 'inbound' | 'outbound';
   /**
    * Reads the record again (link and activity as one consistent pair, the post as Numerik has it
@@ -73,7 +75,7 @@ export interface ConvergeInput {
 }
 
 /** What a converge reads afresh when it starts over. */
-export type Reread = Pick<ConvergeInput, 'lookup' | 'link' | 'activity' | 'refusedRef' | 'adoptionParked' | 'deleted'>;
+export type Reread = Pick<ConvergeInput, 'lookup' | 'link' | 'activity' | 'refusedRef' | 'adoptionParked' | 'adoptionWait' | 'deleted'>;
 
 export type ConvergeOutcome =
   /** `restarts`: how often it started over from fresh reads before it committed. */
@@ -160,6 +162,7 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
   await failpoint('converge.after-read', { seqno, postId: i.postId, direction: i.direction });
   if (i.lookup.kind === 'missing') return skip('Numerik says this post never existed (404)');
   if (i.adoptionParked) return { kind: 'park', reason: i.adoptionParked };
+  if (i.adoptionWait) return { kind: 'busy', restarts: 0, reason: i.adoptionWait };
   if (i.lookup.kind === 'gone') return deleted(deps, i, seqno, entry, commit, skip);
   const post = i.lookup.post;
   if (i.link?.state === 'exo-deleted' && i.link.numerikVersion !== null && post.version > i.link.numerikVersion) {
@@ -216,6 +219,11 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     );
   }
   const toNumerik = [...merge.toNumerik, ...(newText === undefined ? [] : ['body_text' as const])];
+  // Numerik is sent only what was decided from the link as it still is (the commit re-checks it too,
+  // but a PATCH is not taken back).
+  if (toNumerik.length && !deps.preview && !sameLink((await readPostLinks(db, [activity.seqno])).get(activity.seqno), i.storedLink ?? link)) {
+    throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
+  }
   const current = toNumerik.length ? await sendPatch(deps, post, patchOf(exoNow, merge.toNumerik, newText, activity, i)) : post;
   const change = exoColumnsFor(merge.toExo, current, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };

@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.js';
 import { readActivities, type Activity } from '../../db/exo/activities.js';
 import { readCreateIntentRecord } from '../../db/plugin/links/create-intents.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
+import { sendInFlight } from '../../db/plugin/queue/send-in-flight.js';
 import { adoptionVerdict } from '../mapping/adoption-rule.js';
 import { claimOf } from '../mapping/external-ref.js';
 import type { NumerikClient } from '../numerik/client.js';
@@ -16,6 +17,7 @@ import type { Post } from '../numerik/types.js';
  * - `refused`: the reference is text a Numerik user wrote or copied (no such create, another
  *   token, a post made before the create): it names nothing, the post is like any other, and the
  *   reason is reported once, with the post's own activity.
+ * - `wait`: the worker creating the post holds the activity's queue row: it links the post.
  * - `park`: several posts carry the create's token, and nothing tells the sync's own from a
  *   person's copy: neither is linked nor made into an activity until a person has taken the
  *   reference off the wrong one (the activity's create retry parks with the same reason).
@@ -28,7 +30,7 @@ export async function adoptionOf(
   db: Db,
   post: Post,
   client?: Pick<NumerikClient, 'findPostsByExternalRef'>,
-): Promise<{ activity?: Activity; refused?: string; park?: string }> {
+): Promise<{ activity?: Activity; refused?: string; park?: string; wait?: string }> {
   const claim = claimOf(post.external_ref);
   if (!claim) return {};
   const plain = { refused: `the post's external_ref names activity ${claim.seqno}, but this sync did not create the post for it: treated as plain text` };
@@ -42,6 +44,9 @@ export async function adoptionOf(
     return { refused: `the post's external_ref carries the token of activity ${claim.seqno}'s create, but the post was made before that create: a copied reference, treated as plain text` };
   }
   if (verdict.kind !== 'adopt' || verdict.postId !== post.id) return plain;
+  // The worker creating it is alive and will link it, with the post as it answered: adopting it
+  // here too would put Exo's state over edits made in Numerik since.
+  if (await sendInFlight(db, claim.seqno)) return { wait: `activity ${claim.seqno}'s post is being created: it is linked by the worker creating it` };
   const activity = (await readActivities(db, [claim.seqno])).get(claim.seqno);
   return activity ? { activity } : plain;
 }

@@ -218,14 +218,16 @@ export class InboundWorker {
     let target = activity;
     let refusedRef: string | undefined;
     let adoptionParked: string | undefined;
+    let adoptionWait: string | undefined;
     if (!link && lookup.kind === 'post') {
       const adoption = await adoptionOf(this.o.db, lookup.post, this.o.client);
       target = adoption.activity;
       refusedRef = adoption.refused;
       adoptionParked = adoption.park;
+      adoptionWait = adoption.wait;
     }
     const deleted = lookup.kind === 'gone' ? { at: lookup.deletedAt ?? new Date().toISOString(), by: lookup.deletedBy ?? null } : undefined;
-    return { lookup, link, activity: target, refusedRef, adoptionParked, deleted };
+    return { lookup, link, activity: target, refusedRef, adoptionParked, adoptionWait, deleted };
   }
 
   private async names(): Promise<Map<string, string>> {

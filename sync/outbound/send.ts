@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
 import { dropCreateIntent, openCreateIntent } from '../../db/plugin/links/create-intents.js';
-import { readPostLinks, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
+import { readPostLinks, sameLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { agreeOnPost } from '../agreed.js';
 import { converge } from '../converge/converge.js';
@@ -151,8 +151,8 @@ async function update(
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
     const fresh = (await readPostLinks(deps.db, [seqno])).get(seqno);
-    // Another worker synced this activity meanwhile: start over from what it left.
-    if (fresh?.numerikVersion !== link.numerikVersion) return { kind: 'moved', reason: 'another worker synced this activity meanwhile' };
+    // Another worker synced this activity meanwhile (a version, or only its bases): start over from what it left.
+    if (!sameLink(fresh, link)) return { kind: 'moved', reason: 'another worker synced this activity meanwhile' };
     // Numerik changed the post since the two last agreed: merge both sides' changes.
     const reread = async () => {
       const pair = await readActivityPairs(deps.db, [seqno]);
