@@ -7,16 +7,16 @@ import { insertPostLink, readPostLinks, sameLink, updatePostLink, type PostLink,
 import { ATTACHMENTS_JOB, storeEventOnce } from '../../db/plugin/inbox/store-event.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { agreedState } from '../agreed.js';
-import { textPut, type TextPut } from '../lens/activity-text.js';
+import { textPut } from '../lens/activity-text.js';
 import { splitDetails } from '../lens/details.js';
 import { textOfView } from '../lens/view-text.js';
-import { inboundContext, linkState, outboundContext, type Lookups } from '../lookups.js';
-import { conflictWinner } from '../mapping/conflict.js';
+import { inboundContext, outboundContext, type Lookups } from '../lookups.js';
+import type { conflictWinner } from '../mapping/conflict.js';
+import { decide } from './decide.js';
 import { contentOfPost, hashContent, threeWay, type Content, type ContentField } from '../mapping/content.js';
 import { deletedChange, exoColumnsFor, newActivityRow, type ExoChange } from '../mapping/inbound.js';
 import { activityContent, exclusionOf } from '../mapping/outbound.js';
 import { textToHtml } from '../mapping/text.js';
-import { wallClockToInstant } from '../mapping/time.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { MAX_RESTARTS, Moved, lostRace, recheck, type ReadSet } from '../commit-check.js';
@@ -186,39 +186,16 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
   const excluded = exclusionOf(activity, i.lookups.excluded);
   if (excluded) return skip(`${excluded}: the activity is not synced`);
 
-  const state = linkState(link)!;
-  const ctx = outboundContext(activity, link, i.lookups);
-  const exoNow = activityContent(activity, ctx, ctx.customerId ?? state.exoBase?.customer_id ?? post.customer_id);
-  const numerikNow = contentOfPost(post);
-  // A link without bases (never expected) counts Numerik as the base: Exo's differences win.
-  const bases = { exo: state.exoBase ?? numerikNow, numerik: state.numerikBase ?? numerikNow };
-  const { options } = i.lookups;
-  const winner = conflictWinner(options.conflictPolicy, wallClockToInstant(activity.modifiedAt ?? activity.createdAt, options.timeZone), post.updated_at);
-  const merge = threeWay(bases, { exo: exoNow, numerik: numerikNow }, winner);
-  // The text: Exo's edit of the view, merged line by line into Numerik's text as it is now.
-  const text: TextPut | undefined =
-    exoNow.body_text === bases.exo.body_text ? undefined : textPut(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, numerikNow.body_text, winner, ctx);
-  const newText = text && text.text !== numerikNow.body_text ? text.text : undefined;
+  const { exoNow, numerikNow, bases, winner, merge, text, newText, conflicts, toNumerik, card } = decide(activity, link, post, i.lookups);
   const log: LogEntry[] = (text?.notes ?? []).map((n) => entry('note', n));
-  const conflicts: ContentField[] = [...merge.conflicts, ...(text?.conflicts.length ? ['body_text' as const] : [])];
-  if (conflicts.length) {
-    // Both versions of each field in conflict (of the text: the lines both changed), for the status
-    // page to show side by side.
-    const lines = (side: 'exo' | 'numerik') => text!.conflicts.map((c) => c[side]).join('\n…\n');
-    const versions = (side: 'exo' | 'numerik', content: Content) =>
-      Object.fromEntries(conflicts.map((f) => [f, f === 'body_text' ? lines(side) : content[f]]));
+  if (card) {
     log.push(
-      entry('conflict', `conflict (${options.conflictPolicy}) on ${conflicts.join(', ')}: ${winner === 'exo' ? "Exo's" : "Numerik's"} version won; the other is kept here`, {
-        policy: options.conflictPolicy,
-        winner,
-        fields: conflicts,
-        exo: versions('exo', exoNow),
-        numerik: versions('numerik', numerikNow),
+      entry('conflict', `conflict (${card.policy}) on ${conflicts.join(', ')}: ${winner === 'exo' ? "Exo's" : "Numerik's"} version won; the other is kept here`, {
+        ...card,
         losing: winner === 'exo' ? { side: 'numerik', content: numerikNow, post } : { side: 'exo', content: exoNow, activity },
       }),
     );
   }
-  const toNumerik = [...merge.toNumerik, ...(newText === undefined ? [] : ['body_text' as const])];
   // Numerik is sent only what was decided from the link as it still is (the commit re-checks it too,
   // but a PATCH is not taken back).
   if (toNumerik.length && !deps.preview && !sameLink((await readPostLinks(db, [activity.seqno])).get(activity.seqno), i.storedLink ?? link)) {
