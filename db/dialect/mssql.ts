@@ -327,9 +327,10 @@ export function mssqlDialect(schema: string): Dialect {
       const objects: CatalogObject[] = [];
       const cols = (await db.raw(
         `SELECT o.name AS tbl, c.name AS col, t.name AS type, c.max_length AS max_length, c.is_nullable AS nullable,
-                c.is_identity AS ident, OBJECT_DEFINITION(c.default_object_id) AS dflt
+                c.is_identity AS ident, d.definition AS dflt
            FROM sys.tables o JOIN sys.columns c ON c.object_id = o.object_id
            JOIN sys.types t ON t.user_type_id = c.user_type_id
+           LEFT JOIN sys.default_constraints d ON d.object_id = c.default_object_id
           WHERE o.schema_id = SCHEMA_ID(?)`,
         [schema],
       )) as { tbl: string; col: string; type: string; max_length: number; nullable: boolean; ident: boolean; dflt: string | null }[];
