@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { connect, dbOver, type Db } from '../../db/connect.js';
 import { resolveTarget, type DbTarget } from '../../db/target.js';
+import { accommodate } from './tsql-engine.js';
 
 /**
  * The engines every database test runs on: embedded PGlite always; a PostgreSQL server when
@@ -56,13 +57,13 @@ export function forEachTarget(
           if (!base) throw new Error('engine not open');
           const schema = `t_${randomBytes(5).toString('hex')}`;
           await base.knex.raw(`CREATE SCHEMA ${base.dialect.quote(schema)}`);
-          const db = dbOver(base.knex, { ...base.target, schema }, async () => undefined);
+          const db = await accommodate(dbOver(base.knex, { ...base.target, schema }, async () => undefined));
           schemas.push(db);
           return db;
         },
       };
       beforeAll(async () => {
-        base = await connect(t.target(t.name === 'mssql' ? 'dbo' : 'public'));
+        base = await accommodate(await connect(t.target(t.name === 'mssql' ? 'dbo' : 'public')));
       });
       afterAll(async () => {
         if (!base) return;
