@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../../config/schema.js';
-import { connect, dbOver, type Db } from '../../db/connect.js';
+import { connect, type Db } from '../../db/connect.js';
 import { resolveTarget, withLogin } from '../../db/target.js';
 import { removeWebhook, readWebhooks } from '../../db/plugin/webhook-secrets.js';
 import { silentLogger } from '../../logging/logger.js';
@@ -24,8 +24,8 @@ forEachTarget('doctor', (engine, target) => {
   let f: SyncFixture;
   let service: Service;
   let root: string;
-  /** The fixture's database, not closed by the doctor. */
-  const borrowed = (db: Db) => async () => dbOver(db.knex, db.target, async () => undefined);
+  /** The fixture's database as the test support hands it out, not closed by the doctor. */
+  const borrowed = (db: Db) => async (): Promise<Db> => ({ ...db, close: async () => undefined });
   const config = (over: ConfigInput = {}) =>
     configSchema.parse({ ...over, sync: { timeZone: TEST_ZONE, downloadAttachments: true, attachmentsRoot: root, ...over.sync } });
   const healthy = (over: Partial<DoctorDeps> = {}): DoctorDeps => ({
