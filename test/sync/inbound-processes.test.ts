@@ -43,7 +43,7 @@ forEachTarget(
       expect(await count(f, OBJECTS.postLink, 'POST_ID', ids)).toBe(300);
       const subjects: { SUBJECT: string }[] = await f.db.table('TASKS').where('SUBJECT', 'like', 'Crash post %').select('SUBJECT');
       expect(new Set(subjects.map((s) => s.SUBJECT)).size).toBe(300);
-    });
+    }, 150_000); // its two waits (60 s each), the events stored and the stopping
   },
   { processes: true },
 );

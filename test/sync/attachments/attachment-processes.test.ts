@@ -51,7 +51,7 @@ forEachTarget(
       expect(await survivor.exited).toBe(0);
       expect(await partials()).toEqual([]);
       expect((await readFile(path.join(await folder(), 'big.bin'))).equals(content)).toBe(true);
-    });
+    }, 120_000); // its two waits (30 s and 60 s) and the stopping
   },
   { processes: true },
 );
