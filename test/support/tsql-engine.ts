@@ -44,10 +44,10 @@ export async function accommodate(db: Db): Promise<Db> {
  * E2: the engine's sys.indexes shows an index's name rewritten: lower-cased, followed by its
  * table's name and the md5 of the name given (`x_numerik_log_kindx_numerik_log7f36…`), and when that
  * is longer than 63 characters, its first 31 followed by the md5 of all of it. SQL Server's
- * sys.indexes shows the name given in CREATE INDEX. The name given is read back from the rewritten
- * one where it can be (the hash of what precedes the table's name is its own), and otherwise taken
- * from the CREATE INDEX statements this process ran (`createdIndexes`). Case is the engine's (E4):
- * names compare without case, as under SQL Server's default collation.
+ * sys.indexes shows the name given in CREATE INDEX. The name given is taken from the CREATE INDEX
+ * statements this process ran (`createdIndexes`, in the case given), or else read back from the
+ * rewritten one where it can be (the hash of what precedes the table's name is its own; lower-cased,
+ * E4).
  */
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const unquoted = (name: string) => name.replace(/^\[|\]$/g, '').replace(/\]\]/g, ']');
