@@ -2,6 +2,7 @@ import type { Post } from '../numerik/types.js';
 import { mergeText, putText, type Side, type TextConflict } from './body.js';
 import { commentsText } from './comments.js';
 import { detailsView } from './details.js';
+import { withViewLineEndings } from './line-endings.js';
 import { subjectOf } from './subject.js';
 
 /**
@@ -51,8 +52,8 @@ export interface TextPut {
  */
 export function textPut(edited: string, baseView: string, basePost: string, current: string, winner: Side, ctx: Pick<TextContext, 'codePage' | 'notesFormat'>): TextPut {
   if (ctx.notesFormat === 'html') {
-    // Exo holds the post's HTML: the text of the edit is merged as it is.
-    const merged = mergeText(edited, baseView, current === basePost ? baseView : current, winner);
+    // Exo holds the post's HTML: the text of the edit is merged as it is, its lines' CRs the view's.
+    const merged = mergeText(withViewLineEndings(edited, baseView), baseView, current === basePost ? baseView : current, winner);
     return { ...merged, notes: [] };
   }
   const put = putText(edited, baseView, basePost, ctx.codePage);

@@ -1,5 +1,6 @@
 import { diff3Merge } from 'node-diff3';
 import { isCutMarker } from './control-lines.js';
+import { withPostLineEndings, withViewLineEndings } from './line-endings.js';
 import { textOfView } from './view-text.js';
 
 /**
@@ -33,23 +34,14 @@ function atCut(view: string): AtCut {
 }
 
 /**
- * Exo's memo control may save each line break as CRLF: a presentation, not an edit. A CR before a
- * line break is dropped unless the line, CR included, is one the view already had (a post's text
- * may hold a CR of its own).
+ * Stage one of the put: `edited` is the view as the Exo user left it, `recordedView` the view as the
+ * sync last wrote it (of the post whose text was `basePost`), or as Exo saved it back unchanged.
+ * The CRs at the ends of lines are the post's, not the edit's (line-endings.ts): Exo shows none and
+ * may save every line break as CRLF.
  */
-function withoutAddedCarriageReturns(edited: string, baseView: string): string {
-  if (!edited.includes('\r\n')) return edited;
-  const had = new Set(baseView.split('\n'));
-  const lines = edited.split('\n');
-  return lines.map((l, i) => (i < lines.length - 1 && l.endsWith('\r') && !had.has(l) ? l.slice(0, -1) : l)).join('\n');
-}
-
-/**
- * Stage one of the put: `edited` is the view as the Exo user left it, `baseView` the view as the
- * sync last wrote it (of the post whose text was `basePost`).
- */
-export function putText(edited: string, baseView: string, basePost: string, codePage: string): PutText {
-  const mine = withoutAddedCarriageReturns(edited, baseView);
+export function putText(edited: string, recordedView: string, basePost: string, codePage: string): PutText {
+  const baseView = withPostLineEndings(recordedView, basePost, codePage);
+  const mine = withViewLineEndings(edited, baseView);
   const base = atCut(baseView);
   const head = textOfView(base.before, codePage);
   const foot = textOfView(base.after, codePage);

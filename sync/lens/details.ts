@@ -1,11 +1,13 @@
 import { LIMITS } from '../../db/exo/tasks.js';
 import { COMMENTS_MARKER, CUT_MARKER, isCommentsMarker } from './control-lines.js';
-import { charCount, fitView, type FittedView } from './view-text.js';
+import { fitView, savedCount, type FittedView } from './view-text.js';
 
 /**
  * TASKS.DETAILS as the sync writes it: the view of the post's text, then (when the post has
  * comments) the comments marker line and the view of the comments block. The post's text has the
- * room first; the comments get what is left, or are left out when the text itself is cut.
+ * room first; the comments get what is left, or are left out when the text itself is cut. Every
+ * line break is counted as two characters (`savedCount`): Exo may save DETAILS back with CRLF line
+ * breaks, and what it saves must still fit the column.
  */
 export interface DetailsView {
   details: string;
@@ -18,11 +20,12 @@ export interface DetailsView {
 
 export function detailsView(text: string, comments: string | null, codePage: string, max: number = LIMITS.DETAILS): DetailsView {
   const body = fitView(text, Number.MAX_SAFE_INTEGER, codePage);
-  const bodyLength = charCount(body.text);
-  const blockRoom = max - bodyLength - COMMENTS_MARKER.length - 2;
+  const bodyLength = savedCount(body.text);
+  // The comments marker line and the two line breaks around it.
+  const blockRoom = max - bodyLength - savedCount(`\n${COMMENTS_MARKER}\n`);
   if (comments) {
     const full = fitView(comments, Number.MAX_SAFE_INTEGER, codePage);
-    if (charCount(full.text) <= blockRoom) return withComments(body, full, false);
+    if (savedCount(full.text) <= blockRoom) return withComments(body, full, false);
     if (blockRoom > CUT_MARKER.length) return withComments(body, fitView(comments, blockRoom, codePage), true);
   } else if (bodyLength <= max) return { details: body.text, body: body.text, bodyCut: false, commentsCut: false, replaced: body.replaced };
   const cut = fitView(text, max, codePage);

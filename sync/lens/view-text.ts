@@ -28,6 +28,19 @@ export function charCount(text: string): number {
   return n;
 }
 
+/**
+ * Characters the text may take in DETAILS once Exo saves it back: Exo's memo may write each line
+ * break as CRLF, and a line's own CR before it stays, so a line break counts two.
+ */
+export function savedCount(text: string): number {
+  let breaks = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) breaks += 1;
+  return charCount(text) + breaks;
+}
+
+/** A line break as DETAILS may hold it once Exo saved it (CRLF). */
+const BREAK = 2;
+
 export interface FittedView {
   text: string;
   /** Text of the post is not shown: the view ends with the cut marker line, which stands for it. */
@@ -37,10 +50,11 @@ export interface FittedView {
 }
 
 /**
- * The view of `text` in at most `room` characters. What does not fit is replaced by the cut marker
- * line, after the whole lines that fit; when those would leave more than half the room empty (a
- * long line), the next line is shown up to a word as well. The visible part always decodes to the
- * start of `text`, so the text the marker stands for is exactly the rest.
+ * The view of `text` in at most `room` characters, counting each line break as two (`savedCount`:
+ * saved back by Exo with CRLF, the view still fits). What does not fit is replaced by the cut
+ * marker line, after the whole lines that fit; when those would leave more than half the room
+ * empty (a long line), the next line is shown up to a word as well. The visible part always
+ * decodes to the start of `text`, so the text the marker stands for is exactly the rest.
  */
 export function fitView(text: string, room: number, codePage: string): FittedView {
   const lines = text.split('\n');
@@ -50,13 +64,13 @@ export function fitView(text: string, room: number, codePage: string): FittedVie
     replaced += encoded.replaced;
     return escapeLine(encoded.text);
   });
-  const total = views.reduce((sum, v) => sum + charCount(v), lines.length - 1);
+  const total = views.reduce((sum, v) => sum + charCount(v), (lines.length - 1) * BREAK);
   if (total <= room) return { text: views.join('\n'), cut: false, replaced };
-  const space = room - CUT_MARKER.length - 1;
+  const space = room - CUT_MARKER.length - BREAK;
   const kept: string[] = [];
   let used = 0;
   for (const [i, view] of views.entries()) {
-    const separator = kept.length ? 1 : 0;
+    const separator = kept.length ? BREAK : 0;
     if (used + separator + charCount(view) > space) {
       if (used < space / 2) {
         const partial = partialLine(lines[i]!, space - used - separator, codePage);

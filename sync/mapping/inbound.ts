@@ -9,7 +9,7 @@ import { staffFor } from '../lens/fields/field-lens.js';
 import { FIELD_LENSES } from '../lens/fields/index.js';
 import { wallClockOf } from '../lens/fields/dates.js';
 import { fitSubject } from '../lens/subject.js';
-import { charCount, fitView } from '../lens/view-text.js';
+import { fitView, savedCount } from '../lens/view-text.js';
 import { CUT_MARKER } from '../lens/control-lines.js';
 
 /** Lookups the inbound mapping needs, resolved beforehand. */
@@ -102,7 +102,8 @@ export function deletedChange(activity: Activity, post: { text: string; deletedA
   change.columns.SUBJECT = subject.startsWith(DELETED_PREFIX) ? subject : fitSubject(DELETED_PREFIX + subject);
   // The details are Exo's text already; the post's last text is shown as far as it fits.
   const head = `${activity.details ?? ''}\n\n[Deleted in Numerik on ${at} by ${who}. The post's text was:]\n`;
-  const room = LIMITS.DETAILS - charCount(head);
+  // Line breaks counted as two, as fitView counts them: Exo may save the details back with CRLF.
+  const room = LIMITS.DETAILS - savedCount(head);
   if (room > CUT_MARKER.length) {
     const shown = fitView(post.text, room, ctx.codePage);
     change.columns.DETAILS = head + shown.text;

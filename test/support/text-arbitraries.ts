@@ -26,12 +26,32 @@ export const line = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: char, minLength: 200, maxLength: 900 }) },
 );
 
-/** A post's text: from empty to well past what DETAILS holds. */
-export const body = fc.oneof(
+const lfBody = fc.oneof(
   { weight: 6, arbitrary: fc.array(line, { maxLength: 12 }).map((ls) => ls.join('\n')) },
   { weight: 2, arbitrary: fc.array(line, { minLength: 20, maxLength: 160 }).map((ls) => ls.join('\n')) },
   { weight: 1, arbitrary: fc.tuple(line, fc.integer({ min: 1, max: 40 })).map(([l, n]) => Array.from({ length: n }, () => `${l} ${'x'.repeat(300)}`).join('\n')) },
   { weight: 1, arbitrary: fc.string({ unit: char, minLength: 5400, maxLength: 7000 }) },
+  // Many short lines, around what DETAILS holds: where counting a line break as one or two matters.
+  { weight: 1, arbitrary: fc.array(fc.string({ unit: char, maxLength: 24 }), { minLength: 150, maxLength: 500 }).map((ls) => ls.join('\n')) },
+);
+
+/**
+ * How a post's lines end: as typed in Numerik (LF), pasted from Windows (CRLF throughout), or a mix
+ * of LF, CRLF, blank lines with and without a CR, a CR before a CRLF, and lone CRs.
+ */
+const breaks = fc.array(fc.constantFrom('\n', '\r\n', '\n\r\n', '\r\n\n', '\r\r\n', '\r', '\n\r'), { minLength: 1, maxLength: 8 });
+
+/** A post's text: from empty to well past what DETAILS holds, with its own line endings. */
+export const body = fc.oneof(
+  { weight: 4, arbitrary: lfBody },
+  { weight: 1, arbitrary: lfBody.map((t) => t.replace(/\n/g, '\r\n')) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(lfBody, breaks).map(([t, bs]) => {
+      let i = 0;
+      return t.replace(/\n/g, () => bs[i++ % bs.length]!);
+    }),
+  },
 );
 
 /** An Exo user's edit of the lines of a view: insert, delete or replace a line. */

@@ -1,5 +1,6 @@
 import { textGet } from '../activity-text.js';
 import { splitDetails } from '../details.js';
+import { lineText } from '../line-endings.js';
 import { openingText } from '../subject.js';
 import { textOfView } from '../view-text.js';
 import { htmlToText } from '../../mapping/text.js';
@@ -26,7 +27,9 @@ export const textLens: FieldLens = {
   },
   put(activity, ctx) {
     const { body } = splitDetails(activity.details);
-    const view = ctx.link ? body || (activity.subject?.trim() ?? '') : openingText(activity.subject, body);
+    // Details Exo shows empty are empty, whatever CRs its save left (a CRLF before the comments marker).
+    const emptied = lineText(body) === '';
+    const view = ctx.link ? (emptied ? activity.subject?.trim() || body : body) : openingText(activity.subject, body);
     return { body_text: ctx.notesFormat === 'html' ? htmlToText(textOfView(view, ctx.codePage)) : view };
   },
 };

@@ -1,10 +1,130 @@
 import { describe, expect, it } from 'vitest';
+import type { Activity } from '../../../db/exo/activities.js';
+import { textGet } from '../../../sync/lens/activity-text.js';
 import { putText } from '../../../sync/lens/body.js';
+import { splitDetails } from '../../../sync/lens/details.js';
+import { textLens } from '../../../sync/lens/fields/text.js';
+import { charCount } from '../../../sync/lens/view-text.js';
+import { deletedChange, type InboundContext } from '../../../sync/mapping/inbound.js';
+import type { OutboundContext } from '../../../sync/mapping/outbound.js';
+import type { NumerikComment } from '../../../sync/numerik/types.js';
 
-/** Every counterexample the lens properties (laws.test.ts, npm run fuzz) ever found, by name. */
+const CP = 'cp1252';
+const ctx = { codePage: CP, notesFormat: 'text' as const, timeZone: 'UTC', userName: () => 'Ann' };
+/** Each line break saved as CRLF, the line's own CRs kept. */
+const crlf = (details: string) => details.replace(/\n/g, '\r\n');
+/** As Exo's memo shows the details (no CR at a line's end), each line break saved as CRLF. */
+const memo = (details: string) => details.replace(/\r*\n/g, '\r\n').replace(/\r+$/, '');
+const said = (text: string): NumerikComment[] => [{ id: 'c1', author_id: 'usr_ann', body_text: text, body_html: '', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }];
+/** The put of DETAILS written for `text` (with `comments`) and saved back by Exo as `saved`. */
+const putBack = (text: string, comments: NumerikComment[], save: (details: string) => string) => {
+  const view = textGet({ body_text: text, body_html: '', comments }, ctx);
+  return putText(splitDetails(save(view.details)).body, view.body, text, CP).text;
+};
+
+/** Every counterexample the lens properties (laws.test.ts, line-endings.test.ts, npm run fuzz) ever found, by name. */
 describe('the text lens: counterexamples found by fast-check', () => {
   it('a post line that is only a CR keeps it when Exo saves the details with CRLF line breaks', () => {
     // seeds 18193 and 16718: body "\r", an empty line inserted after it.
     expect(putText('\r\n', '\r', '\r', 'cp1252').text).toBe('\r\n');
+  });
+
+  describe('line endings (line-endings.test.ts, seed 20261201)', () => {
+    it('2,750 one-letter lines fitted counting a line break as one overflowed DETAILS once saved with CRLF (8,248 characters)', () => {
+      const view = textGet({ body_text: Array.from({ length: 2750 }, () => 'x').join('\n'), body_html: '', comments: [] }, ctx);
+      expect(view.cut).toBe(true);
+      expect(charCount(crlf(view.details))).toBeLessThanOrEqual(5500);
+    });
+
+    it('a few lines and a long comment: the comments fitted in what was left overflowed DETAILS saved with CRLF', () => {
+      // Found as a 20-line post and a 5,000-character comment: 5,502 characters saved with CRLF.
+      for (const text of ['a\nb', '\n\n\n\n##Comments##\n\n\n \n        \n\n\n\n\n\n##Comments##\n\n\n\n\n']) {
+        const view = textGet({ body_text: text, body_html: '', comments: said('y'.repeat(6000)) }, ctx);
+        expect(charCount(crlf(view.details))).toBeLessThanOrEqual(5500);
+      }
+    });
+
+    it('the audit block of a post deleted in Numerik, fitted counting its line breaks as one, overflowed DETAILS saved with CRLF', () => {
+      // Found as a long post below the details Exo had: 5,502 characters saved with CRLF.
+      const inbound = { ...ctx, now: new Date('2026-11-27T10:00:00Z'), staffOf: () => 1, defaultStaff: null } as unknown as InboundContext;
+      for (const last of ['y'.repeat(6000), Array.from({ length: 3000 }, () => 'y').join('\n')]) {
+        const change = deletedChange({ subject: 'Call Jo', details: 'a\nb' } as Activity, { text: last, deletedAt: '2026-11-27T03:00:00.000Z', deletedBy: 'usr_raj' }, inbound);
+        expect(charCount(crlf(change.columns.DETAILS as string))).toBeLessThanOrEqual(5500);
+      }
+    });
+
+    it('details with comments saved unchanged with CRLF: the CR before the comments marker line was taken as the last line’s own', () => {
+      // Found as an empty post with a comment; put "\r" instead of "".
+      expect(putBack('', said('ok'), crlf)).toBe('');
+      expect(putBack('a\nb', said('ok'), crlf)).toBe('a\nb');
+      expect(putBack('a\nb', said('ok'), memo)).toBe('a\nb');
+    });
+
+    it('a line inserted last, above the comments marker, got the CR of the CRLF before the marker', () => {
+      // Found as an empty post with a comment, "new 0: " inserted: "new 0: \n\r" instead of "new 0: \n".
+      const view = textGet({ body_text: '', body_html: '', comments: said('ok') }, ctx);
+      const details = view.details.replace(/^/, 'new 0: \n');
+      expect(putText(splitDetails(crlf(details)).body, view.body, '', CP).text).toBe('new 0: \n');
+    });
+
+    it('editing a word on a line with its own CR dropped that CR in Numerik', () => {
+      const post = 'hello world\r\nnext';
+      expect(putText(memo('hello there\nnext'), post, post, CP).text).toBe('hello there\r\nnext');
+      expect(putText('hello there\nnext', post, post, CP).text).toBe('hello there\r\nnext');
+    });
+
+    it('a line emptied above a blank line with a CR: the CR moved up to the emptied line', () => {
+      // Found as a long first line, then a line "\r"; the first line emptied, saved by the memo: "\r\n" instead of "\n\r".
+      const post = 'a\n\r';
+      expect(putText(memo('\n\r'), post, post, CP).text).toBe('\n\r');
+    });
+
+    it('a CRLF save added a CR to the blank lines of a post that has a blank line with a CR', () => {
+      const post = 'a\n\r\n\nb';
+      expect(putText(crlf(post), post, post, CP).text).toBe(post);
+      expect(putText(memo(post), post, post, CP).text).toBe(post);
+    });
+
+    it('a typed line that reads as a line of the post with a CR got that CR from a CRLF save', () => {
+      const post = 'y\r\nz';
+      expect(putText(crlf('y\r\ny\nz'), post, post, CP).text).toBe('y\r\ny\nz');
+    });
+
+    it('details with comments emptied in Exo and saved with CRLF: the CR left before the marker line was sent as the post’s text, not the subject line', () => {
+      const ctx_ = { link: { postId: 'pst_1' }, notesFormat: 'text', codePage: CP } as unknown as OutboundContext;
+      const on = { type: 'task' as const, customerId: 'cus_1' };
+      const emptied = (details: string) => textLens.put({ details, subject: 'Call Jo' } as Activity, ctx_, on).body_text;
+      expect(emptied('\n##Comments##\nAnn (1 Jan 2026 13:00):\nok')).toBe('Call Jo');
+      expect(emptied(crlf('\n##Comments##\nAnn (1 Jan 2026 13:00):\nok'))).toBe('Call Jo');
+      // A body Exo shows with text (blank lines, say) is the Exo user's.
+      expect(emptied(crlf('\n\n##Comments##\nok'))).toBe('\r\n\r');
+    });
+
+    it('saved back unchanged with CRLF, then edited: the recorded base carried Exo’s CRs, and every line of the post got one', () => {
+      // Found end to end (round-trip-laws.test.ts): Exo's CRLF copy of the view, recorded as the link's
+      // base, made the edit "not a view of the post as last synced" and put CRLF on every line.
+      const post = 'one\ntwo\nthree';
+      for (const edit of [crlf('one\n2\nthree'), memo('one\n2\nthree'), 'one\n2\nthree']) {
+        expect(putText(edit, crlf(post), post, CP)).toEqual({ text: 'one\n2\nthree', base: post, notes: [] });
+      }
+      const own = 'one\r\ntwo\n\r';
+      expect(putText(memo('one\n2\n'), crlf(own), own, CP)).toEqual({ text: 'one\r\n2\n\r', base: own, notes: [] });
+    });
+
+    it('a long line cut in the view, saved back unchanged with CRLF, then edited: the start of the cut line kept Exo’s CR and the put lost its place', () => {
+      // Found end to end (round-trip-laws.test.ts, and line-endings.test.ts) as a 7,000-character one-line post.
+      const post = `${Array.from({ length: 1000 }, (_, i) => `word${i}`).join(' ')}\nsecond`;
+      const view = textGet({ body_text: post, body_html: '', comments: [] }, ctx);
+      expect(view.cut).toBe(true);
+      const edited = `new line\n${view.body}`;
+      for (const edit of [edited, crlf(edited), memo(edited)]) expect(putText(edit, crlf(view.body), post, CP)).toEqual({ text: `new line\n${post}`, base: post, notes: [] });
+    });
+
+    it('which of several blank lines was deleted Exo’s save cannot tell: the blank lines left keep the first CRs, in order', () => {
+      // Found by the Put law (laws.test.ts) once lines kept their CRs: post "\r\n\n", its first line deleted.
+      // Saved by the memo, deleting any one of the three blank lines reads "\r\n": the put is the same for each.
+      expect(putText('\n', '\r\n\n', '\r\n\n', CP).text).toBe('\r\n');
+      expect(putText(memo('\n'), '\r\n\n', '\r\n\n', CP).text).toBe('\r\n');
+    });
   });
 });
