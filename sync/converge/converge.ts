@@ -5,7 +5,8 @@ import { asSyncWriter, insertActivity, updateActivity } from '../../db/exo/write
 import { dropCreateIntent } from '../../db/plugin/links/create-intents.js';
 import { insertPostLink, readPostLinks, sameLink, updatePostLink, type PostLink, type PostLinkChange } from '../../db/plugin/links/posts.js';
 import { ATTACHMENTS_JOB, storeEventOnce } from '../../db/plugin/inbox/store-event.js';
-import { writeLog, type LogEntry } from '../../db/plugin/log.js';
+import type { LogEntry } from '../../db/plugin/log.js';
+import { writeLogWithCards } from '../../db/plugin/conflict-cards.js';
 import { agreedState } from '../agreed.js';
 import { textPut } from '../lens/activity-text.js';
 import { splitDetails } from '../lens/details.js';
@@ -146,7 +147,7 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
       if (check) await recheck(db, trx, check);
       const result = await work(trx);
       if (!(await i.finish(trx))) throw new LeaseLost();
-      await writeLog(db, log(), trx);
+      await writeLogWithCards(db, log(), trx);
       if (i.lookups.options.downloadAttachments && i.lookup.kind === 'post') {
         const { post } = i.lookup;
         await storeEventOnce(db, { eventId: `${ATTACHMENTS_JOB}:${post.id}:${post.version}`, type: ATTACHMENTS_JOB, postId: post.id, version: post.version, source: 'webhook' }, trx);
@@ -223,7 +224,7 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     await asSyncWriter(db, async (trx) => {
       await recheck(db, trx, checkOf(activity.seqno, i.storedLink ?? link, undefined));
       await updatePostLink(db, activity.seqno, halfAgreed(activity, link, current, bases, merge.toExo, exoNow, winner, i.lookups), trx);
-      await writeLog(db, log, trx);
+      await writeLogWithCards(db, log, trx);
     });
     throw error;
   }

@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+import type { Db } from '../connect.js';
+import { writeLog, type LogEntry } from './log.js';
+import { OBJECTS } from './objects.js';
+
+/** What a conflict card holds (X_NUMERIK_LOG.DETAIL of kind conflict). */
+interface CardDetail {
+  policy?: string;
+  winner?: 'exo' | 'numerik';
+  fields?: string[];
+  exo?: Record<string, unknown>;
+  numerik?: Record<string, unknown>;
+  losing?: unknown;
+}
+
+/** Both cards' versions of each field; of a text, both texts where they differ (nothing of the first is dropped). */
+function mergeCards(open: CardDetail, next: CardDetail): CardDetail {
+  const fields = [...new Set([...(open.fields ?? []), ...(next.fields ?? [])])];
+  const side = (s: 'exo' | 'numerik') =>
+    Object.fromEntries(
+      fields.map((f) => {
+        const [a, b] = [open[s]?.[f], next[s]?.[f]];
+        if (b === undefined) return [f, a];
+        return [f, typeof a === 'string' && typeof b === 'string' && a !== b && !b.includes(a) ? `${a}\n…\n${b}` : b];
+      }),
+    );
+  return { ...next, fields, exo: side('exo'), numerik: side('numerik') };
+}
+
+/**
+ * Writes log entries. A conflict on an activity whose open card was decided the same way goes
+ * onto that card: the same race seen again before anyone looked (a commit that Numerik took and an
+ * Exo save overtook, merged once more) is one conflict for a person, with every losing version on it.
+ */
+export async function writeLogWithCards(db: Db, entries: readonly LogEntry[], trx: Knex.Transaction): Promise<void> {
+  const rest: LogEntry[] = [];
+  const table = () => trx(`${db.target.schema}.${OBJECTS.log}`);
+  for (const e of entries) {
+    if (e.kind !== 'conflict' || e.activitySeqno == null) {
+      rest.push(e);
+      continue;
+    }
+    const open = (await table().where({ KIND: 'conflict', ACTIVITY_SEQNO: e.activitySeqno }).whereNull('RESOLVED_AT').orderBy('ID', 'desc').first('ID', 'DETAIL')) as
+      | { ID: number | string; DETAIL: string | null }
+      | undefined;
+    const card = open?.DETAIL ? (JSON.parse(open.DETAIL) as CardDetail) : undefined;
+    const next = e.detail as CardDetail;
+    if (!open || !card || card.winner !== next.winner) {
+      rest.push(e);
+      continue;
+    }
+    await table().where({ ID: open.ID }).update({ REASON: e.reason.slice(0, 400), DETAIL: JSON.stringify(mergeCards(card, next)) });
+  }
+  await writeLog(db, rest, trx);
+}
