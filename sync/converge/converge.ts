@@ -11,6 +11,7 @@ import { agreedState } from '../agreed.js';
 import { textPut } from '../lens/activity-text.js';
 import { splitDetails } from '../lens/details.js';
 import { textOfView } from '../lens/view-text.js';
+import { withViewLineEndings } from '../lens/line-endings.js';
 import { inboundContext, outboundContext, type Lookups } from '../lookups.js';
 import type { conflictWinner } from '../mapping/conflict.js';
 import { decide } from './decide.js';
@@ -356,7 +357,7 @@ async function linkToActivity(deps: ConvergeDeps, i: ConvergeInput, post: Post, 
   const exoNow = activityContent(activity, ctx, ctx.customerId ?? post.customer_id);
   const numerikNow = contentOfPost(post);
   const merge = threeWay({ exo: numerikNow, numerik: numerikNow }, { exo: exoNow, numerik: numerikNow }, 'exo');
-  const opening = i.lookups.options.notesFormat === 'html' ? exoNow.body_text : textOfView(exoNow.body_text, i.lookups.codePage);
+  const opening = i.lookups.options.notesFormat === 'html' ? exoNow.body_text : textOfView(withViewLineEndings(exoNow.body_text, ''), i.lookups.codePage);
   const newText = opening !== post.body_text ? opening : undefined;
   const changed = merge.toNumerik.length || newText !== undefined;
   const current = changed ? await sendPatch(deps, post, patchOf(exoNow, merge.toNumerik, newText, activity, i)) : post;

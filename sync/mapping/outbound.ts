@@ -8,6 +8,7 @@ import { FIELD_LENSES } from '../lens/fields/index.js';
 import { splitDetails } from '../lens/details.js';
 import { subjectOf } from '../lens/subject.js';
 import { textOfView } from '../lens/view-text.js';
+import { withViewLineEndings } from '../lens/line-endings.js';
 import { changedFields, hashContent, type Content, type ContentField } from './content.js';
 import { textToHtml } from './text.js';
 
@@ -106,7 +107,8 @@ export function planOutbound(activity: Activity | undefined, ctx: OutboundContex
 
   if (!link) {
     const { type, ...fields } = content;
-    const text = ctx.notesFormat === 'html' ? content.body_text : textOfView(content.body_text, ctx.codePage);
+    // A new post has no line endings of its own: every CR Exo's save put at a line's end is dropped.
+    const text = ctx.notesFormat === 'html' ? content.body_text : textOfView(withViewLineEndings(content.body_text, ''), ctx.codePage);
     const { body } = splitDetails(activity.details);
     const html = ctx.notesFormat === 'html' ? textOfView([activity.subject?.trim(), body].filter(Boolean).join('<br>'), ctx.codePage) : textToHtml(text);
     const created = { ...content, body_text: text };

@@ -115,6 +115,13 @@ forEachTarget('faithful round trips', (engine) => {
     expect(post.body_text).toBe('Call Jo about 40 chairs\nbring samples');
   });
 
+  it('a new Exo activity saved with CRLF line breaks: the post has none of Exo’s CRs (seed 1 of the torture run)', async () => {
+    const seqno = await f.seed.task({ subject: 'Quote', details: 'Quote\r\nforty chairs\r\nby Friday\r', companyId: 'D101', assignedTo: f.staff.ann });
+    await settled(f);
+    const post = [...store().posts.values()].find((p) => p.external_ref?.startsWith(`exo-task:${seqno}:`))!;
+    expect(post.body_text).toBe('Quote\nforty chairs\nby Friday');
+  });
+
   describe('edits on both sides', () => {
     const both = async (text: string, exo: (d: string) => string, numerik: (t: string) => string) => {
       const post = numerikCreates({ body_text: text });
