@@ -167,3 +167,52 @@ function keepTriggersOnDropColumn(knex: Knex): void {
   }
   Object.setPrototypeOf(client, KeepsTriggers.prototype);
 }
+
+/**
+ * E6: on the engine, a `NEXT VALUE FOR` that fetches a new cache block of its sequence overwrites
+ * `@@IDENTITY` and `SCOPE_IDENTITY()` — and the capture trigger's queue row takes its ID from a
+ * sequence (CACHE 100), so the first single-row INSERT into TASKS after up (a fresh sequence, no
+ * block yet) reads back the queue's ID instead of the new SEQNO (seen: @@IDENTITY 1, the queue's first
+ * ID, after an INSERT whose SEQNO was 51). On SQL Server neither function
+ * changes: `SCOPE_IDENTITY()` is the last identity value inserted in the same scope and
+ * `@@IDENTITY` the last identity value of the session, and a sequence is no identity (Microsoft
+ * docs, SCOPE_IDENTITY and @@IDENTITY; CREATE SEQUENCE). So the Exo-style INSERTs a test makes
+ * before asserting them: none on SQL Server (the first INSERT after up is asserted), one on the
+ * engine (it fetches the block; the INSERTs after it, within the block's 100, are asserted).
+ */
+export async function exoInsertsBeforeIdentityHolds(knex: Knex): Promise<number> {
+  return (await isBabelfish(knex)) ? 1 : 0;
+}
+
+/**
+ * E3 again, for a script run batch by batch on one TDS session (the DBA's path, as sqlcmd runs it):
+ * on the engine a batch that drops a column of a table also drops the table's triggers, and a later
+ * batch of the script (`DROP TRIGGER`) then fails. On SQL Server triggers stay. So on the engine a
+ * batch holding `ALTER TABLE … DROP COLUMN` is run between reading the table's triggers and
+ * creating again, from their own definition (disabled if they were), any that went with the column:
+ * on the same session, inside the script's open transaction. Elsewhere the batch is run as it is.
+ */
+export async function runBatchKeepingTriggers(
+  run: (batch: string) => Promise<Record<string, unknown>[]>,
+  batch: string,
+  onEngine: boolean,
+): Promise<void> {
+  const table = onEngine ? /\bALTER\s+TABLE\s+((?:\[[^\]]+\]|[\w$#]+)(?:\s*\.\s*(?:\[[^\]]+\]|[\w$#]+))*)\s+DROP\s+COLUMN\b/i.exec(batch)?.[1] : undefined;
+  if (!table) {
+    await run(batch);
+    return;
+  }
+  const triggersOf = async () =>
+    (await run(
+      `SELECT tr.name AS name, tr.is_disabled AS disabled, OBJECT_DEFINITION(tr.object_id) AS definition FROM sys.triggers tr WHERE tr.parent_id = OBJECT_ID(N'${table.replace(/'/g, "''")}')`,
+    )).map((r) => ({ name: String(r.name), disabled: Boolean(r.disabled), definition: r.definition as string | null }));
+  const before = await triggersOf();
+  await run(batch);
+  const after = new Set((await triggersOf()).map((t) => t.name.toLowerCase()));
+  const schema = /^(.*)\.[^.]+$/.exec(table)?.[1];
+  for (const t of before) {
+    if (after.has(t.name.toLowerCase()) || !t.definition) continue;
+    await run(t.definition);
+    if (t.disabled) await run(`DISABLE TRIGGER ${schema ? `${schema}.` : ''}[${t.name}] ON ${table}`);
+  }
+}
