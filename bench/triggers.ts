@@ -108,19 +108,22 @@ const SINGLE = Number(process.env.BENCH_SINGLE ?? 1_000);
 
 /**
  * What an Exo user at the keyboard feels: one activity saved at a time (an INSERT, then an UPDATE
- * of it), SINGLE statements each, alternating between a TASKS without and with the trigger.
+ * of it, then its DELETE), SINGLE statements each, alternating between a TASKS without and with the
+ * trigger.
  */
 async function singleRows(name: string, plain: Db, captured: Db): Promise<void> {
   const row = taskRow({ subject: 'One activity', details: 'Saved by an Exo user', companyId: 'D1', assignedTo: 1 });
-  const times = { plain: { insert: [] as number[], update: [] as number[] }, captured: { insert: [] as number[], update: [] as number[] } };
+  const ops = () => ({ insert: [] as number[], update: [] as number[], delete: [] as number[] });
+  const times = { plain: ops(), captured: ops() };
   for (let i = 0; i < SINGLE; i++) {
     for (const [label, db] of (i % 2 ? [['captured', captured], ['plain', plain]] : [['plain', plain], ['captured', captured]]) as [keyof typeof times, Db][]) {
       let seqno = 0;
       times[label].insert.push(await timed(async () => (seqno = await db.dialect.insertReturningKey(db.knex, 'TASKS', row, 'SEQNO'))));
       times[label].update.push(await timed(() => db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: `Edited ${i}` })));
+      times[label].delete.push(await timed(() => db.table('TASKS').where({ SEQNO: seqno }).del()));
     }
   }
-  for (const op of ['insert', 'update'] as const) {
+  for (const op of ['insert', 'update', 'delete'] as const) {
     const [p50, c50] = [median(times.plain[op]), median(times.captured[op])];
     const [p99, c99] = [percentile(times.plain[op], 99), percentile(times.captured[op], 99)];
     console.log(
