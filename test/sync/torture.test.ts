@@ -21,6 +21,12 @@ import { tortureRun } from '../support/torture/run.js';
 const OPEN: readonly ViolationKind[] = ['lost-update', 'conflict-recorded-twice', 'phantom-conflict', 'lost-field-update'];
 
 forEachTarget('torture: concurrent editors on both sides, checked as a history', (engine, target) => {
+  // Issue 21 runs the bounded history on PGlite and PostgreSQL; on SQL Server the commit's re-check
+  // is proven by the failpoint tests (test/sync/concurrency.test.ts), which run there too.
+  if (target.name === 'mssql') {
+    it.skip('the bounded torture run is on PGlite and PostgreSQL (issue 21); SQL Server: see test/sync/concurrency.test.ts', () => undefined);
+    return;
+  }
   it('a bounded seeded run: no line duplicated, no CR added, both sides equal at rest, one post per activity', async () => {
     const result = await tortureRun(engine, { seed: 1, editMs: 4_000, records: 4, quiesceMs: 40_000, target: target.env ? target : undefined });
     expect(result.history.length).toBeGreaterThan(20);
