@@ -20,7 +20,7 @@ import { inProcessWorkers, WorkerLog } from '../test/support/torture/workers.js'
 import { DEFAULT_BENCH_PG_URL, median, openEngine, percentile } from './engines.js';
 
 /**
- * `npm run bench -- contention [--seconds 60] [--rate 20] [--activities 50] [--seed S]`: races,
+ * `npm run bench -- contention [--seconds 60] [--rate 20] [--activities 50] [--latency 20] [--poll 0.2] [--seed S]`: races,
  * not conflicts. Linked activities are edited on both sides at once, an Exo user appending a line
  * to DETAILS (one SQL UPDATE) and a Numerik user inserting a line after the post's first, so a
  * line-by-line three-way merge can always take both; two outbound and two inbound workers (in this
@@ -236,6 +236,11 @@ function lostEdits(history: readonly Edit[], final: FinalState, records: readonl
   });
 }
 
+/** The conflict cards whose recorded sides hold `token`. */
+function keptBy(final: FinalState, token: string): number[] {
+  return final.conflicts.filter((c) => tokensIn(`${JSON.stringify(c.exo)}\n${JSON.stringify(c.numerik)}`).has(token)).map((c) => c.id);
+}
+
 /** Exo UPDATEs at the Exo users' share of the rate, on random activities, for `ms`; their timings. */
 async function exoOnly(b: Bench, rng: Prng, seqnos: readonly number[], perSecond: number, ms: number): Promise<UpdateTiming[]> {
   const timings: UpdateTiming[] = [];
@@ -248,6 +253,11 @@ async function exoOnly(b: Bench, rng: Prng, seqnos: readonly number[], perSecond
   }
   await Promise.all(inFlight);
   return timings;
+}
+
+/** The flags that replay this run's schedule (the interleaving with the workers is the machine's). */
+function replayFlags(o: ContentionOptions): string {
+  return `--seconds ${o.seconds} --rate ${o.rate} --activities ${o.activities} --latency ${o.latencyMs} --poll ${o.pollSeconds} --baseline-seconds ${o.baselineSeconds} --seed ${o.seed}`;
 }
 
 const ms = (n: number) => `${n.toFixed(0)} ms`;
@@ -353,7 +363,7 @@ export async function benchContention(): Promise<void> {
         `  edits made: ${made.exo + made.numerik} (${made.exo} Exo UPDATEs, ${made.numerik} Numerik edits) in ${editSeconds.toFixed(1)} s = ${((made.exo + made.numerik) / editSeconds).toFixed(1)}/s ` +
           `(schedule at most ${ms(lateMs)} late)${failed.length ? `; ${failed.length} failed: ${failed.slice(0, 3).map((e) => e.failed).join(' | ')}` : ''}`,
       );
-      console.log(`  edits lost (token not on both sides at rest): ${lost.length} (target 0); conflicts recorded: ${final.conflicts.length}; checker: ${violations.length} violation(s)`);
+      console.log(`  edits lost (token not on both sides at rest): ${lost.length} (target 0${lost.length ? `; ${lost.filter((l) => keptBy(final, l.edit.token).length).length} of them kept by a conflict card` : ''}); conflicts recorded: ${final.conflicts.length}; checker: ${violations.length} violation(s)`);
       const t = watch.times;
       console.log(
         `  convergence (edit → its token on both sides, polled every 100 ms, ${watch.polls} polls): p50 ${ms(median(t))}, p95 ${ms(p(t, 95))}, max ${ms(Math.max(...t))} over ${t.length} edits` +
@@ -390,7 +400,8 @@ export async function benchContention(): Promise<void> {
           const record = e.target.side === 'exo' ? records.find((r) => r.seqno === (e.target as { seqno: number }).seqno) : records.find((r) => r.postId === (e.target as { postId: string }).postId);
           console.log(
             `  LOST ${e.side} ${e.kind} ${e.token} on activity ${record?.seqno} ⇄ post ${record?.postId} at +${((e.startedAt - started) / 1000).toFixed(3)} s: ` +
-              `${l.inExo ? 'in Exo' : 'not in Exo'}, ${l.inNumerik ? 'in Numerik' : 'not in Numerik'}`,
+              `${l.inExo ? 'in Exo' : 'not in Exo'}, ${l.inNumerik ? 'in Numerik' : 'not in Numerik'}` +
+              `${keptBy(final, e.token).length ? `; kept by conflict card ${keptBy(final, e.token).join(', ')}` : '; in no conflict card'}`,
           );
         }
         if (lost.length > 40) console.log(`  … and ${lost.length - 40} more lost`);
@@ -400,7 +411,7 @@ export async function benchContention(): Promise<void> {
         mkdirSync(dir, { recursive: true });
         const file = path.join(dir, `contention-${o.seed}-${Date.now()}.json`);
         writeFileSync(file, JSON.stringify({ options: o, records, history: b.history, final, violations, lost, trail: await readTrail(f.db) }, null, 2));
-        console.log(`  history, final state, violations and the sync's log written to ${file}; replay the schedule: npm run bench -- contention --seconds ${o.seconds} --seed ${o.seed}`);
+        console.log(`  history, final state, violations and the sync's log written to ${file}; replay the schedule: npm run bench -- contention ${replayFlags(o)}`);
         process.exitCode = 1;
       }
     } finally {
