@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import { readRecordFields, writeRecordFields, type RecordFields } from '../../db/exo/record-fields.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
 import { resolveEntries } from '../../db/plugin/resolve-entries.js';
 import type { Logger } from '../../logging/logger.js';
 import type { SyncOptions } from '../options.js';
@@ -39,10 +40,20 @@ export async function refreshRecordFields(db: Db, outcomes: readonly RecordOutco
     await writeRecordFields(db, changes);
     // A conflict is closed only by a change made after it was recorded: the edit that caused it,
     // carried by the other direction afterwards, is no later change.
-    for (const [seqno, e] of last) {
-      if (e.kind === 'synced' && e.transferred && !e.conflict) await resolveEntries(db, 'conflict', { activitySeqnos: [seqno], before: e.changedAt ?? now }, { by: 'exo-numerik', resolution: SUPERSEDED });
+    // One read finds the few activities with an open card; only those are closed one by one.
+    const superseding = [...last].filter(([, e]) => e.kind === 'synced' && e.transferred && !e.conflict).map(([seqno]) => seqno);
+    const carded = superseding.length ? await openConflictActivities(db, superseding) : new Set<number>();
+    for (const seqno of carded) {
+      const e = last.get(seqno);
+      if (e?.kind === 'synced') await resolveEntries(db, 'conflict', { activitySeqnos: [seqno], before: e.changedAt ?? now }, { by: 'exo-numerik', resolution: SUPERSEDED });
     }
   } catch (error) {
     logger.warn('state fields not updated; the next sync of these activities does it', { error: (error as Error).message, activities: outcomes.length });
   }
+}
+
+/** Which of these activities have an open conflict card. */
+async function openConflictActivities(db: Db, seqnos: readonly number[]): Promise<Set<number>> {
+  const rows = (await db.table(OBJECTS.log).where({ KIND: 'conflict' }).whereNull('RESOLVED_AT').whereIn('ACTIVITY_SEQNO', seqnos.slice(0, 1000)).distinct('ACTIVITY_SEQNO')) as { ACTIVITY_SEQNO: number }[];
+  return new Set(rows.map((r) => Number(r.ACTIVITY_SEQNO)));
 }
