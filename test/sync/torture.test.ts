@@ -37,6 +37,11 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   }, 120_000);
 
   it.todo('no edit lost under any interleaving: every Numerik line on both sides or on a card (issue 21: still found by the torture run)');
+  // Counterexamples found at the end of the session that wrote the re-check, kept by name; a seed
+  // replays the actors, not the interleaving, so they are to-do until the cause is fixed.
+  it.todo('counterexample torture seed 31337 (pglite): the create line of activity 2 twice on both sides after a create raced its adoption');
+  it.todo('counterexample torture seed 31339 (pglite): three Numerik lines lost on one post, no card');
+  it.todo('counterexample contention seed 501 (--activities 10 --latency 150): Exo lines kept only on a phantom card after an outbound PATCH not yet committed');
   it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {
