@@ -120,8 +120,15 @@ async function migrationChecks(db: Db, deps: DoctorDeps, rightsLacking: boolean)
           detail: status.drift.map((d) => `${d.object}: ${d.problem}`).join('; '),
           fix: 'a disabled trigger: ENABLE TRIGGER; a missing object: `exo-numerik migrate down` of its migration, then `migrate up` (changes made meanwhile were not captured: run `exo-numerik backfill`)',
         }
-      : { check: 'triggers and objects', status: 'ok', detail: 'every object present, the capture trigger enabled' },
+      : status.pending.length
+        ? { check: 'triggers and objects', status: 'fail', detail: objectsNotInstalled(status), fix: 'apply the pending migrations (above): Exo changes are captured only once they are' }
+        : { check: 'triggers and objects', status: 'ok', detail: 'every object present, the capture trigger enabled' },
   ];
+}
+
+/** The drift check looks only at what applied migrations made: what pending ones would make is simply not there. */
+function objectsNotInstalled(status: { applied: unknown[]; pending: string[] }): string {
+  return status.applied.length ? `not there until ${status.pending.join(', ')} ${status.pending.length === 1 ? 'is' : 'are'} applied` : 'nothing installed: no X_NUMERIK_* table, no capture trigger on TASKS';
 }
 
 async function numerikChecks(client: NumerikClient, db: Db | undefined, now: () => Date): Promise<CheckResult[]> {

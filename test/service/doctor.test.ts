@@ -192,6 +192,21 @@ forEachTarget('doctor', (engine, target) => {
     expect(found).toMatchObject({ status: 'fail', detail: '6 pending: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture', fix: expect.stringContaining('migrate plan') });
   });
 
+  it('nothing installed: the objects are said to be missing, not present', async () => {
+    const bare = await exoDb(engine);
+    const [found] = finding(await runDoctor(healthy({ openDb: borrowed(bare) })), 'triggers and objects');
+    expect(found).toMatchObject({ status: 'fail', detail: 'nothing installed: no X_NUMERIK_* table, no capture trigger on TASKS', fix: expect.stringContaining('pending migrations') });
+  });
+
+  it('a migration pending: its objects are said to be missing until it is applied', async () => {
+    const partial = await exoDb(engine);
+    const migrator = new Migrator(partial);
+    await migrator.up();
+    await migrator.down({ to: '0006-bulk-capture' });
+    const [found] = finding(await runDoctor(healthy({ openDb: borrowed(partial) })), 'triggers and objects');
+    expect(found).toMatchObject({ status: 'fail', detail: 'not there until 0006-bulk-capture is applied' });
+  });
+
   it('the capture trigger is disabled', async () => {
     const other = await syncFixture(engine);
     try {
