@@ -6,9 +6,9 @@ import { PREVIEW_DECISIONS, type PreviewItem } from '../../sync/preview/item.js'
 import type { PreviewSummary } from '../../sync/preview/preview.js';
 import type { LoadContext } from '../context.js';
 import { withOperations } from '../operations.js';
+import { previewCsv, previewRow } from '../preview-csv.js';
 import { parseSiteTime } from '../site-time.js';
 
-const COLUMNS = ['direction', 'source', 'activitySeqno', 'postId', 'decision', 'reason', 'exoText', 'numerikText'] as const;
 const cut = (text: string | null, width: number) => {
   const t = (text ?? '').replace(/\s+/g, ' ');
   return (t.length > width ? `${t.slice(0, width - 1)}…` : t).padEnd(width);
@@ -42,14 +42,14 @@ export function registerPreview(program: Command, ctx: LoadContext): void {
     .option('--csv <file>', 'every item as CSV, for a spreadsheet (the table still prints its summary)')
     .action(async (opts: { since?: string; until?: string; numerikSince?: string; limit?: number; all?: boolean; json?: boolean; csv?: string }) => {
       const history: ChangeRange | undefined = opts.since ? { since: parseSiteTime(opts.since), until: opts.until ? parseSiteTime(opts.until) : null } : undefined;
-      const csv = opts.csv ? (await import('csv-stringify')).stringify({ header: true, columns: [...COLUMNS], bom: true }) : undefined;
+      const csv = opts.csv ? await previewCsv() : undefined;
       const file = opts.csv ? createWriteStream(opts.csv) : undefined;
       if (csv && file) csv.pipe(file);
       if (!opts.json) console.log('Preview: decided as the sync decides; nothing is written to Exo or Numerik.\n');
       if (!opts.json) console.log(`${'direction'.padEnd(9)} ${'item'.padEnd(34)} ${'decision'.padEnd(8)} ${'reason'.padEnd(44)} ${'Exo would hold'.padEnd(30)} Numerik would hold`);
       const summary = await withOperations(ctx, (ops) =>
         ops.preview({ history, numerikSince: opts.numerikSince, limit: opts.limit }, async (item) => {
-          if (csv && !csv.write(COLUMNS.map((c) => item[c] ?? ''))) await once(csv, 'drain');
+          if (csv && !csv.write(previewRow(item))) await once(csv, 'drain');
           if (opts.json) return void console.log(JSON.stringify(item));
           if (item.decision === 'nothing' && !opts.all) return;
           console.log(`${item.direction.padEnd(9)} ${cut(name(item), 34)} ${item.decision.padEnd(8)} ${cut(item.reason, 44)} ${cut(item.exoText, 30)} ${cut(item.numerikText, 30)}`);
