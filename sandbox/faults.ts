@@ -7,7 +7,7 @@ export const faultSchema = z
     latencyMs: z.number().min(0).max(60_000).optional(),
     /** Answer 429 with Retry-After to every API call for this long. */
     rateLimitForMs: z.number().min(0).optional(),
-    retryAfterSeconds: z.number().min(0).max(3600).optional(),
+    retryAfterSeconds: z.number().min(0).max(86_400).optional(),
     /** Answer 5xx for this long, or to the next this many calls. */
     serverErrorsForMs: z.number().min(0).optional(),
     serverErrorCount: z.number().int().min(0).optional(),

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
-import pRetry from 'p-retry';
 import { Agent, request, type Dispatcher } from 'undici';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { HTTP_BACKOFF, backoffDelay, parseRetryAfter, type Backoff } from '../retry-policy.js';
-import { NumerikError, PreconditionFailedError, isTransientStatus } from './errors.js';
+import { NumerikError, NumerikWaitError, PreconditionFailedError, isTransientStatus } from './errors.js';
 import type {
   NumerikCustomer,
   NumerikTag,
@@ -21,19 +20,39 @@ import type {
 /**
  * Every wire detail of the Numerik API lives in this file (paths, fields, headers, paging, errors),
  * so adapting to the real API touches it and the sandbox only. Transient failures (network, 5xx,
- * 408, 409, 429) are retried with full-jitter backoff, honouring Retry-After.
+ * 408, 409, 429) are retried with full-jitter backoff, honouring Retry-After; every wait is bounded.
  */
 export interface NumerikClientOptions {
   baseUrl: string;
   token: string;
   timeoutMs?: number;
-  /** Attempts after the first; 429 answers do not use them up (they are bounded by maxRetryTimeMs). */
+  /** Attempts after the first; every failure uses one up, a 429 too. */
   retries?: number;
+  /** The longest one call may take, its waits included: a wait that would end later is not taken. */
   maxRetryTimeMs?: number;
+  /** The longest single wait this client takes for a Retry-After; a longer one fails at once (NumerikWaitError). */
+  maxWaitMs?: number;
   backoff?: Backoff;
   /** Concurrent connections to Numerik. */
   connections?: number;
   logger?: Logger;
+  /** Told, once per pause, when Numerik asks to wait ("Numerik asks to wait 30 s (429)"); by default logged. */
+  onWait?: (text: string) => void;
+}
+
+/**
+ * A Retry-After is honoured up to a minute a wait: long enough for a rate limit's window, short
+ * enough that a command or a worker never seems hung. A call takes at most two minutes in all.
+ */
+export const MAX_WAIT_MS = 60_000;
+export const MAX_RETRY_TIME_MS = 120_000;
+/** A Retry-After beyond an hour is taken as an hour: a wrong header must not stop the sync for days. */
+const MAX_PAUSE_MS = 3_600_000;
+
+/** What the clients made by waitingAtMost share: the connections, and the pause Numerik asked for. */
+interface Shared {
+  agent: Agent;
+  pause: { until: number; status: number };
 }
 
 /** A post as Numerik has it now; a deleted one says when and by whom, where Numerik tells. */
@@ -78,19 +97,39 @@ interface Answer {
 }
 
 export class NumerikClient {
-  private readonly agent: Agent;
+  private readonly shared: Shared;
   private readonly base: URL;
   private readonly logger: Logger;
 
-  constructor(private readonly options: NumerikClientOptions) {
+  constructor(
+    private readonly options: NumerikClientOptions,
+    shared?: Shared,
+  ) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.logger = options.logger ?? silentLogger;
     const timeout = options.timeoutMs ?? 15_000;
-    this.agent = new Agent({ connections: options.connections ?? 32, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000 });
+    this.shared = shared ?? {
+      agent: new Agent({ connections: options.connections ?? 32, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000 }),
+      pause: { until: 0, status: 429 },
+    };
   }
 
+  /** Closes the connections, of every client sharing them (waitingAtMost). */
   close(): Promise<void> {
-    return this.agent.close();
+    return this.shared.agent.close();
+  }
+
+  /**
+   * This client, sharing its connections and pause, but waiting at most `maxWaitMs` at a time: a
+   * worker holding claimed work hands it back rather than sleep on it.
+   */
+  waitingAtMost(maxWaitMs: number): NumerikClient {
+    return new NumerikClient({ ...this.options, maxWaitMs }, this.shared);
+  }
+
+  /** When Numerik takes calls again, if it asked to wait (Retry-After); undefined when it takes them now. */
+  pausedUntil(): Date | undefined {
+    return this.shared.pause.until > Date.now() ? new Date(this.shared.pause.until) : undefined;
   }
 
   /** One call, no retries (`doctor`): Numerik reachable and the token accepted; and Numerik's clock. */
@@ -188,6 +227,7 @@ export class NumerikClient {
   /** An attachment's bytes as a stream, with what Numerik says about them. */
   async downloadAttachment(postId: string, attachmentId: string): Promise<{ stream: Readable; contentType?: string; contentLength?: number }> {
     const url = new URL(`posts/${encodeURIComponent(postId)}/attachments/${encodeURIComponent(attachmentId)}/content`, this.base);
+    await this.afterPause(`GET ${url.pathname}`);
     const response = await this.send('GET', url, undefined, {});
     if (response.statusCode !== 200) {
       const text = await response.body.text().catch(() => '');
@@ -238,29 +278,63 @@ export class NumerikClient {
     return this.retrying(`${call.method} ${call.path}`, () => this.once(call));
   }
 
-  private retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `attempt` until it succeeds, fails for good, or its tries or time are used up; every wait is
+   * decided (and bounded) before it is slept.
+   */
+  private async retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
     const backoff = this.options.backoff ?? HTTP_BACKOFF;
-    return pRetry(attempt, {
-      retries: this.options.retries ?? 4,
-      maxRetryTime: this.options.maxRetryTimeMs ?? 60_000,
-      // The waits are ours (full jitter, Retry-After), taken in onFailedAttempt.
-      minTimeout: 0,
-      factor: 1,
-      shouldRetry: ({ error }) => error instanceof NumerikError && error.transient,
-      shouldConsumeRetry: ({ error }) => !(error instanceof NumerikError && error.status === 429),
-      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-        if (!(error instanceof NumerikError) || !error.transient || retriesLeft === 0) return;
-        const wait = error.retryAfterMs ?? backoffDelay(attemptNumber, backoff);
-        this.logger.debug('numerik: retrying', { call: what, attempt: attemptNumber, waitMs: wait, error: error.message });
+    const tries = 1 + (this.options.retries ?? 4);
+    const budget = this.options.maxRetryTimeMs ?? MAX_RETRY_TIME_MS;
+    const started = Date.now();
+    for (let tried = 1; ; tried += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof NumerikError) || !error.transient || error instanceof NumerikWaitError || tried >= tries) throw error;
+        this.checkPause(what);
+        // A Retry-After is waited out as the pause, by every call alike; without one (or with 0), the backoff.
+        const wait = Math.max(this.shared.pause.until - Date.now(), error.retryAfterMs ? 0 : backoffDelay(tried, backoff));
+        if (Date.now() - started + wait > budget) throw error;
+        this.logger.debug('numerik: retrying', { call: what, attempt: tried, waitMs: wait, error: error.message });
         await sleep(wait);
-      },
-    });
+      }
+    }
+  }
+
+  /** Fails at once when Numerik asked for a longer wait than this client takes. */
+  private checkPause(what: string): void {
+    const { until, status } = this.shared.pause;
+    const limit = this.options.maxWaitMs ?? MAX_WAIT_MS;
+    if (until - Date.now() > limit) throw new NumerikWaitError(new Date(until), limit, status, what);
+  }
+
+  /** Waits out the pause Numerik asked for, if this client takes waits that long. */
+  private async afterPause(what: string): Promise<void> {
+    this.checkPause(what);
+    const left = this.shared.pause.until - Date.now();
+    if (left > 0) await sleep(left);
+  }
+
+  /** Numerik asked to wait: no call goes out before then, from any client sharing this one's pause. */
+  private pauseFor(ms: number, status: number): void {
+    const until = Date.now() + Math.min(ms, MAX_PAUSE_MS);
+    const { pause } = this.shared;
+    if (until <= pause.until) return;
+    // Said once per pause, not once per concurrent call that met it.
+    const news = until - Math.max(pause.until, Date.now()) >= 1000;
+    Object.assign(pause, { until, status });
+    if (!news) return;
+    const text = `Numerik asks to wait ${Math.ceil(ms / 1000)} s (${status})`;
+    if (this.options.onWait) this.options.onWait(text);
+    else this.logger.warn(text);
   }
 
   /** One HTTP exchange, its failure classified. */
   private async once(call: Call): Promise<Answer> {
     const url = new URL(call.path, this.base);
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    await this.afterPause(`${call.method} ${url.pathname}`);
     const response = await this.send(call.method, url, call.body, call.headers ?? {});
     const text = await response.body.text().catch((error: unknown) => {
       throw networkFailure(call.method, url.pathname, error);
@@ -275,7 +349,7 @@ export class NumerikClient {
     try {
       return await request(url, {
         method,
-        dispatcher: this.agent,
+        dispatcher: this.shared.agent,
         headers: {
           authorization: `Bearer ${this.options.token}`,
           accept: 'application/json',
@@ -298,8 +372,11 @@ export class NumerikClient {
       // not JSON: keep the text
     }
     const what = status === 401 || status === 403 ? 'Numerik refused the API token' : `Numerik answered ${status}`;
+    const transient = isTransientStatus(status);
+    const retryAfterMs = parseRetryAfter(retryAfter);
+    if (transient && retryAfterMs) this.pauseFor(retryAfterMs, status);
     // The cause first (a dead letter's reason is read, and cut, from the left), then the request.
-    return new NumerikError(`${what}${detail ? `: ${detail}` : ''} (${method} ${path})`, isTransientStatus(status), status, parseRetryAfter(retryAfter));
+    return new NumerikError(`${what}${detail ? `: ${detail}` : ''} (${method} ${path})`, transient, status, retryAfterMs);
   }
 }
 

@@ -23,3 +23,26 @@ export class PreconditionFailedError extends NumerikError {
 export function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 409 || status === 429;
 }
+
+/**
+ * Numerik asks for a longer wait than this caller may take (NumerikClientOptions.maxWaitMs): no
+ * call was made, nothing slept. `until` is when Numerik will take calls again; the caller stops
+ * (a command, with this line) or hands its work back until then (a worker).
+ */
+export class NumerikWaitError extends NumerikError {
+  override name = 'NumerikWaitError';
+  constructor(
+    readonly until: Date,
+    readonly limitMs: number,
+    status: number,
+    call: string,
+  ) {
+    const seconds = Math.ceil((until.getTime() - Date.now()) / 1000);
+    super(
+      `Numerik asks to wait ${seconds} s (${status}), longer than the ${Math.round(limitMs / 1000)} s exo-numerik waits at a time: try again after ${until.toISOString().slice(11, 19)} UTC (${call})`,
+      true,
+      status,
+      Math.max(0, until.getTime() - Date.now()),
+    );
+  }
+}
