@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/connect.js';
 import { OBJECTS } from '../db/plugin/objects.js';
-import { openEntries, parkedByReason } from '../db/plugin/status/log-summary.js';
+import { openByDirection, parkedByReason } from '../db/plugin/status/log-summary.js';
 import { workDepth } from '../db/plugin/status/work-depth.js';
 
 type Stats = object;
@@ -62,10 +62,13 @@ export function serviceMetrics(db: Db, workers: { outbound: { stats: Stats }; in
   });
   new Gauge({
     name: 'exo_numerik_dead_letters',
-    help: 'Items that gave up and wait for `exo-numerik retry`',
+    help: 'Items that gave up and wait for `exo-numerik retry`, by direction',
+    labelNames: ['direction'],
     registers: [registry],
     async collect() {
-      this.set((await openEntries(db, 'dead', 0)).total);
+      const open = await openByDirection(db, 'dead');
+      // Both directions always, 0 when none waits: an alert on one series never sees it vanish.
+      for (const [direction] of directions) this.set({ direction }, open[direction] ?? 0);
     },
   });
   const seen = new Map<string, number>();

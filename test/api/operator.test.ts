@@ -57,7 +57,7 @@ forEachTarget('the operator API', (engine) => {
     const page = await admin(api().get('/status').set('Accept', 'text/html')).expect(200).expect('content-type', /html/);
     expect(page.text).toContain('<strong>2</strong> activities waiting: customer not linked');
     expect(page.text).toContain('Exo &lt;b&gt;text&lt;/b&gt;');
-    expect(page.text).toMatch(/<button class="retry" data-id="\d+">Retry<\/button>/);
+    expect(page.text).toMatch(/<button class="retry" data-id="\d+"[^>]*>Retry<\/button>/);
     // Times as the Exo site reads them, the UTC instant on hover.
     expect(page.text).toMatch(/<time datetime="[^"]+Z" title="20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC">\d{1,2} \w{3} 20\d\d \d\d:\d\d:\d\d (NZ[DS]T|GMT\+1[23])<\/time>/);
     // Without the token, on this machine too: the same counts and states, and none of the text.
@@ -88,7 +88,7 @@ forEachTarget('the operator API', (engine) => {
     expect(full.text).toContain(marks[4]);
   });
 
-  it('the page’s session: the admin token once, then a cookie (the token in no URL); it reads, it never changes anything', async () => {
+  it('the page’s session: the admin token once, then a cookie (the token in no URL); it reads, and alone (without the pages’ own header) it changes nothing', async () => {
     await api().post('/status/session').expect(401);
     const login = await admin(api().post('/status/session')).expect(204);
     const cookie = login.headers['set-cookie']![0]!;
@@ -100,6 +100,48 @@ forEachTarget('the operator API', (engine) => {
     await api().post('/admin/retry').set('Cookie', cookie.split(';')[0]!).send({ all: true }).expect(401);
     const logout = await api().delete('/status/session').expect(204);
     expect(logout.headers['set-cookie']![0]).toMatch(/^exo_numerik_status=; Max-Age=0/);
+  });
+
+  it("the pages' changes: the session cookie with the pages' own header from this origin; never another site's page, never the header alone", async () => {
+    const login = await admin(api().post('/status/session')).expect(204);
+    const session = login.headers['set-cookie']![0]!.split(';')[0]!;
+    const retry = () => api().post('/admin/retry').set('Cookie', session).send({ ids: [999_999] });
+    await retry().set('x-exo-numerik-page', '1').set('Sec-Fetch-Site', 'same-origin').expect(200, { retried: [] });
+    await retry().set('x-exo-numerik-page', '1').expect(200);
+    await retry().set('x-exo-numerik-page', '1').set('Origin', service.url).expect(200);
+    await retry().set('x-exo-numerik-page', '1').set('Sec-Fetch-Site', 'same-site').expect(401);
+    await retry().set('x-exo-numerik-page', '1').set('Origin', 'http://evil.example').expect(401);
+    await api().post('/admin/retry').set('x-exo-numerik-page', '1').send({ ids: [1] }).expect(401);
+    await api().post('/admin/retry').set('Cookie', 'exo_numerik_status=forged').set('x-exo-numerik-page', '1').send({ ids: [1] }).expect(401);
+  });
+
+  it("the admin token form: the browser posts it itself, gets the session cookie and goes back to the page it was typed on; a wrong one is said, no cookie", async () => {
+    const wrong = await api().post('/status/session').type('form').send({ token: 'not-it', back: '/status/records/activity/5' }).expect(401);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    expect(wrong.text).toContain('The admin token was not accepted');
+    const right = await api().post('/status/session').type('form').send({ token: TOKEN, back: '/status/records/activity/5' }).expect(303);
+    expect(right.headers.location).toBe('/status/records/activity/5');
+    expect(right.headers['set-cookie']![0]).toMatch(/^exo_numerik_status=[\w-]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    // Only back to a page of this service.
+    for (const back of ['https://evil.example/status', '//evil.example/status', '/admin/settings', '/status\\evil']) {
+      const r = await api().post('/status/session').type('form').send({ token: TOKEN, back }).expect(303);
+      expect(r.headers.location).toBe('/status');
+    }
+  });
+
+  it('the pages run no inline script: their script and style are files of this service, and the CSP says so', async () => {
+    for (const url of ['/status', '/status/records?q=', '/status/preview', '/status/records/activity/1']) {
+      const r = await admin(api().get(url).set('Accept', 'text/html'));
+      expect(r.headers['content-security-policy']).toMatch(/(^|;)script-src 'self'(;|$)/);
+      expect(r.headers['content-security-policy']).toMatch(/(^|;)style-src 'self'(;|$)/);
+      expect(r.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(r.text).not.toMatch(/\son[a-z]+=|\sstyle=/);
+      expect(r.text).toContain('<script src="/status/assets/page.js" defer></script>');
+    }
+    const script = await api().get('/status/assets/page.js').expect(200).expect('Content-Type', /javascript/);
+    expect(script.text).not.toMatch(/sessionStorage\.setItem\([^)]*[Tt]oken/);
+    expect(script.text).not.toMatch(/localStorage|document\.cookie/);
+    await api().get('/status/assets/page.css').expect(200).expect('Content-Type', /css/);
   });
 
   it('answers only to its own names (DNS rebinding), and sends frame and content protection', async () => {
@@ -175,6 +217,17 @@ forEachTarget('the operator API', (engine) => {
     expect(text).toMatch(/^exo_numerik_parked_items\{direction="outbound"\} 2$/m);
     expect(text).toMatch(/^exo_numerik_items_total\{direction="outbound",result="created"\} [1-9]\d*$/m);
     expect(text).toMatch(/^exo_numerik_send_duration_seconds_count [1-9]\d*$/m);
+  });
+
+  it('GET /metrics: dead letters by direction, each direction shown', async () => {
+    const deadLetters = async () => {
+      const text = (await api().get('/metrics').expect(200)).text;
+      return Object.fromEntries([...text.matchAll(/^exo_numerik_dead_letters\{direction="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    };
+    const before = await deadLetters();
+    expect(Object.keys(before).sort()).toEqual(['inbound', 'outbound']);
+    await writeLog(f.db, [{ direction: 'inbound', kind: 'dead', postId: 'pst_dead_metric', reason: 'gave up after 8 attempts: 503' }]);
+    expect(await deadLetters()).toEqual({ outbound: before.outbound, inbound: before.inbound! + 1 });
   });
 });
 

@@ -49,3 +49,12 @@ export async function openEntries(db: Db, kind: 'dead' | 'conflict' | 'shadow', 
   const rows = (await open.clone().select('ID', 'LOGGED_AT', 'DIRECTION', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON', 'DETAIL').orderBy('ID', 'desc').limit(limit)) as Row[];
   return { total: Number(count!.n), items: rows.map(item) };
 }
+
+/** Open entries of one kind counted by direction (a direction with none is absent). */
+export async function openByDirection(db: Db, kind: 'dead' | 'conflict' | 'shadow'): Promise<Partial<Record<LogDirection, number>>> {
+  const rows = (await db.table(OBJECTS.log).where({ KIND: kind }).whereNull('RESOLVED_AT').groupBy('DIRECTION').select('DIRECTION', db.knex.raw('COUNT(*) AS ??', ['n']))) as {
+    DIRECTION: LogDirection;
+    n: number | string;
+  }[];
+  return Object.fromEntries(rows.map((r) => [r.DIRECTION, Number(r.n)]));
+}
