@@ -1,12 +1,12 @@
 import { PREVIEW_DECISIONS, type PreviewItem } from '../sync/preview/item.js';
 import type { PreviewSummary } from '../sync/preview/preview.js';
 import { escapeHtml as escape } from './html.js';
-import { pageShell, recordLink } from './page-shell.js';
+import { pageShell, recordLink, type PageFrame } from './page-shell.js';
 
 export const PAGE_PREVIEW_LIMIT = 500;
 
 /** The status page's preview: the summary per direction, then the items (those with something to do). */
-export function renderPreviewPage(items: readonly PreviewItem[], summary: PreviewSummary): string {
+export function renderPreviewPage(items: readonly PreviewItem[], summary: PreviewSummary, frame?: PageFrame): string {
   const counts = (['outbound', 'inbound'] as const)
     .map((d) => {
       const shown = PREVIEW_DECISIONS.filter((k) => summary.counts[d][k]).map((k) => `<span class="badge" data-decision="${k}">${k} ${summary.counts[d][k]}</span>`);
@@ -28,5 +28,5 @@ ${summary.unreadable.length ? `<ul class="errors">${summary.unreadable.map((u) =
 <table><thead><tr><th>Direction</th><th>Item</th><th>Would</th><th>Why</th><th>Exo would hold</th><th>Numerik would hold</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="6">Nothing to do.</td></tr>'}
 </tbody></table>`;
-  return pageShell('preview', false, body);
+  return pageShell('preview', false, body, frame);
 }

@@ -1,6 +1,6 @@
 import type { RecordKey, RecordView } from '../sync/record/record-view.js';
 import { escapeHtml as escape } from './html.js';
-import { choiceButtons, HIDDEN, pageShell, recordLink, timeIn, value } from './page-shell.js';
+import { choiceButtons, HIDDEN, pageShell, recordLink, timeIn, value, type PageFrame } from './page-shell.js';
 
 const ACTIONS: { action: string; label: string; question: string; needsLink: boolean }[] = [
   { action: 'retry', label: 'Retry now', question: 'Send it on its way again now?', needsLink: false },
@@ -15,7 +15,7 @@ const postLink = (address: string | null) => (!address ? '—' : /^https?:\/\//i
 const keyPath = (key: RecordKey) => ('activity' in key ? `activity/${key.activity}` : `post/${encodeURIComponent(key.post)}`);
 
 /** One record's page: both sides side by side with what they agreed on, pending work, conflicts, history, actions. */
-export function renderRecordPage(r: RecordView, key: RecordKey): string {
+export function renderRecordPage(r: RecordView, key: RecordKey, frame?: PageFrame): string {
   const when = timeIn(r.timeZone);
   const title = 'activity' in key ? `activity ${key.activity}` : `post ${key.post}`;
   const active = r.link?.state === 'active';
@@ -56,12 +56,12 @@ ${r.activity ? `<details><summary>The activity as Exo holds it</summary><dl><dt>
 ${open.length ? `<ul class="open">${open.map((e) => `<li>${escape(e.what)} #${e.id} (${when(e.at)}): ${escape(e.reason)}</li>`).join('')}</ul>` : ''}
 <h2>Conflicts</h2>${conflicts}
 <h2>History</h2><ol class="timeline">${r.history.map((h) => `<li data-kind="${escape(h.kind)}">${when(h.at)} · ${escape(h.direction)} · <strong>${escape(h.kind)}</strong> ${escape(h.reason)}${h.resolved ? ` <span class="closed">(closed: ${escape(h.resolved.resolution ?? '')})</span>` : ''}</li>`).join('')}</ol>`;
-  return pageShell(title, false, body);
+  return pageShell(title, false, body, frame);
 }
 
 /** The page without the admin token, and the search's answers. */
-export function renderRecordNotice(title: string, hidden: boolean, text: string, matches: { href: string; label: string }[] = []): string {
+export function renderRecordNotice(title: string, hidden: boolean, text: string, matches: { href: string; label: string }[] = [], frame?: PageFrame): string {
   const list = matches.length ? `<ul class="matches">${matches.map((m) => `<li><a href="${escape(m.href)}">${escape(m.label)}</a></li>`).join('')}</ul>` : '';
   return pageShell(title, hidden, `<p>${hidden ? HIDDEN : escape(text)}</p>${list}
-<form action="/status/records" method="get" role="search"><input name="q" placeholder="Activity key, post id, or words of a subject" aria-label="find a record" size="36"><button>Find</button></form>`);
+<form action="/status/records" method="get" role="search"><input name="q" placeholder="Activity key, post id, or words of a subject" aria-label="find a record" size="36"><button>Find</button></form>`, frame);
 }

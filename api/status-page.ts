@@ -1,7 +1,7 @@
 import type { MappingView } from '../sync/mappings.js';
 import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
 import { escapeHtml as escape } from './html.js';
-import { choiceButtons, HIDDEN, pageShell, recordLink, timeIn, value, type When } from './page-shell.js';
+import { choiceButtons, HIDDEN, itemName, pageShell, recordLink, timeIn, value, type PageFrame, type When } from './page-shell.js';
 
 export interface DemoView {
   sandboxUrl: string;
@@ -59,7 +59,7 @@ function mappingsSection(mappings: readonly MappingView[] | undefined): string {
 }
 
 /** The status page: counts for anyone on this machine; text, actions and mappings with the admin token. */
-export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, demo?: DemoView, mappings?: readonly MappingView[]): string {
+export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, demo?: DemoView, mappings?: readonly MappingView[], frame?: PageFrame): string {
   const hidden = status.textHidden === true;
   const when = timeIn(status.timeZone);
   const parked = status.parked.length
@@ -68,7 +68,7 @@ export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, 
   const dead = status.dead.total
     ? `<p><button class="retry-all">Retry all ${status.dead.total}</button></p>
 <table><thead><tr><th>When</th><th>Item</th><th>Reason</th><th></th></tr></thead><tbody>
-${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.at)}</td><td>${escape(d.direction)} ${recordLink(d)}</td><td>${hidden ? HIDDEN : escape(d.reason)}</td><td><button class="retry" data-id="${d.id}">Retry</button></td></tr>`).join('\n')}
+${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.at)}</td><td>${escape(d.direction)} ${recordLink(d)}</td><td>${hidden ? HIDDEN : escape(d.reason)}</td><td><button class="retry" data-id="${d.id}" data-item="${escape(itemName(d))}">Retry</button></td></tr>`).join('\n')}
 </tbody></table>`
     : '<p class="ok">No dead letters.</p>';
   const conflicts = status.conflicts.items.length
@@ -90,32 +90,8 @@ ${c.fields.map((f) => `<tr data-field="${escape(f.field)}"><td>${escape(f.field)
 ${shadowSection(status, hidden, when)}
 ${mappingsSection(hidden ? undefined : mappings)}
 ${demo ? demoPanel(demo) : ''}`;
-  return pageShell('exo-numerik status', hidden, body, STATUS_SCRIPT);
+  return pageShell('exo-numerik status', hidden, body, frame);
 }
-
-const STATUS_SCRIPT = `document.addEventListener('click', async (e) => {
-  const b = e.target.closest('button.retry, button.retry-all');
-  if (!b) return;
-  b.disabled = true;
-  const result = await post('/admin/retry', b.classList.contains('retry-all') ? { all: true } : { ids: [Number(b.dataset.id)] });
-  if (result) { message.textContent = 'Queued again: ' + result.retried.length; setTimeout(() => location.reload(), 600); } else b.disabled = false;
-});
-document.addEventListener('submit', async (e) => {
-  const map = e.target.closest('form#map-form');
-  if (map) {
-    e.preventDefault();
-    const data = Object.fromEntries(new FormData(map));
-    const clear = e.submitter && e.submitter.value === 'clear';
-    const body = { kind: data.kind, exo: data.exo, ...(clear ? {} : { numerik: data.numerik }) };
-    return void change(e.submitter || map, '/admin/mappings', body, clear ? 'Clear the ' + data.kind + ' override of ' + data.exo + '?' : 'Map ' + data.kind + ' ' + data.exo + ' to ' + data.numerik + ' (what it affects is sent again)?');
-  }
-  const form = e.target.closest('form[data-demo]');
-  if (!form) return;
-  e.preventDefault();
-  const data = Object.fromEntries(new FormData(form));
-  const result = await post(form.action, data);
-  if (result) { message.textContent = result.message; setTimeout(() => location.reload(), 2000); }
-});`;
 
 function demoPanel(demo: DemoView): string {
   return `<h2>Demo</h2>

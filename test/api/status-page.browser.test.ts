@@ -46,7 +46,7 @@ it.skipIf(target.name !== 'pglite' || !haveChromium())('a parked item, a dead le
     await page.screenshot({ path: path.join(ARTIFACTS, 'status-page.png'), fullPage: true });
 
     await row.locator('button.retry').click();
-    await expect.poll(() => page.locator('#message').textContent()).toBe('Queued again: 1');
+    await expect.poll(() => page.locator('#message').textContent()).toBe(`Queued again: 1 dead letter (activity ${seqno}).`);
     await page.waitForLoadState('load');
     await expect.poll(() => page.locator('tr.dead').count()).toBe(0);
     expect(await page.locator('body').textContent()).toContain('No dead letters.');
