@@ -29,9 +29,8 @@ export function htmlToText(html: string): string {
       // After a block, the source's line break before the next text is layout.
       const text = state === 'open' ? part : part.replace(/^[^\S\n]*\r?\n/, '');
       if (state === 'closed') lines.push('');
-      const [first, ...rest] = decodeEntities(text).split('\n');
-      lines[lines.length - 1] += first;
-      lines.push(...rest);
+      const [first = '', ...rest] = decodeEntities(text).split('\n');
+      lines.push(lines.pop()! + first, ...rest);
       state = 'open';
       return;
     }
