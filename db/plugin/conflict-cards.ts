@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../connect.js';
 import { writeLog, type LogEntry } from './log.js';
 import { OBJECTS } from './objects.js';
+import type { Resolution } from './resolve-entries.js';
 
 /** What a conflict card holds (X_NUMERIK_LOG.DETAIL of kind conflict). */
 interface CardDetail {
@@ -11,6 +12,10 @@ interface CardDetail {
   exo?: Record<string, unknown>;
   numerik?: Record<string, unknown>;
   losing?: unknown;
+  subject?: string | null;
+  edits?: unknown;
+  /** A person's choice per field; the card stays open until every field has one. */
+  choices?: Record<string, unknown>;
 }
 
 /** Both cards' versions of each field; of a text, both texts where they differ (nothing of the first is dropped). */
@@ -24,7 +29,9 @@ function mergeCards(open: CardDetail, next: CardDetail): CardDetail {
         return [f, typeof a === 'string' && typeof b === 'string' && a !== b && !b.includes(a) ? `${a}\n…\n${b}` : b];
       }),
     );
-  return { ...next, fields, exo: side('exo'), numerik: side('numerik') };
+  // A field in conflict again is open again; a choice already made of another field stands.
+  const choices = Object.fromEntries(Object.entries(open.choices ?? {}).filter(([f]) => !next.fields?.includes(f)));
+  return { ...next, fields, exo: side('exo'), numerik: side('numerik'), ...(Object.keys(choices).length ? { choices } : {}) };
 }
 
 /**
@@ -52,4 +59,35 @@ export async function writeLogWithCards(db: Db, entries: readonly LogEntry[], tr
     await table().where({ ID: open.ID }).update({ REASON: e.reason.slice(0, 400), DETAIL: JSON.stringify(mergeCards(card, next)) });
   }
   await writeLog(db, rest, trx);
+}
+
+/**
+ * Adds a person's choices to an open card, and closes it (`how` of all its choices) once every field has one. The
+ * row is locked first, so that two people choosing different fields of one card at once both land.
+ * Returns the fields still open; `closed` when the card was closed meanwhile; `taken` naming a
+ * field someone chose meanwhile (nothing recorded).
+ */
+const closing = (r: Resolution) => ({ RESOLVED_AT: new Date(), RESOLVED_BY: r.by.slice(0, 100), RESOLUTION: r.resolution.slice(0, 400) });
+
+export async function recordChoices(
+  db: Db,
+  id: number,
+  choices: Record<string, unknown>,
+  how: (all: Record<string, unknown>) => Resolution,
+): Promise<{ open: string[] } | { closed: true } | { taken: string }> {
+  return db.knex.transaction(async (trx) => {
+    const row = () => trx(`${db.target.schema}.${OBJECTS.log}`).where({ ID: id }).whereNull('RESOLVED_AT');
+    if (!(await row().update({ REASON: trx.raw('??', ['REASON']) }))) return { closed: true as const };
+    const { DETAIL } = (await row().first('DETAIL')) as { DETAIL: string | null };
+    const card = (DETAIL ? JSON.parse(DETAIL) : {}) as CardDetail;
+    const taken = Object.keys(choices).find((f) => card.choices?.[f]);
+    if (taken) return { taken };
+    const all = { ...card.choices, ...choices };
+    const open = (card.fields ?? []).filter((f) => !all[f]);
+    await row().update({
+      DETAIL: JSON.stringify({ ...card, choices: all }),
+      ...(open.length ? {} : closing(how(all))),
+    });
+    return { open };
+  });
 }

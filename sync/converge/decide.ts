@@ -3,6 +3,7 @@ import type { PostLink } from '../../db/plugin/links/posts.js';
 import { textPut, type TextPut } from '../lens/activity-text.js';
 import { linkState, outboundContext, type Lookups } from '../lookups.js';
 import { conflictWinner } from '../mapping/conflict.js';
+import { cardContext, type CardEdit } from '../mapping/conflict-card.js';
 import { contentOfPost, threeWay, type Content, type ContentField, type ThreeWay } from '../mapping/content.js';
 import { activityContent } from '../mapping/outbound.js';
 import { wallClockToInstant } from '../mapping/time.js';
@@ -25,7 +26,7 @@ export interface Decision {
   /** Fields Numerik is sent (the text among them when it changes). */
   toNumerik: ContentField[];
   /** The conflict card's content, when there is a conflict: both versions of each field (of the text: the lines both changed). */
-  card?: { policy: string; winner: 'exo' | 'numerik'; fields: ContentField[]; exo: Record<string, unknown>; numerik: Record<string, unknown> };
+  card?: { policy: string; winner: 'exo' | 'numerik'; fields: ContentField[]; exo: Record<string, unknown>; numerik: Record<string, unknown>; subject: string | null; edits: Record<'exo' | 'numerik', CardEdit> };
 }
 
 /**
@@ -47,7 +48,7 @@ export function decide(activity: Activity, link: PostLink, post: Post, lookups: 
   const conflicts: ContentField[] = [...merge.conflicts, ...(text?.conflicts.length ? ['body_text' as const] : [])];
   const lines = (side: 'exo' | 'numerik') => (text?.conflicts ?? []).map((c) => c[side]).join('\n…\n');
   const versions = (side: 'exo' | 'numerik', content: Content) => Object.fromEntries(conflicts.map((f) => [f, f === 'body_text' ? lines(side) : content[f]]));
-  const card = conflicts.length ? { policy: options.conflictPolicy, winner, fields: conflicts, exo: versions('exo', exoNow), numerik: versions('numerik', numerikNow) } : undefined;
+  const card = conflicts.length ? { policy: options.conflictPolicy, winner, fields: conflicts, exo: versions('exo', exoNow), numerik: versions('numerik', numerikNow), ...cardContext(activity, post, lookups) } : undefined;
   const toNumerik = [...merge.toNumerik, ...(newText === undefined ? [] : ['body_text' as const])];
   return { ctx, exoNow, numerikNow, bases, winner, merge, text, newText, conflicts, toNumerik, card };
 }

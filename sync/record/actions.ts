@@ -4,6 +4,7 @@ import { storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import { writeLog } from '../../db/plugin/log.js';
 import { enqueueActivities } from '../../db/plugin/queue/enqueue.js';
+import { recordChoices } from '../../db/plugin/conflict-cards.js';
 import { resolveEntries } from '../../db/plugin/resolve-entries.js';
 import { logEntry, recordLog } from '../../db/plugin/status/record-log.js';
 import { recordWork } from '../../db/plugin/status/record-work.js';
@@ -15,10 +16,12 @@ import { contentOfPost, type Content, type ContentField } from '../mapping/conte
 import { textToHtml } from '../mapping/text.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { Post, PostPatch } from '../numerik/types.js';
+import { actorOf } from '../mapping/inbound.js';
+import { choiceSentence, FIELD_WORDS, openFields, type CardChoice } from '../mapping/conflict-card.js';
 import { CONTENT_FIELDS, type RecordAction } from './names.js';
 import { rebasedLink, type ChosenSide } from './rebase.js';
 import { resolveRecord, UnknownRecordError, type RecordKey } from './record-view.js';
-import { refreshRecordFields } from './refresh-fields.js';
+import { refreshRecordFields, SUPERSEDED } from './refresh-fields.js';
 import type { RecordEvent } from './state-text.js';
 
 
@@ -86,13 +89,15 @@ interface ConflictDetail {
   exo: Record<string, unknown>;
   numerik: Record<string, unknown>;
   losing?: { side: ChosenSide; content: Content };
+  choices?: Partial<Record<ContentField, CardChoice>>;
 }
 
 /**
- * A person's "use this version" on a conflict card: the chosen side's value of the field (or of
- * every field of the conflict) is applied on both sides through the normal converge path, the
- * choice recorded with who made it, and the conflict closed. A conflict already closed (someone
- * chose, or a later change superseded it) or one with a newer change still on its way is refused.
+ * A person's "use this version" on one field of a conflict card (or on every field still open:
+ * `field` 'all'): the chosen side's value is applied on both sides through the normal converge
+ * path, and the choice kept on the card with who made it and what it did. The card stays open
+ * until each of its fields has a choice. A card already closed (by choices, or a later change
+ * superseded it), a field already chosen, or a newer change still on its way is refused.
  */
 export async function chooseConflict(deps: ActionDeps, conflictId: number, field: ContentField | 'all', side: ChosenSide, by: string): Promise<{ message: string }> {
   const { db } = deps;
@@ -103,8 +108,10 @@ export async function chooseConflict(deps: ActionDeps, conflictId: number, field
     throw new ActionRefusedError(`conflict #${conflictId} is closed already: ${how}${entry.resolvedBy && !how.includes(entry.resolvedBy) ? ` (${entry.resolvedBy})` : ''}; nothing changed`);
   }
   const detail = entry.detail as ConflictDetail;
-  const fields = field === 'all' ? detail.fields : [field];
-  if (!fields.every((f) => detail.fields.includes(f))) throw new ActionRefusedError(`conflict #${conflictId} is about ${detail.fields.join(', ')}, not ${field}`);
+  if (field !== 'all' && !detail.fields.includes(field)) throw new ActionRefusedError(`conflict #${conflictId} is about ${detail.fields.join(', ')}, not ${field}`);
+  const made = field === 'all' ? undefined : detail.choices?.[field];
+  if (made) throw new ActionRefusedError(`conflict #${conflictId}: its ${FIELD_WORDS[field as ContentField]} was chosen already (${made.did}); nothing changed`);
+  const fields = field === 'all' ? openFields(detail.fields, detail.choices) : [field];
   if (entry.activitySeqno === null) throw new ActionRefusedError(`conflict #${conflictId} names no activity`);
   const record = await resolveRecord(db, { activity: entry.activitySeqno });
   const name = `activity ${entry.activitySeqno}`;
@@ -113,24 +120,44 @@ export async function chooseConflict(deps: ActionDeps, conflictId: number, field
     throw new ActionRefusedError(`a later change of ${name} is still being synced; it may supersede conflict #${conflictId}: look again once it is done`);
   }
   const { link, activity, post } = await linkedPair(deps, record, name);
-  const resolution = `${SIDE_NAME[side]} ${fields.join(', ')} chosen by ${by}`;
   if (side !== detail.winner) {
     const lost = detail.losing?.side === side ? detail.losing.content : undefined;
     if (!lost) throw new ActionRefusedError(`conflict #${conflictId} did not keep ${SIDE_NAME[side]} version`);
     const superseded = fields.filter((f) => f !== 'body_text' && JSON.stringify(contentOfPost(post)[f] ?? null) !== JSON.stringify(detail[detail.winner][f] ?? null));
     if (superseded.length) {
-      await resolveEntries(db, 'conflict', { ids: [conflictId] }, { by: 'exo-numerik', resolution: 'superseded by a later change' });
+      await resolveEntries(db, 'conflict', { ids: [conflictId] }, { by: 'exo-numerik', resolution: SUPERSEDED });
       throw new ActionRefusedError(`conflict #${conflictId} was superseded: ${superseded.join(', ')} changed since; nothing changed`);
     }
     const patch = choicePatch(deps, link, activity, post, fields, side, lost);
     const chosen = Object.keys(patch).length ? await deps.client.updatePost(post.id, patch, post.version) : post;
-    await convergeChoice(deps, link, activity, chosen, 'numerik', fields);
+    await convergeChoice({ ...deps, lookups: chooserLookups(deps.lookups, chosen, post, activity, by) }, link, activity, chosen, 'numerik', fields);
   }
-  await writeLog(db, [{ direction: 'system', kind: 'note', activitySeqno: activity.seqno, postId: post.id, reason: `conflict #${conflictId}: ${resolution}`, detail: { conflict: conflictId, fields, side } }]);
-  const closed = await resolveEntries(db, 'conflict', { ids: [conflictId] }, { by, resolution });
-  if (!closed.length) throw new ActionRefusedError(`conflict #${conflictId} was closed meanwhile by someone else`);
-  await fieldsAfter(deps, activity.seqno, SYNCED);
-  return { message: `conflict #${conflictId} on ${name}: ${side === detail.winner ? `kept ${SIDE_NAME[side]} version, as the policy chose` : `${SIDE_NAME[side]} version is now on both sides`}` };
+  const at = new Date().toISOString();
+  const choices = Object.fromEntries(fields.map((f): [ContentField, CardChoice] => [f, { side, by, at, did: choiceSentence(side, f, detail.winner, by) }]));
+  const did = Object.values(choices).map((c) => c.did).join('; ');
+  const recorded = await recordChoices(db, conflictId, choices, (all) => ({ by, resolution: Object.values(all).map((c) => (c as CardChoice).did).join('; ') }));
+  if ('closed' in recorded) throw new ActionRefusedError(`conflict #${conflictId} was closed meanwhile by someone else`);
+  if ('taken' in recorded) throw new ActionRefusedError(`conflict #${conflictId}: its ${FIELD_WORDS[recorded.taken as ContentField] ?? recorded.taken} was chosen meanwhile by someone else`);
+  await writeLog(db, [{ direction: 'system', kind: 'note', activitySeqno: activity.seqno, postId: post.id, reason: `conflict #${conflictId}: ${did}`, detail: { conflict: conflictId, fields, side } }]);
+  // A card still open says so on the activity; only the last choice lets its state say "synced".
+  await fieldsAfter(deps, activity.seqno, recorded.open.length ? { kind: 'synced', transferred: true, conflict: true } : SYNCED);
+  const left = recorded.open.map((f) => FIELD_WORDS[f as ContentField] ?? f);
+  return { message: `conflict #${conflictId} on ${name}: ${did}${left.length ? `; still to choose: ${left.join(', ')}` : ''}` };
+}
+
+/**
+ * The lookups a choice writes Exo with. The post's latest change is then the sync's own PATCH,
+ * made for the person who chose: the activity's MODIFIEDBY is their staff member (`by` a login ID
+ * or e-mail address), else the system staff member, else left as it was; never the default staff
+ * member, and the sync's own Numerik user is never logged as a user without a staff member.
+ */
+function chooserLookups(lookups: Lookups, chosen: Post, before: Post, activity: Activity, by: string): Lookups {
+  if (chosen === before) return lookups;
+  const named = by.trim().toLowerCase();
+  const chooser = [...lookups.staff.values()].find((s) => s.active && (s.loginId.toLowerCase() === named || s.email?.toLowerCase() === named));
+  const staff = chooser?.staffno ?? lookups.systemStaff ?? activity.modifiedBy;
+  if (staff === null) return lookups;
+  return { ...lookups, staffOfUser: new Map([...lookups.staffOfUser, [actorOf(chosen), staff]]) };
 }
 
 /** The Numerik change that makes the chosen (losing) side's value of `fields` the post's. */

@@ -55,14 +55,14 @@ forEachTarget("a record's page and a conflict resolved in a real browser", (engi
 
       const card = page.locator(`article.conflict[data-conflict="${conflictId}"]`);
       await card.locator('tr[data-field=due_at] button.choose[data-side=exo]').click();
-      await expect.poll(() => page.locator('#message').textContent()).toBe(`conflict #${conflictId} on activity ${seqno}: Exo's version is now on both sides`);
+      await expect.poll(() => page.locator('#message').textContent()).toBe(`conflict #${conflictId} on activity ${seqno}: Exo's due date kept, sent to Numerik by Jo Bloggs`);
       await page.waitForLoadState('load');
-      await expect.poll(() => card.locator('.resolution').textContent().catch(() => '')).toBe("closed: Exo's due_at chosen by Jo Bloggs");
+      await expect.poll(() => card.locator('.resolution').textContent().catch(() => '')).toBe("closed: Exo's due date kept, sent to Numerik by Jo Bloggs");
       await page.screenshot({ path: path.join(ARTIFACTS, 'conflict-choice.png'), fullPage: true });
 
       expect(f.sandbox.store.posts.get(post.id)!.due_at).toBe('2026-12-10T20:00:00.000Z');
       expect(((await f.db.table('TASKS').where({ SEQNO: seqno }).first('END_DATETIME')) as { END_DATETIME: Date }).END_DATETIME).toEqual(wall('2026-12-11T09:00:00.000'));
-      expect((await logEntries(f.db, 'note')).map((e) => e.REASON)).toContain(`conflict #${conflictId}: Exo's due_at chosen by Jo Bloggs`);
+      expect((await logEntries(f.db, 'note')).map((e) => e.REASON)).toContain(`conflict #${conflictId}: Exo's due date kept, sent to Numerik by Jo Bloggs`);
       // The status page no longer lists it to review.
       await page.goto(`${service.url}/status`);
       expect(await page.locator(`article.conflict[data-conflict="${conflictId}"]`).count()).toBe(0);

@@ -67,19 +67,19 @@ forEachTarget('one record: its page, its actions, and conflicts resolved by a pe
     expect((await task(id)).X_NUMERIK_STATE).toBe('In Numerik · conflict to review: see exo-numerik status');
 
     const { message } = await chooseConflict(await deps(), conflictId, 'due_at', 'exo', 'Jo Bloggs');
-    expect(message).toBe(`conflict #${conflictId} on activity ${id}: Exo's version is now on both sides`);
+    expect(message).toBe(`conflict #${conflictId} on activity ${id}: Exo's due date kept, sent to Numerik by Jo Bloggs`);
     expect(f.sandbox.store.posts.get(post.id)!.due_at).toBe('2026-12-10T20:00:00.000Z');
     expect((await task(id)).END_DATETIME).toEqual(wall('2026-12-11T09:00:00.000'));
     expect((await task(id)).X_NUMERIK_STATE).toMatch(/^In Numerik · synced /);
-    expect((await logEntries(f.db, 'note')).map((e) => e.REASON)).toContain(`conflict #${conflictId}: Exo's due_at chosen by Jo Bloggs`);
+    expect((await logEntries(f.db, 'note')).map((e) => e.REASON)).toContain(`conflict #${conflictId}: Exo's due date kept, sent to Numerik by Jo Bloggs`);
     const closed = (await f.db.table(OBJECTS.log).where({ ID: conflictId }).first('RESOLVED_BY', 'RESOLUTION')) as Record<string, unknown>;
-    expect(closed).toEqual({ RESOLVED_BY: 'Jo Bloggs', RESOLUTION: "Exo's due_at chosen by Jo Bloggs" });
+    expect(closed).toEqual({ RESOLVED_BY: 'Jo Bloggs', RESOLUTION: "Exo's due date kept, sent to Numerik by Jo Bloggs" });
     // Nothing left to sync: the choice went through the normal path and both sides agree.
     await drain();
     await inbound();
     expect(f.sandbox.store.posts.get(post.id)!.due_at).toBe('2026-12-10T20:00:00.000Z');
 
-    await expect(chooseConflict(await deps(), conflictId, 'due_at', 'numerik', 'Ann')).rejects.toThrow(new ActionRefusedError(`conflict #${conflictId} is closed already: Exo's due_at chosen by Jo Bloggs; nothing changed`));
+    await expect(chooseConflict(await deps(), conflictId, 'due_at', 'numerik', 'Ann')).rejects.toThrow(new ActionRefusedError(`conflict #${conflictId} is closed already: Exo's due date kept, sent to Numerik by Jo Bloggs; nothing changed`));
   });
 
   it('a conflict a later change superseded says so, and a choice on it changes nothing', async () => {
