@@ -10,8 +10,8 @@ import { parseSiteTime } from '../site-time.js';
 /** A bar on a terminal; elsewhere (a log file, CI), a line at every tenth. */
 async function progressReporter(): Promise<{ update(p: BackfillProgress): void; stop(): void }> {
   if (process.stderr.isTTY) {
-    const { SingleBar, Presets } = await import('cli-progress');
-    const bar = new SingleBar({ format: 'backfill [{bar}] {percentage}% · {value}/{total} activities · {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
+    const [{ SingleBar, Presets }, { backfillBarLine }] = await Promise.all([import('cli-progress'), import('../backfill-bar.js')]);
+    const bar = new SingleBar({ format: backfillBarLine, stream: process.stderr }, Presets.shades_classic);
     let started = false;
     return {
       update(p) {
