@@ -1,6 +1,6 @@
 import type { Dialect } from '../db/dialect/dialect.js';
 import { databaseCause, isDatabaseError } from '../db/dialect/error-cause.js';
-import { NumerikError, PreconditionFailedError } from './numerik/errors.js';
+import { NumerikError, NumerikWaitError, PreconditionFailedError } from './numerik/errors.js';
 
 /**
  * The reason an item failed, cause first: the database's error number and message, or Numerik's
@@ -13,9 +13,14 @@ export function causeOf(error: unknown): string {
 
 /**
  * What a failed attempt means: a dead letter at once when trying again can never work (Numerik
- * refused the request; the database refused the data), else another try later.
+ * refused the request; the database refused the data), else another try later. Numerik asking for
+ * a long wait is no failure of the item: it waits that long, uncounted.
  */
-export function failureOf(error: unknown, dialect: Pick<Dialect, 'permanentError'>): { kind: 'dead'; error: string } | { kind: 'retry'; error: string; retryAfterMs?: number } {
+export function failureOf(
+  error: unknown,
+  dialect: Pick<Dialect, 'permanentError'>,
+): { kind: 'dead'; error: string } | { kind: 'retry'; error: string; retryAfterMs?: number; uncounted?: boolean } {
+  if (error instanceof NumerikWaitError) return { kind: 'retry', error: causeOf(error), retryAfterMs: error.retryAfterMs, uncounted: true };
   if (error instanceof NumerikError && !error.transient && !(error instanceof PreconditionFailedError)) return { kind: 'dead', error: causeOf(error) };
   const refused = dialect.permanentError(error);
   if (refused) return { kind: 'dead', error: refused };

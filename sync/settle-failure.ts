@@ -8,7 +8,8 @@ import { QUEUE_BACKOFF, backoffDelay } from './retry-policy.js';
 
 export type NotDone =
   | { kind: 'park'; reason: string }
-  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  /** `uncounted`: Numerik asked to wait (NumerikWaitError); the attempt failed at nothing of the item's. */
+  | { kind: 'retry'; error: string; retryAfterMs?: number; uncounted?: boolean }
   | { kind: 'dead'; error: string }
   /** The rows were taken over by another worker (our lease ran out): it finishes them. */
   | { kind: 'lost' }
@@ -42,6 +43,11 @@ export async function settleNotDone(db: Db, w: WorkItem, outcome: NotDone, logge
       logger.warn(`${w.direction} parked`, { ...keys, reason: outcome.reason });
       return 'parked';
     case 'retry': {
+      if (outcome.uncounted) {
+        await releaseWork(db, w.table, w.ids, w.worker, outcome.retryAfterMs ?? 0, outcome.error, { uncounted: true });
+        logger.info(`${w.direction} waits for Numerik`, { ...keys, error: outcome.error });
+        return 'retried';
+      }
       const delayMs = outcome.retryAfterMs ?? backoffDelay(w.attempts, QUEUE_BACKOFF);
       const result = await retryOrBury(db, w.table, w.worker, w.ids, { count: w.attempts, max: w.maxAttempts, delayMs, error: outcome.error }, deadLetter);
       if (result === 'retry') logger.warn(`${w.direction} will retry`, { ...keys, attempt: w.attempts, error: outcome.error });

@@ -19,7 +19,7 @@ import { recordShadowBatch, shadowRelease } from '../shadow.js';
 import type { Activity } from '../../db/exo/activities.js';
 import type { PostLookup } from '../numerik/client.js';
 import { settleNotDone } from '../settle-failure.js';
-import { WorkerLoop } from '../worker-loop.js';
+import { WORKER_MAX_WAIT_MS, WorkerLoop, drainBatches, idleWait } from '../worker-loop.js';
 import { adoptionOf } from './adoption.js';
 import { failureOf } from '../error-cause.js';
 import { newWorkerId, newest, type WorkerOptions } from '../outbound/worker.js';
@@ -81,7 +81,10 @@ export class InboundWorker {
   private readonly writes = pLimit(WRITERS);
   private readonly release: ReturnType<typeof shadowRelease>;
 
-  constructor(private readonly o: WorkerOptions) {
+  private readonly o: WorkerOptions;
+
+  constructor(options: WorkerOptions) {
+    const o = (this.o = { ...options, client: options.client.waitingAtMost(WORKER_MAX_WAIT_MS) });
     this.id = o.workerId ?? newWorkerId('inbound');
     this.logger = o.logger ?? silentLogger;
     this.lookups = cachedLookups(o.db);
@@ -89,7 +92,7 @@ export class InboundWorker {
     this.loop = new WorkerLoop(
       'inbound',
       async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
-      async () => (await o.options()).pollSeconds * 1000,
+      async () => idleWait(o.client, (await o.options()).pollSeconds * 1000),
       this.logger,
     );
   }
@@ -99,6 +102,8 @@ export class InboundWorker {
     if (!options.syncNumerikToExo) return 0;
     const { db } = this.o;
     await this.release(options.shadow);
+    // While Numerik asks to wait, claiming would only hand the work back.
+    if (this.o.client.pausedUntil()) return 0;
     const leaseMs = this.o.leaseMs ?? 60_000;
     const rows = await claimWork(db, OBJECTS.inbox, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
     if (!rows.length) return 0;
@@ -163,7 +168,7 @@ export class InboundWorker {
   }
 
   async drain(): Promise<InboundStats> {
-    while ((await this.runBatch()) > 0);
+    await drainBatches(this.o.client, () => this.runBatch());
     return this.stats;
   }
 

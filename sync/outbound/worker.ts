@@ -19,7 +19,7 @@ import { recordShadowBatch, shadowRelease } from '../shadow.js';
 import type { NumerikClient } from '../numerik/client.js';
 import type { OptionsSource } from '../options-source.js';
 import { settleNotDone } from '../settle-failure.js';
-import { WorkerLoop } from '../worker-loop.js';
+import { WORKER_MAX_WAIT_MS, WorkerLoop, drainBatches, idleWait } from '../worker-loop.js';
 import { MAX_RESTARTS } from '../commit-check.js';
 import { readActivityPairs } from '../read-set.js';
 import { sendActivity, type Outcome } from './send.js';
@@ -77,7 +77,10 @@ export class OutboundWorker {
   private readonly release: ReturnType<typeof shadowRelease>;
   private readonly unreadableSets = new Set<string>();
 
-  constructor(private readonly o: WorkerOptions) {
+  private readonly o: WorkerOptions;
+
+  constructor(options: WorkerOptions) {
+    const o = (this.o = { ...options, client: options.client.waitingAtMost(WORKER_MAX_WAIT_MS) });
     this.id = o.workerId ?? newWorkerId('outbound');
     this.logger = o.logger ?? silentLogger;
     this.lookups = cachedLookups(o.db);
@@ -85,7 +88,7 @@ export class OutboundWorker {
     this.loop = new WorkerLoop(
       'outbound',
       async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
-      async () => (await o.options()).pollSeconds * 1000,
+      async () => idleWait(o.client, (await o.options()).pollSeconds * 1000),
       this.logger,
     );
   }
@@ -108,6 +111,8 @@ export class OutboundWorker {
     const { db } = this.o;
     await this.release(options.shadow);
     await this.fanOut();
+    // While Numerik asks to wait, claiming would only hand the work back.
+    if (this.o.client.pausedUntil()) return 0;
     const leaseMs = this.o.leaseMs ?? 60_000;
     const rows = await claimWork(db, OBJECTS.queue, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
     if (!rows.length) return 0;
@@ -163,7 +168,7 @@ export class OutboundWorker {
 
   /** Runs batches until nothing is ready (`sync --once`); items waiting for a retry stay queued. */
   async drain(): Promise<OutboundStats> {
-    while ((await this.runBatch()) > 0);
+    await drainBatches(this.o.client, () => this.runBatch());
     return this.stats;
   }
 

@@ -1,0 +1,68 @@
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { OBJECTS } from '../../db/plugin/objects.js';
+import { NumerikClient } from '../../sync/numerik/client.js';
+import { forEachTarget } from '../support/targets.js';
+import { logEntries, syncFixture, type SyncFixture } from '../support/sync.js';
+
+/** Issue 24: a worker that must wait for Numerik hands its claimed work back instead of sleeping on it. */
+forEachTarget('workers waiting for Numerik', (engine) => {
+  let f: SyncFixture;
+  let client: NumerikClient;
+  const allCalls = () => [...f.sandbox.calls.values()].reduce((a, b) => a + b, 0);
+  const queueRows = () => f.db.table(OBJECTS.queue).select('STATE', 'CLAIMED_BY', 'ATTEMPTS', 'LAST_ERROR', 'NEXT_ATTEMPT_AT').orderBy('ID');
+
+  beforeAll(async () => {
+    f = await syncFixture(engine);
+  });
+  afterAll(() => f.close());
+  afterEach(async () => {
+    f.sandbox.faults.clear();
+    await f.db.table(OBJECTS.queue).delete();
+    await client.close();
+  });
+  // Each test its own client: the pause Numerik asks for outlives the test that caused it.
+  const worker = () => {
+    client = new NumerikClient({ baseUrl: f.sandbox.url, token: f.sandbox.token, backoff: { baseMs: 10, capMs: 100 }, onWait: () => undefined });
+    return f.worker({ client });
+  };
+
+  it('on Retry-After 900 a batch is handed back at once, uncounted, ready when Numerik is; nothing is claimed or called meanwhile', async () => {
+    const w = worker();
+    for (const subject of ['One', 'Two', 'Three']) await f.seed.task({ subject, companyId: 'D101' });
+    f.sandbox.faults.set({ rateLimitForMs: 60_000, retryAfterSeconds: 900 });
+    const calls = allCalls();
+    const started = Date.now();
+    expect(await w.runBatch()).toBeGreaterThanOrEqual(3);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The first 429 pauses every call after it: at most the sends already in flight met it.
+    expect(allCalls() - calls).toBeLessThanOrEqual(3);
+    const rows = await queueRows();
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const row of rows) {
+      expect(row).toMatchObject({ STATE: 'ready', CLAIMED_BY: null, ATTEMPTS: 0 });
+      expect(row.LAST_ERROR).toMatch(/^Numerik asks to wait \d+ s \(429\), longer than the 5 s exo-numerik waits at a time: try again after \d\d:\d\d:\d\d UTC/);
+      expect(new Date(row.NEXT_ATTEMPT_AT as Date).getTime()).toBeGreaterThan(Date.now() + 880_000);
+    }
+    expect(w.stats).toMatchObject({ retried: rows.length, dead: 0, created: 0 });
+    expect(await logEntries(f.db, 'dead')).toEqual([]);
+    // While Numerik asks to wait, the worker claims nothing and calls nothing.
+    const after = allCalls();
+    expect(await w.runBatch()).toBe(0);
+    expect(allCalls()).toBe(after);
+  });
+
+  it('sync --once (drain) waits out a Retry-After of 8 s without holding the work, then sends it all', async () => {
+    const w = worker();
+    for (const subject of ['Four', 'Five']) await f.seed.task({ subject, companyId: 'D101' });
+    f.sandbox.faults.set({ rateLimitForMs: 7_000, retryAfterSeconds: 8 });
+    const started = Date.now();
+    const drained = w.drain();
+    await new Promise((r) => setTimeout(r, 3_000));
+    // Mid-wait: the work is back in the queue for any worker, its attempt not counted.
+    for (const row of await queueRows()) expect(row).toMatchObject({ STATE: 'ready', CLAIMED_BY: null, ATTEMPTS: 0 });
+    const stats = await drained;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(7_500);
+    expect(stats).toMatchObject({ created: 2, dead: 0 });
+    expect(await f.queueDepth()).toBe(0);
+  }, 30_000);
+});
