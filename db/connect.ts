@@ -55,7 +55,7 @@ export interface ConnectOptions {
 }
 
 export async function connect(target: DbTarget, options: ConnectOptions = {}): Promise<Db> {
-  const knex = await open(target, knexLog(options.logger ?? silentLogger));
+  const knex = statementsOffErrors(await open(target, knexLog(options.logger ?? silentLogger)));
   const db = dbOver(knex, target);
   try {
     await knex.raw('SELECT 1 AS ok');
@@ -78,6 +78,20 @@ export async function connect(target: DbTarget, options: ConnectOptions = {}): P
 export async function separatePool(db: Db, options: ConnectOptions = {}): Promise<Db> {
   if (db.target.client === 'pglite') return dbOver(db.knex, db.target, async () => undefined);
   return connect(db.target, options);
+}
+
+/**
+ * knex writes a failed query's statement in front of the driver's message ("select … - <message>"),
+ * and every log line and answer made from that error would carry it. Every query's error, in a
+ * transaction or not, passes the client's query-error event before it is thrown: the statement is
+ * taken off there, so a database error's message is the database's alone, wherever it is shown.
+ */
+function statementsOffErrors(knex: Knex): Knex {
+  knex.client.on('query-error', (error: { message?: unknown } | undefined, query: { sql?: unknown } | undefined) => {
+    const prefix = `${String(query?.sql)} - `;
+    if (typeof error?.message === 'string' && typeof query?.sql === 'string' && error.message.startsWith(prefix)) error.message = error.message.slice(prefix.length);
+  });
+  return knex;
 }
 
 function knexLog(logger: Logger): Knex.Config['log'] {

@@ -1,13 +1,10 @@
 /**
  * A database error as a person needs it: the driver's code or number and its message, first, and
- * never the statement (knex puts the statement in front of the message: it is cut off here) or
- * its values.
+ * never the statement (connect takes it off the message of every query's error) or its values.
  */
 export function databaseCause(error: unknown): string {
   const e = error as { code?: unknown; number?: unknown; message?: unknown; detail?: unknown };
-  const raw = typeof e?.message === 'string' ? e.message : String(error);
-  const at = raw.lastIndexOf(' - ');
-  const message = (at === -1 ? raw : raw.slice(at + 3)).trim();
+  const message = (typeof e?.message === 'string' ? e.message : String(error)).trim();
   const id = typeof e?.number === 'number' ? `error ${e.number}` : typeof e?.code === 'string' ? `error ${e.code}` : 'error';
   const detail = typeof e?.detail === 'string' && e.detail ? ` (${e.detail})` : '';
   return `database ${id}: ${message}${detail}`;
