@@ -1,7 +1,8 @@
 import type { MappingView } from '../sync/mappings.js';
 import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
+import { renderConflictCard } from './conflict-card.js';
 import { escapeHtml as escape } from './html.js';
-import { choiceButtons, HIDDEN, itemName, pageShell, recordLink, timeIn, value, type PageFrame, type When } from './page-shell.js';
+import { HIDDEN, itemName, pageShell, recordLink, timeIn, type PageFrame, type When } from './page-shell.js';
 
 export interface DemoView {
   sandboxUrl: string;
@@ -72,14 +73,7 @@ ${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.
 </tbody></table>`
     : '<p class="ok">No dead letters.</p>';
   const conflicts = status.conflicts.items.length
-    ? status.conflicts.items
-        .map(
-          (c) => `<article class="conflict" data-conflict="${c.id}"><h3>#${c.id} ${recordLink(c)} <small>${when(c.at)} · ${escape(c.policy)}: ${c.winner === 'exo' ? 'Exo' : 'Numerik'} won · <span class="badge warn">to review</span></small></h3>
-<table><thead><tr><th>Field</th><th>Exo</th><th>Numerik</th><th></th></tr></thead><tbody>
-${c.fields.map((f) => `<tr data-field="${escape(f.field)}"><td>${escape(f.field)}</td><td class="${c.winner === 'exo' ? 'won' : 'lost'}">${hidden ? HIDDEN : value(f.exo)}</td><td class="${c.winner === 'numerik' ? 'won' : 'lost'}">${hidden ? HIDDEN : value(f.numerik)}</td><td>${choiceButtons(c.id, f.field, hidden)}</td></tr>`).join('')}
-</tbody></table></article>`,
-        )
-        .join('\n')
+    ? status.conflicts.items.map((c) => renderConflictCard(c, { when, hidden, withRecord: true })).join('\n')
     : '<p class="ok">No conflicts.</p>';
   const body = `<p><small>As of ${when(status.generatedAt)}. <a href="/status?format=json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/status/preview">preview what the sync would do</a></small></p>
 <form action="/status/records" method="get" role="search"><input name="q" placeholder="Activity key, post id, or words of a subject" aria-label="find a record" size="36"><button>Find</button></form>
