@@ -12,7 +12,7 @@ h1{font-size:1.4rem;margin:.2rem 0}h1 a{color:inherit;text-decoration:none}h2{fo
 .site{color:#5a6877;margin:0 0 .4rem}.back{font-size:.9rem}.subtitle{margin:.2rem 0 .6rem}
 .card,article{border:1px solid #ccd5df;border-radius:.5rem;padding:.8rem}dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem 1rem;margin:0}dt{color:#5a6877}
 table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}td,th{border-bottom:1px solid #e3e8ee;padding:.3rem;text-align:left;vertical-align:top}
-pre{white-space:pre-wrap;margin:0;font-size:.85rem;font-family:inherit}.won{background:#eaf7ee}.lost{background:#fdf0ef}.differs{background:#fff6dd}.ok{color:#1e7b3c}.badge{border-radius:.3rem;padding:0 .3rem;font-size:.8rem;background:#e3e8ee;white-space:nowrap}.badge.warn{background:#fde9b8}
+pre{white-space:pre-wrap;margin:0;font-size:.85rem;font-family:inherit}.won{background:#eaf7ee}.lost{background:#fdf0ef}.kept{background:#f4f6f9}.chosen{color:#1e7b3c}td>.badge{display:inline-block;margin-top:.2rem}article .edits,article .subject{margin:.2rem 0}.differs{background:#fff6dd}.ok{color:#1e7b3c}.badge{border-radius:.3rem;padding:0 .3rem;font-size:.8rem;background:#e3e8ee;white-space:nowrap}.badge.warn{background:#fde9b8}
 .id{color:#5a6877;font-size:.8rem}
 button{font:inherit;padding:.3rem .8rem;border-radius:.3rem;border:1px solid #5a6877;background:#fff;cursor:pointer}#message,.errors{min-height:1.4em;color:#8a1c1c}#message.done{color:#1e7b3c}.errors{font-size:.9rem;padding-left:1.2rem}
 form{display:flex;flex-wrap:wrap;gap:.4rem;margin:.4rem 0}textarea,input,select{font:inherit;padding:.2rem}textarea{width:100%}label{font-size:.85rem;color:#5a6877}
