@@ -1,6 +1,8 @@
 import type { MappingView } from '../sync/mappings.js';
 import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
+import type { Unmapped } from '../sync/unmapped.js';
 import { renderConflictCard } from './conflict-card.js';
+import { renderMappingsSection, renderParkedItems } from './mappings-section.js';
 import { escapeHtml as escape } from './html.js';
 import { HIDDEN, itemName, pageShell, recordLink, timeIn, type PageFrame, type When } from './page-shell.js';
 
@@ -38,29 +40,8 @@ function shadowSection(status: SyncStatus, hidden: boolean, when: When): string 
 ${rows ? `<table><thead><tr><th>When</th><th>Item</th><th>Would have</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
 }
 
-const MAPPING_TITLES: Record<MappingView['kind'], string> = { staff: 'Staff ⇄ Numerik users', customer: 'Exo accounts ⇄ Numerik customers', type: 'Activity types ⇄ tags' };
-
-function mappingsSection(mappings: readonly MappingView[] | undefined): string {
-  if (!mappings) return `<h2>Mappings</h2><p>${HIDDEN}</p>`;
-  const lists = (['staff', 'customer', 'type'] as const)
-    .map((kind) => {
-      const rows = mappings.filter((m) => m.kind === kind);
-      return `<section class="card mappings" data-kind="${kind}"><h3>${MAPPING_TITLES[kind]}</h3>${
-        rows.length
-          ? `<table><tbody>${rows.map((m) => `<tr><td>${escape(m.exo)}${m.exoName ? ` <small>${escape(m.exoName)}</small>` : ''}</td><td>→ ${escape(m.numerik)}${m.numerikName ? ` <small>${escape(m.numerikName)}</small>` : ''}</td><td><span class="badge">${escape(m.source)}</span></td></tr>`).join('')}</tbody></table>`
-          : '<p>None yet.</p>'
-      }</section>`;
-    })
-    .join('');
-  return `<h2>Mappings</h2>
-<form id="map-form"><select name="kind" aria-label="kind"><option value="staff">staff</option><option value="customer">customer</option><option value="type">type</option></select>
-<input name="exo" placeholder="Exo: login, account (D101), type" aria-label="Exo side" required><input name="numerik" placeholder="Numerik: user, customer id, tag" aria-label="Numerik side">
-<button name="do" value="set">Set</button><button name="do" value="clear">Clear</button></form>
-<div class="cards">${lists}</div>`;
-}
-
 /** The status page: counts for anyone on this machine; text, actions and mappings with the admin token. */
-export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, demo?: DemoView, mappings?: readonly MappingView[], frame?: PageFrame): string {
+export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, demo?: DemoView, mappings?: readonly MappingView[], frame?: PageFrame, unmapped?: Unmapped): string {
   const hidden = status.textHidden === true;
   const when = timeIn(status.timeZone);
   const parked = status.parked.length
@@ -78,11 +59,11 @@ ${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.
   const body = `<p><small>As of ${when(status.generatedAt)}. <a href="/status?format=json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/status/preview">preview what the sync would do</a></small></p>
 <form action="/status/records" method="get" role="search"><input name="q" placeholder="Activity key, post id, or words of a subject" aria-label="find a record" size="36"><button>Find</button></form>
 <div class="cards">${direction('Exo → Numerik', status.outbound, when)}${direction('Numerik → Exo', status.inbound, when)}</div>
-<h2>Parked</h2>${parked}
+<h2>Parked</h2>${parked}${hidden || !unmapped ? '' : renderParkedItems(unmapped.parked, when)}
 <h2>Dead letters</h2>${dead}
 <h2>Conflicts</h2>${conflicts}
 ${shadowSection(status, hidden, when)}
-${mappingsSection(hidden ? undefined : mappings)}
+${renderMappingsSection(hidden ? undefined : mappings, hidden ? undefined : unmapped)}
 ${demo ? demoPanel(demo) : ''}`;
   return pageShell('exo-numerik status', hidden, body, frame);
 }

@@ -11,6 +11,7 @@ import type { SettingView } from '../sync/settings.js';
 import type { PreviewItem } from '../sync/preview/item.js';
 import type { PreviewOptions, PreviewSummary } from '../sync/preview/preview.js';
 import type { SyncStatus } from '../sync/status/status.js';
+import type { Unmapped } from '../sync/unmapped.js';
 
 export type RetrySelection = { all: true } | { ids: number[] };
 
@@ -30,6 +31,8 @@ export interface Operations {
   act(key: RecordKey, action: RecordAction, by: string): Promise<{ message: string }>;
   choose(conflictId: number, field: ContentField | 'all', side: ChosenSide, by: string): Promise<{ message: string }>;
   mappings(kind?: MappingKind): Promise<MappingView[]>;
+  /** What is not mapped, why, and the command that fixes each; parked items with the mapping each waits for. */
+  unmapped(kind?: MappingKind): Promise<Unmapped>;
   changeMapping(change: MappingChange): Promise<MappingResult>;
   /** What the sync would do, item by item, streamed to `emit`; writes nothing. */
   preview(o: PreviewOptions, emit: (item: PreviewItem) => void | Promise<void>): Promise<PreviewSummary>;
@@ -66,6 +69,7 @@ export function databaseOperations(db: Db, configured: SyncOptionsInput, numerik
     act: async (key, action, by) => (await import('../sync/record/actions.js')).recordAction(await deps(), key, action, by),
     choose: async (id, field, side, by) => (await import('../sync/record/actions.js')).chooseConflict(await deps(), id, field, side, by),
     mappings: async (kind) => (await import('../sync/mappings.js')).listMappings(db, kind),
+    unmapped: async (kind) => (await import('../sync/unmapped.js')).listUnmapped(db, await optionalClient(numerik), kind),
     changeMapping: async (change) => (await import('../sync/mappings.js')).changeMapping(db, await numerik?.(), change),
     preview: async (o, emit) => (await import('../sync/preview/preview.js')).runPreview(db, await client(), await options(), o, emit),
   };

@@ -25,3 +25,24 @@ export async function park(db: Db, trx: Knex.Transaction, item: ParkedItem, reas
     });
   }
 }
+
+export interface ParkedEntry {
+  id: number;
+  direction: 'outbound' | 'inbound';
+  activitySeqno: number | null;
+  postId: string | null;
+  reason: string;
+  since: Date;
+}
+
+/** Open parked items, oldest first, at most `limit`: what each one is and why it waits. */
+export async function openParked(db: Db, limit: number): Promise<ParkedEntry[]> {
+  const rows = (await db
+    .table(OBJECTS.log)
+    .where({ KIND: 'parked' })
+    .whereNull('RESOLVED_AT')
+    .orderBy('ID')
+    .limit(limit)
+    .select('ID', 'DIRECTION', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON', 'LOGGED_AT')) as { ID: number | string; DIRECTION: 'outbound' | 'inbound'; ACTIVITY_SEQNO: number | null; POST_ID: string | null; REASON: string; LOGGED_AT: Date }[];
+  return rows.map((r) => ({ id: Number(r.ID), direction: r.DIRECTION, activitySeqno: r.ACTIVITY_SEQNO, postId: r.POST_ID, reason: r.REASON, since: r.LOGGED_AT }));
+}
