@@ -56,7 +56,7 @@ export async function migrateUp(c: CliContext, opts: { yes?: boolean }): Promise
     }
     const applied = await migrator.up();
     console.log(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
-  }, () => c.openMigrationDb());
+  }, () => c.openMigrationDb({ create: true }));
 }
 
 export async function migrateDown(c: CliContext, opts: { to?: string; all?: boolean; yes?: boolean }): Promise<void> {

@@ -28,7 +28,7 @@ export function registerDemo(program: Command, ctx: LoadContext): void {
       await c.withDb(async (db) => {
         const migrator = await prepareEmbeddedDb(c, db, true);
         printStatus(describeTarget(db.target), await migrationStatus(db, migrator));
-      });
+      }, () => c.openDb({ create: true }));
     });
   demo
     .command('show')

@@ -22,7 +22,7 @@ export function registerStart(program: Command, ctx: LoadContext): void {
       }
       const running = runningService(target);
       if (running) throw new ConfigError(`exo-numerik already runs on this embedded database (pid ${running.pid}, ${running.url}/status)`);
-      const db = await c.openDb();
+      const db = await c.openDb({ create: true });
       try {
         await prepareEmbeddedDb(c, db, demo);
       } catch (error) {

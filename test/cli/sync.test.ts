@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../db/connect.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { runCli } from '../support/cli.js';
 
@@ -38,6 +39,8 @@ describe('exo-numerik sync --once', () => {
 
   it('refuses to run on a database with pending migrations', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'exo-numerik-sync-'));
+    // An embedded database that exists (commands other than start and migrate up never make one).
+    await (await connect({ client: 'pglite', dataDir: path.join(cwd, '.exo-numerik/pglite'), schema: 'public' })).close();
     const env = { NUMERIK_API_URL: sandbox.url, NUMERIK_TOKEN: sandbox.token };
     const r = await runCli(['sync', '--once'], { cwd, env });
     expect(r.code).toBe(1);
