@@ -150,6 +150,7 @@ export function outboundContext(activity: Activity | undefined, link: PostLink |
     tagOf: (type) => (type === null ? undefined : lookups.tagOfType.get(type)),
     typeTags: lookups.ownedTags,
     excluded: lookups.excluded,
+    fieldOwnership: lookups.options.fieldOwnership,
   };
 }
 
@@ -165,5 +166,6 @@ export function inboundContext(lookups: Lookups): InboundContext {
     defaultStaff: lookups.defaultStaff,
     defaultType: lookups.defaultType,
     now: instantToWallClock(new Date(), lookups.options.timeZone),
+    fieldOwnership: lookups.options.fieldOwnership,
   };
 }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { OWNERSHIPS } from './mapping/ownership.js';
+import { CONTENT_FIELDS } from './record/names.js';
+import type { ContentField } from './mapping/content.js';
 
 const staffRef = z.union([z.number().int().positive(), z.string().min(1)]);
 const lookupRef = z.union([z.number().int().positive(), z.string().min(1)]);
@@ -58,6 +61,18 @@ export const syncOptionsSchema = z
       .enum(['text', 'tag', 'none'])
       .default('text')
       .describe('how the post of an activity deleted in Exo is marked (never deleted): text ("Deleted in Exo: " and who and when), tag, or none'),
+    fieldOwnership: z
+      .partialRecord(z.enum(CONTENT_FIELDS as [ContentField, ...ContentField[]]), z.enum(OWNERSHIPS, { error: () => `a field's ownership is one of ${OWNERSHIPS.join(', ')}` }), {
+        // zod's typing leaves out the unrecognized_keys issue a partial record raises.
+        error: (issue) => {
+          const { keys } = issue as { keys?: string[] };
+          return keys ? `no field ${keys.join(', ')}; the fields are ${CONTENT_FIELDS.join(', ')}` : undefined;
+        },
+      })
+      .default({})
+      .describe(
+        "per field, who owns it: two-way (default), exo-to-numerik, numerik-to-exo or none (each side keeps its own); a new record is made whole. Changing it requeues nothing: each field's next change follows it",
+      ),
     conflictPolicy: z.enum(['newest-wins', 'exo-wins', 'numerik-wins']).default('newest-wins').describe('who wins a field changed on both sides'),
     pollSeconds: z.number().min(0.05).max(60).default(0.2).describe('how often an idle worker looks for work'),
     reconcileMinutes: z.number().min(0.05).max(24 * 60).default(5).describe('how often reference data is refreshed and Numerik polled for missed changes'),

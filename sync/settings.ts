@@ -12,7 +12,14 @@ export interface SettingView {
   value: unknown;
   /** Where the value in force comes from. */
   source: 'stored' | 'config' | 'default';
+  /** What the change does beyond the value (said to whoever set it). */
+  note?: string;
 }
+
+/** A setting that decides what future changes do, not what was decided already. */
+const REQUEUES_NOTHING: Partial<Record<keyof SyncOptions, string>> = {
+  fieldOwnership: "requeues nothing: what was synced stays as it is, and each field's next change follows the new ownership (`exo-numerik record retry activity <key>` sends one again)",
+};
 
 /**
  * Options the configuration sets and X_NUMERIK_SETTINGS does not have yet are written there, so the
@@ -46,8 +53,9 @@ export async function changeSetting(db: Db, configured: SyncOptionsInput, key: s
   const parsed = syncOptionsSchema.safeParse({ ...current, [key]: value });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new SettingError(`${key}: ${issue.message} (got ${JSON.stringify(value)})`);
+    throw new SettingError(`${issue.path.length ? issue.path.join('.') : key}: ${issue.message} (got ${JSON.stringify(value)})`);
   }
   await writeSetting(db, key, parsed.data[key as keyof SyncOptions], by);
-  return { key, value: parsed.data[key as keyof SyncOptions], source: 'stored' };
+  const note = REQUEUES_NOTHING[key as keyof SyncOptions];
+  return { key, value: parsed.data[key as keyof SyncOptions], source: 'stored', ...(note ? { note } : {}) };
 }

@@ -67,5 +67,6 @@ export function registerOperate(program: Command, ctx: LoadContext): void {
     .action(async (key: string, value: string) => {
       const view = await withOperations(ctx, (ops) => ops.setSetting(key, parseSettingValue(value), 'cli'));
       console.log(`${view.key} = ${JSON.stringify(view.value)}`);
+      if (view.note) console.log(view.note);
     });
 }

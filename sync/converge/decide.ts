@@ -6,6 +6,7 @@ import { conflictWinner } from '../mapping/conflict.js';
 import { cardContext, type CardEdit } from '../mapping/conflict-card.js';
 import { contentOfPost, threeWay, type Content, type ContentField, type ThreeWay } from '../mapping/content.js';
 import { activityContent } from '../mapping/outbound.js';
+import { carries } from '../mapping/ownership.js';
 import { wallClockToInstant } from '../mapping/time.js';
 import type { Post } from '../numerik/types.js';
 
@@ -42,10 +43,15 @@ export function decide(activity: Activity, link: PostLink, post: Post, lookups: 
   const bases = { exo: state.exoBase ?? numerikNow, numerik: state.numerikBase ?? numerikNow };
   const { options } = lookups;
   const winner = conflictWinner(options.conflictPolicy, wallClockToInstant(activity.modifiedAt ?? activity.createdAt, options.timeZone), post.updated_at);
-  const merge = threeWay(bases, { exo: exoNow, numerik: numerikNow }, winner);
-  const text = exoNow.body_text === bases.exo.body_text ? undefined : textPut(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, numerikNow.body_text, winner, ctx);
+  const ownership = options.fieldOwnership;
+  const merge = threeWay(bases, { exo: exoNow, numerik: numerikNow }, winner, ownership);
+  // The text goes to Numerik only when Exo's edits of it are carried; Numerik's edits reach Exo
+  // (the text's get) only when they are (mapping/inbound.ts). A one-way text's lines are its owner's.
+  const textTwoWay = carries(ownership, 'body_text', 'numerik');
+  const sendsText = exoNow.body_text !== bases.exo.body_text && carries(ownership, 'body_text', 'exo');
+  const text = sendsText ? textPut(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, numerikNow.body_text, textTwoWay ? winner : 'exo', ctx) : undefined;
   const newText = text && text.text !== numerikNow.body_text ? text.text : undefined;
-  const conflicts: ContentField[] = [...merge.conflicts, ...(text?.conflicts.length ? ['body_text' as const] : [])];
+  const conflicts: ContentField[] = [...merge.conflicts, ...(text?.conflicts.length && textTwoWay ? ['body_text' as const] : [])];
   const lines = (side: 'exo' | 'numerik') => (text?.conflicts ?? []).map((c) => c[side]).join('\n…\n');
   const versions = (side: 'exo' | 'numerik', content: Content) => Object.fromEntries(conflicts.map((f) => [f, f === 'body_text' ? lines(side) : content[f]]));
   const card = conflicts.length ? { policy: options.conflictPolicy, winner, fields: conflicts, exo: versions('exo', exoNow), numerik: versions('numerik', numerikNow), ...cardContext(activity, post, lookups) } : undefined;

@@ -1,5 +1,6 @@
 import type { Post, PostType } from '../numerik/types.js';
 import { contentHash } from './hash.js';
+import { carries, type FieldOwnership } from './ownership.js';
 
 /**
  * What the two sides sync, in Numerik's terms: an activity and its post agree when their contents
@@ -83,12 +84,14 @@ const WHOLE_FIELDS = FIELDS.filter((f) => f !== 'body_text');
  * field can look different on the two sides, e.g. an assignee Exo has no staff member for). A field
  * changed on one side goes to the other; changed on both to equal values is no conflict; changed on
  * both to different values is a conflict, which `winner` decides. Every field but the text.
+ * A side's change of a field it does not own (`ownership`) counts as none: it is never carried,
+ * so a one-way field has no conflicts and its owner's change always goes across.
  */
-export function threeWay(bases: { exo: Content; numerik: Content }, now: { exo: Content; numerik: Content }, winner: Side): ThreeWay {
+export function threeWay(bases: { exo: Content; numerik: Content }, now: { exo: Content; numerik: Content }, winner: Side, ownership?: FieldOwnership): ThreeWay {
   const result: ThreeWay = { toNumerik: [], toExo: [], conflicts: [] };
   for (const f of WHOLE_FIELDS) {
-    const exoChanged = !same(now.exo[f], bases.exo[f]);
-    const numerikChanged = !same(now.numerik[f], bases.numerik[f]);
+    const exoChanged = carries(ownership, f, 'exo') && !same(now.exo[f], bases.exo[f]);
+    const numerikChanged = carries(ownership, f, 'numerik') && !same(now.numerik[f], bases.numerik[f]);
     if (exoChanged && numerikChanged) {
       if (same(now.exo[f], now.numerik[f])) continue;
       result.conflicts.push(f);

@@ -4,6 +4,7 @@ import type { AccountRef } from '../../db/exo/company.js';
 import { ACTIVITY_TYPE, LIMITS, TASK_INSERT_DEFAULTS } from '../../db/exo/tasks.js';
 import type { Post } from '../numerik/types.js';
 import type { ContentField } from './content.js';
+import { carries, type FieldOwnership } from './ownership.js';
 import type { GetOut } from '../lens/fields/field-lens.js';
 import { staffFor } from '../lens/fields/field-lens.js';
 import { FIELD_LENSES } from '../lens/fields/index.js';
@@ -27,6 +28,8 @@ export interface InboundContext {
   defaultType: number | null;
   /** The Exo site's wall-clock now. */
   now: Date;
+  /** Fields whose Numerik changes are not carried to an existing activity (default: every field is). */
+  fieldOwnership?: FieldOwnership;
 }
 
 export interface ExoChange {
@@ -50,13 +53,16 @@ export function actorOf(post: Post): string {
 /**
  * The TASKS columns for the content `fields` that came from Numerik (DESIGN.md "Numerik → Exo"
  * 1–7, 10): the get of each field pair (sync/lens/fields) whose fields changed, and the text's
- * always. `current` is the activity as it is now (undefined for a new one). Never touches
- * OUTLOOKENTRYID or the recurrence columns; stamps MODIFIEDDATE (Exo's Outlook sync trusts it).
+ * always. `current` is the activity as it is now (undefined for a new one, which is made whole).
+ * Of an existing activity, fields whose Numerik changes are not carried (fieldOwnership) are left
+ * as they are, the text's too. Never touches OUTLOOKENTRYID or the recurrence columns; stamps
+ * MODIFIEDDATE (Exo's Outlook sync trusts it).
  */
 export function exoColumnsFor(fields: readonly ContentField[], post: Post, current: Activity | undefined, ctx: InboundContext): ExoChange | { park: string } {
   const out: GetOut = { columns: {}, notes: [], cuts: [], current };
+  const carried = (f: ContentField) => !current || carries(ctx.fieldOwnership, f, 'numerik');
   for (const lens of FIELD_LENSES) {
-    if (lens.always || lens.fields.some((f) => fields.includes(f))) lens.get(post, ctx, out);
+    if (lens.always ? lens.fields.every(carried) : lens.fields.some((f) => fields.includes(f) && carried(f))) lens.get(post, ctx, out);
     if (out.park) return { park: out.park };
   }
   const change: ExoChange = { columns: out.columns, notes: out.notes, cuts: out.cuts };

@@ -10,6 +10,7 @@ import { subjectOf } from '../lens/subject.js';
 import { textOfView } from '../lens/view-text.js';
 import { withViewLineEndings } from '../lens/line-endings.js';
 import { changedFields, hashContent, type Content, type ContentField } from './content.js';
+import { carries, type FieldOwnership } from './ownership.js';
 import { textToHtml } from './text.js';
 
 /** What the last sync of this activity left behind (X_NUMERIK_POST_LINK). */
@@ -40,6 +41,8 @@ export interface OutboundContext {
   /** Every tag that stands for an Exo activity type (lower case): the activity owns only those. */
   typeTags: ReadonlySet<string>;
   excluded: { staff: ReadonlySet<number>; types: ReadonlySet<number>; statuses: ReadonlySet<number> };
+  /** Fields whose Exo changes are not sent (default: every field's are). */
+  fieldOwnership?: FieldOwnership;
 }
 
 export type OutboundPlan =
@@ -125,10 +128,13 @@ export function planOutbound(activity: Activity | undefined, ctx: OutboundContex
   const numerikBase = link.numerikBase;
   // The subject follows the post's first line (rule 3): an Exo user's edit of it is undone.
   const subject = numerikBase ? subjectOf(numerikBase.body_text, ctx.codePage) : undefined;
-  const restore = subject !== undefined && subject !== (activity.subject ?? '') ? subject : undefined;
+  // Not when Numerik's text is not carried to Exo (fieldOwnership): then the subject is Exo's own.
+  const restore = subject !== undefined && subject !== (activity.subject ?? '') && carries(ctx.fieldOwnership, 'body_text', 'numerik') ? subject : undefined;
   if (hash === link.exoHash) return { kind: 'unchanged', notes, subject: restore };
-  // Only what Exo changed since the two last agreed: Numerik's own edits of other fields stay.
-  const fields = link.exoBase ? changedFields(content, link.exoBase) : (Object.keys(content).filter((k) => k !== 'type') as ContentField[]);
+  // Only what Exo changed since the two last agreed, of the fields whose Exo changes are carried:
+  // Numerik's own edits of other fields stay.
+  const changed = link.exoBase ? changedFields(content, link.exoBase) : (Object.keys(content).filter((k) => k !== 'type') as ContentField[]);
+  const fields = changed.filter((f) => carries(ctx.fieldOwnership, f, 'exo'));
   const patch: PostPatch = Object.fromEntries(fields.filter((f) => f !== 'body_text').map((f) => [f, content[f]]));
   if (fields.includes('body_text')) {
     // The request is made If-Match the base: Numerik's text is still the base, or it answers 412.
