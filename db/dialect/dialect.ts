@@ -34,10 +34,19 @@ export interface KeyedTable {
   build: (t: Knex.CreateTableBuilder) => void;
 }
 
+/** A lane of a work table: its rows whose `column` is `value` (with `not`, is not). */
+export interface ClaimLane {
+  column: string;
+  value: string;
+  not?: boolean;
+}
+
 export interface ClaimOptions {
   worker: string;
   limit: number;
   leaseMs: number;
+  /** Only this lane's rows (default: every row). */
+  lane?: ClaimLane;
 }
 
 export interface ColumnInfo {

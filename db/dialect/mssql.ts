@@ -230,9 +230,10 @@ export function mssqlDialect(schema: string): Dialect {
       return numbers.includes(LOCK_TIMEOUT);
     },
 
-    async claim(db, table, { worker, limit, leaseMs }) {
+    async claim(db, table, { worker, limit, leaseMs, lane }) {
       const t = qualified(table);
       const ready = `[STATE] IN ('ready', 'claimed') AND [NEXT_ATTEMPT_AT] <= SYSUTCDATETIME()`;
+      const inLane = lane ? ` AND ${quote(lane.column)} ${lane.not ? '<>' : '='} ?` : '';
       // OUTPUT without INTO is fine here: work tables have no triggers (keep it so). The table is
       // updated by its own name, not through an alias in a FROM clause: the same statement to SQL
       // Server, while the T-SQL engine CI uses took over a second for the alias form on a queue of
@@ -241,9 +242,9 @@ export function mssqlDialect(schema: string): Dialect {
         `UPDATE ${t} SET [STATE] = 'claimed', [CLAIMED_BY] = ?, [ATTEMPTS] = [ATTEMPTS] + 1,
                 [LEASE_UNTIL] = DATEADD(millisecond, ?, SYSUTCDATETIME()), [NEXT_ATTEMPT_AT] = DATEADD(millisecond, ?, SYSUTCDATETIME())
            OUTPUT inserted.*
-          WHERE [ID] IN (SELECT TOP (?) [ID] FROM ${t} WITH (UPDLOCK, READPAST, ROWLOCK, READCOMMITTEDLOCK) WHERE ${ready} ORDER BY [ID])
+          WHERE [ID] IN (SELECT TOP (?) [ID] FROM ${t} WITH (UPDLOCK, READPAST, ROWLOCK, READCOMMITTEDLOCK) WHERE ${ready}${inLane} ORDER BY [ID])
             AND ${ready}`,
-        [worker, leaseMs, leaseMs, limit],
+        [worker, leaseMs, leaseMs, limit, ...(lane ? [lane.value] : [])],
       )) as Record<string, unknown>[];
     },
 

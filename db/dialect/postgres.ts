@@ -203,16 +203,22 @@ export function postgresDialect(schema: string): Dialect {
       return (error as { code?: string })?.code === '55P03';
     },
 
-    async claim(db, table, { worker, limit, leaseMs }) {
+    async claim(db, table, { worker, limit, leaseMs, lane }) {
       const t = qualified(table);
       const ready = `"STATE" IN ('ready', 'claimed') AND "NEXT_ATTEMPT_AT" <= now()`;
+      const inLane = lane ? ` AND ${quote(lane.column)} ${lane.not ? '<>' : '='} ?` : '';
+      // The pick is a CTE, evaluated once: as an IN (subquery), the planner may run it again for each
+      // row it updates, each run skipping the rows this statement already changed and locking the
+      // next ones, until every ready row was claimed whatever the limit.
       const result = await db.raw(
-        `UPDATE ${t} AS q SET "STATE" = 'claimed', "CLAIMED_BY" = ?, "ATTEMPTS" = q."ATTEMPTS" + 1,
+        `WITH picked AS MATERIALIZED (SELECT "ID" FROM ${t} WHERE ${ready}${inLane} ORDER BY "ID" LIMIT ? FOR UPDATE SKIP LOCKED)
+         UPDATE ${t} AS q SET "STATE" = 'claimed', "CLAIMED_BY" = ?, "ATTEMPTS" = q."ATTEMPTS" + 1,
                 "LEASE_UNTIL" = now() + (? * interval '1 millisecond'), "NEXT_ATTEMPT_AT" = now() + (? * interval '1 millisecond')
-          WHERE q."ID" IN (SELECT "ID" FROM ${t} WHERE ${ready} ORDER BY "ID" LIMIT ? FOR UPDATE SKIP LOCKED)
+           FROM picked
+          WHERE q."ID" = picked."ID"
             AND q.${ready.replace(' AND "', ' AND q."')}
           RETURNING q.*`,
-        [worker, leaseMs, leaseMs, limit],
+        [...(lane ? [lane.value] : []), limit, worker, leaseMs, leaseMs],
       );
       return rowsOf<Record<string, unknown>>(result);
     },

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import { countHistory, historyPage, type ChangeRange } from '../../db/exo/history.js';
 import { enqueueActivities } from '../../db/plugin/queue/enqueue.js';
+import { HISTORY_OPERATION } from '../../db/plugin/queue/lanes.js';
 import { waitingOf } from '../../db/plugin/queue/waiting-of.js';
 import { deleteSetting, readSettings, writeSetting } from '../../db/plugin/settings.js';
 
@@ -21,7 +22,7 @@ export interface BackfillProgress {
 }
 
 export interface BackfillOptions {
-  /** Activities queued at a time; at most two such chunks wait ahead of live changes. */
+  /** Activities queued at a time; at most two such chunks wait, in the history lane (live changes never wait behind them). */
   chunk?: number;
   /** At most this many activities queued per second (Numerik's rate limit, the site's bandwidth). */
   ratePerSecond?: number;
@@ -48,9 +49,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Sends the history of `range` (first enable syncs nothing historical): queues the activities in key
- * order, a chunk at a time, and only while at most two chunks wait, so live changes queued meanwhile
- * are never far behind. Memory stays constant (one page of keys); the position is saved with each
- * chunk in the same transaction, so an interrupted backfill resumes where it stopped.
+ * order, a chunk at a time, and only while at most two chunks wait. They go in the queue's history
+ * lane, which workers claim apart from live changes: a live edit made meanwhile is sent as soon as
+ * it would be without a backfill, however long the history. Memory stays constant (one page of
+ * keys); the position is saved with each chunk in the same transaction, so an interrupted backfill
+ * resumes where it stopped.
  * Returns whether it got to the end.
  */
 export async function runBackfill(db: Db, range: ChangeRange, o: BackfillOptions = {}): Promise<{ finished: boolean; enqueued: number }> {
@@ -79,7 +82,7 @@ export async function runBackfill(db: Db, range: ChangeRange, o: BackfillOptions
     state.lastSeqno = page[page.length - 1]!;
     state.enqueued += page.length;
     await db.knex.transaction(async (trx) => {
-      await enqueueActivities(db, page, trx);
+      await enqueueActivities(db, page, trx, { operation: HISTORY_OPERATION });
       await writeSetting(db, BACKFILL_KEY, state, 'backfill', trx);
     });
     inFlight.push(page);

@@ -6,6 +6,7 @@ import type { Db } from '../../db/connect.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { fanOutSets } from '../../db/plugin/queue/fan-out.js';
+import { QUEUE_LANES, laneOf, type QueueLane } from '../../db/plugin/queue/lanes.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
 import { completeWork } from '../../db/plugin/work/complete.js';
 import { renewWork } from '../../db/plugin/work/renew.js';
@@ -67,12 +68,14 @@ export const newWorkerId = (role: string) => `${role}@${hostname()}:${process.pi
  * Drains X_NUMERIK_QUEUE into Numerik. A batch is claimed with a lease; the rows of one activity
  * become one send of the activity's current row; a row is finished only while its lease is held.
  * Several workers may drain one queue; one that dies loses its lease and another takes over.
+ * Live changes and a backfill's history are claimed by two loops, each with its own batch and its
+ * own sends in flight: a live edit waits for neither a history batch nor the history queued ahead.
  */
 export class OutboundWorker {
   readonly id: string;
   readonly stats: OutboundStats = { batches: 0, created: 0, updated: 0, merged: 0, unchanged: 0, skipped: 0, parked: 0, retried: 0, dead: 0, busy: 0, restarts: 0 };
   private readonly logger: Logger;
-  private readonly loop: WorkerLoop;
+  private readonly loops: WorkerLoop[];
   private readonly lookups: ReturnType<typeof cachedLookups>;
   private readonly release: ReturnType<typeof shadowRelease>;
   private readonly unreadableSets = new Set<string>();
@@ -85,11 +88,14 @@ export class OutboundWorker {
     this.logger = o.logger ?? silentLogger;
     this.lookups = cachedLookups(o.db);
     this.release = shadowRelease(o.db, OBJECTS.queue, 'outbound', this.logger);
-    this.loop = new WorkerLoop(
-      'outbound',
-      async () => ({ full: (await this.runBatch()) >= (o.batchSize ?? 100) }),
-      async () => idleWait(o.client, (await o.options()).pollSeconds * 1000),
-      this.logger,
+    this.loops = QUEUE_LANES.map(
+      (lane) =>
+        new WorkerLoop(
+          lane === 'live' ? 'outbound' : `outbound ${lane}`,
+          async () => ({ full: (await this.runBatch(lane)) >= (o.batchSize ?? 100) }),
+          async () => idleWait(o.client, (await o.options()).pollSeconds * 1000),
+          this.logger,
+        ),
     );
   }
 
@@ -104,17 +110,20 @@ export class OutboundWorker {
     }
   }
 
-  /** Claims and sends one batch; returns how many queue rows it claimed. */
-  async runBatch(): Promise<number> {
+  /** Claims and sends one batch (of one lane's rows, if given); returns how many queue rows it claimed. */
+  async runBatch(lane?: QueueLane): Promise<number> {
     const options = await this.o.options();
     if (!options.syncExoToNumerik) return 0;
     const { db } = this.o;
-    await this.release(options.shadow);
-    await this.fanOut();
+    // Shadow release and bulk sets concern live changes: the history lane leaves them to the live one.
+    if (lane !== 'history') {
+      await this.release(options.shadow);
+      await this.fanOut();
+    }
     // While Numerik asks to wait, claiming would only hand the work back.
     if (this.o.client.pausedUntil()) return 0;
     const leaseMs = this.o.leaseMs ?? 60_000;
-    const rows = await claimWork(db, OBJECTS.queue, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
+    const rows = await claimWork(db, OBJECTS.queue, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs, lane: lane && laneOf(lane) });
     if (!rows.length) return 0;
     const ids = rows.map((r) => r.id);
     const renewal = setInterval(() => void renewWork(db, OBJECTS.queue, ids, this.id, leaseMs).catch(() => undefined), leaseMs / 3);
@@ -173,12 +182,12 @@ export class OutboundWorker {
   }
 
   start(): void {
-    this.loop.start();
+    for (const loop of this.loops) loop.start();
   }
 
-  /** Stops taking work; the batch in flight finishes and settles its rows, so no lease is left held. */
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /** Stops taking work; the batches in flight finish and settle their rows, so no lease is left held. */
+  async stop(): Promise<void> {
+    await Promise.all(this.loops.map((loop) => loop.stop()));
   }
 
   private group(rows: WorkRow[]): Group[] {

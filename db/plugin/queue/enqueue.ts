@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../connect.js';
 import { OBJECTS } from '../objects.js';
+import type { HISTORY_OPERATION } from './lanes.js';
 
 export interface EnqueueOptions {
-  operation?: 'I' | 'U' | 'D';
+  /** I, U, D as the trigger writes; `HISTORY_OPERATION` for a backfill's rows (their own lane). */
+  operation?: 'I' | 'U' | 'D' | typeof HISTORY_OPERATION;
   /** When the change was captured (a bulk statement's set keeps its own time, so lag stays honest). */
   queuedAt?: Date;
 }

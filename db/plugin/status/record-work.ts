@@ -1,5 +1,6 @@
 import type { Db } from '../../connect.js';
 import { OBJECTS } from '../objects.js';
+import { HISTORY_OPERATION } from '../queue/lanes.js';
 
 /** One row of work waiting for a record, as an operator reads it. */
 export interface PendingWork {
@@ -30,7 +31,7 @@ export async function recordWork(db: Db, key: { activitySeqno: number | null; po
     key.activitySeqno === null
       ? []
       : ((await db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: key.activitySeqno }).select([...COMMON, 'OPERATION']).orderBy('ID')) as (Row & { OPERATION: string })[]).map((r) =>
-          view(r, { I: 'insert', U: 'update', D: 'delete' }[r.OPERATION] ?? r.OPERATION),
+          view(r, { I: 'insert', U: 'update', D: 'delete', [HISTORY_OPERATION]: 'backfill' }[r.OPERATION] ?? r.OPERATION),
         );
   const inbox =
     key.postId === null
