@@ -10,6 +10,7 @@ import { pageAssets } from './page-assets.js';
 import type { PageFrame } from './page-shell.js';
 import { describeTarget } from '../db/target.js';
 import { recordsRouter } from './records.js';
+import { inputOf, searchQuery } from './query-input.js';
 import { recordKeyOf } from '../sync/record/names.js';
 import { renderRecordNotice, renderRecordPage } from './record-page.js';
 import { PAGE_PREVIEW_LIMIT, renderPreviewPage } from './preview-page.js';
@@ -64,9 +65,18 @@ export function operatorRouter(deps: OperatorDeps): Router {
   const page = (res: express.Response, status: number, html: string) => void res.status(status).setHeader('Cache-Control', 'no-store').type('html').send(html);
   router.get('/status/records', read, async (req, res) => {
     if (!mayReadText(req, deps.adminToken)) return page(res, 200, renderRecordNotice('find a record', true, '', [], frame(req.originalUrl)));
-    const q = String(req.query.q ?? '').slice(0, 200);
+    const query = inputOf(searchQuery, req.query);
+    if ('reason' in query) return page(res, 400, renderRecordNotice('find a record', false, query.reason, [], frame(req.originalUrl)));
+    const { q } = query.data;
     if (!q.trim()) return page(res, 200, renderRecordNotice('find a record', false, 'Give an activity key, a post id, or words of a subject.', [], frame(req.originalUrl)));
-    const matches = (await deps.operations.search(q)).map((m) => ({ href: `/status/records/${'activity' in m.key ? `activity/${m.key.activity}` : `post/${encodeURIComponent(m.key.post)}`}`, label: m.label }));
+    let found: Awaited<ReturnType<Operations['search']>>;
+    try {
+      found = await deps.operations.search(q);
+    } catch (error) {
+      deps.logger.warn('record search: a service was unavailable', { error: causeOf(error) });
+      return page(res, 503, renderRecordNotice('find a record', false, `${causeOf(error)}; try again`, [], frame(req.originalUrl)));
+    }
+    const matches = found.map((m) => ({ href: `/status/records/${'activity' in m.key ? `activity/${m.key.activity}` : `post/${encodeURIComponent(m.key.post)}`}`, label: m.label }));
     if (matches.length === 1) return void res.redirect(303, matches[0]!.href);
     page(res, matches.length ? 200 : 404, renderRecordNotice('find a record', false, matches.length ? `${matches.length} records match "${q}":` : `Nothing matches "${q}".`, matches, frame(req.originalUrl)));
   });

@@ -9,7 +9,7 @@ import { MappingError } from '../sync/mappings.js';
 import { ActionRefusedError } from '../sync/record/actions.js';
 import { CONTENT_FIELDS, MAPPING_KINDS, RECORD_ACTIONS, recordKeyOf, type MappingKind } from '../sync/record/names.js';
 import { UnknownRecordError } from '../sync/record/record-view.js';
-import type { PreviewOptions } from '../sync/preview/preview.js';
+import { inputOf, mappingsQuery, previewQuery, searchQuery } from './query-input.js';
 
 const by = z.string().trim().min(1, 'say who you are ("by")').max(100);
 const actionBody = z.object({ action: z.enum(RECORD_ACTIONS as [string, ...string[]]), by }).strict();
@@ -45,15 +45,20 @@ export function recordsRouter(deps: { db: Db; logger: Logger; operations: Operat
       answerFailure(res, error, deps.db, deps.logger);
     }
   };
-  const parsed = <T>(schema: z.ZodType<T>, body: unknown, res: Response): T | undefined => {
-    const result = schema.safeParse(body);
-    if (result.success) return result.data;
-    const issue = result.error.issues[0]!;
-    res.status(400).json({ error: 'bad_request', reason: `${issue.path.join('.') || 'body'}: ${issue.message}` });
+  const parsed = <T>(schema: z.ZodType<T>, input: unknown, res: Response): T | undefined => {
+    const checked = inputOf(schema, input);
+    if ('data' in checked) return checked.data;
+    res.status(400).json({ error: 'bad_request', reason: checked.reason });
     return undefined;
   };
 
-  router.get('/records', guarded(async (req, res) => void res.json({ matches: await ops.search(String(req.query.q ?? '').slice(0, 200)) })));
+  router.get(
+    '/records',
+    guarded(async (req, res) => {
+      const query = parsed(searchQuery, req.query, res);
+      if (query) res.json({ matches: await ops.search(query.q) });
+    }),
+  );
   router.get(
     '/records/:kind/:key',
     guarded(async (req, res) => {
@@ -91,9 +96,8 @@ export function recordsRouter(deps: { db: Db; logger: Logger; operations: Operat
   router.get(
     '/mappings',
     guarded(async (req, res) => {
-      const kind = req.query.kind === undefined ? undefined : String(req.query.kind);
-      if (kind !== undefined && !MAPPING_KINDS.includes(kind as MappingKind)) return void res.status(400).json({ error: 'bad_request', reason: `kind is one of ${MAPPING_KINDS.join(', ')}` });
-      res.json(await ops.mappings(kind as MappingKind | undefined));
+      const query = parsed(mappingsQuery, req.query, res);
+      if (query) res.json(await ops.mappings(query.kind as MappingKind | undefined));
     }),
   );
   router.post(
@@ -110,8 +114,8 @@ export function recordsRouter(deps: { db: Db; logger: Logger; operations: Operat
   router.get(
     '/preview',
     guarded(async (req, res) => {
-      const o = previewOptionsOf(req.query as Record<string, unknown>);
-      if ('error' in o) return void res.status(400).json({ error: 'bad_request', reason: o.error });
+      const o = parsed(previewQuery, req.query, res);
+      if (!o) return;
       // NDJSON, an item a line as it is decided, the summary last: flat memory on both ends.
       res.type('application/x-ndjson').setHeader('Cache-Control', 'no-store');
       const summary = await ops.preview(o, async (item) => {
@@ -121,18 +125,4 @@ export function recordsRouter(deps: { db: Db; logger: Logger; operations: Operat
     }),
   );
   return router;
-}
-
-const siteTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, 'YYYY-MM-DD or YYYY-MM-DDTHH:MM (site time)');
-
-/** A preview's options as a query string: since/until (site time) for history, numerikSince (ISO), limit. */
-export function previewOptionsOf(query: Record<string, unknown>): PreviewOptions | { error: string } {
-  const parsed = z
-    .object({ since: siteTime.optional(), until: siteTime.optional(), numerikSince: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(1_000_000).optional() })
-    .strict()
-    .safeParse(query);
-  if (!parsed.success) return { error: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` };
-  const wall = (t: string) => new Date(`${t.length === 10 ? `${t}T00:00:00` : t}Z`);
-  const { since, until, numerikSince, limit } = parsed.data;
-  return { history: since ? { since: wall(since), until: until ? wall(until) : null } : undefined, numerikSince, limit };
 }
