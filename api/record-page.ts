@@ -1,6 +1,8 @@
 import type { RecordKey, RecordView } from '../sync/record/record-view.js';
 import { escapeHtml as escape } from './html.js';
-import { choiceButtons, HIDDEN, pageShell, recordLink, timeIn, value, type PageFrame } from './page-shell.js';
+import { formatCompanyId, parseCompanyId } from '../db/exo/company.js';
+import { fieldLabel, named, valueWords, wallTime, type Reading } from '../sync/record/field-words.js';
+import { choiceButtons, HIDDEN, pageShell, recordLink, timeIn, value, type PageFrame, type When } from './page-shell.js';
 
 const ACTIONS: { action: string; label: string; question: string; needsLink: boolean }[] = [
   { action: 'retry', label: 'Retry now', question: 'Send it on its way again now?', needsLink: false },
@@ -14,9 +16,26 @@ const postLink = (address: string | null) => (!address ? '—' : /^https?:\/\//i
 
 const keyPath = (key: RecordKey) => ('activity' in key ? `activity/${key.activity}` : `post/${encodeURIComponent(key.post)}`);
 
+const DIRECTIONS: Record<string, string> = { outbound: 'Exo → Numerik', inbound: 'Numerik → Exo', system: 'exo-numerik' };
+const KINDS: Record<string, string> = { synced: 'synced', skipped: 'skipped', parked: 'waiting', dead: 'dead letter', conflict: 'conflict', truncated: 'cut short', deleted: 'deleted', note: 'note', shadow: 'shadow mode' };
+
+/** One field's value for a table cell, as an Exo user reads it. */
+const shown = (field: string, v: unknown, reading: Reading) => `<pre>${escape(valueWords(field, v, reading))}</pre>`;
+
+/** The activity's subject and account, said under the page's title. */
+function subtitle(r: RecordView, reading: Reading): string | undefined {
+  if (!r.activity) return undefined;
+  const account = parseCompanyId(r.activity.companyId);
+  const key = account && formatCompanyId(account);
+  const subject = r.activity.subject?.trim() ? `<strong class="subject">${escape(r.activity.subject.trim())}</strong>` : '<span class="hidden">(no subject)</span>';
+  const of = key ? ` · account <span class="account">${escape(named(key, reading.names))}</span>` : '';
+  return `${subject}${of}${r.activity.deleted ? ' · <span class="badge warn">deleted in Exo</span>' : ''}`;
+}
+
 /** One record's page: both sides side by side with what they agreed on, pending work, conflicts, history, actions. */
 export function renderRecordPage(r: RecordView, key: RecordKey, frame?: PageFrame): string {
   const when = timeIn(r.timeZone);
+  const reading: Reading = { timeZone: r.timeZone, names: new Map(Object.entries(r.names)) };
   const title = 'activity' in key ? `activity ${key.activity}` : `post ${key.post}`;
   const active = r.link?.state === 'active';
   const actions = ACTIONS.filter((a) => r.link?.state !== 'unlinked' && (active || !a.needsLink))
@@ -27,36 +46,36 @@ export function renderRecordPage(r: RecordView, key: RecordKey, frame?: PageFram
 <dt>On the activity</dt><dd class="record-state">${escape(r.fields?.state ?? '(no state yet)')}</dd>
 <dt>In Numerik</dt><dd>${postLink(r.fields?.post ?? null)}</dd></dl>`
     : `<p>Not linked.${r.fields?.state ? ` On the activity: <span class="record-state">${escape(r.fields.state)}</span>` : ''}</p>`;
-  const sides = `<table class="sides"><thead><tr><th>Field</th><th>Exo now</th><th>Numerik now</th><th>Agreed (Exo)</th><th>Agreed (Numerik)</th></tr></thead><tbody>
-${r.sides.map((s) => `<tr data-field="${s.field}" class="${s.differs ? 'differs' : ''}"><td>${escape(s.field)}</td><td>${value(s.exo)}</td><td>${value(s.numerik)}</td><td>${value(s.agreedExo)}</td><td>${value(s.agreedNumerik)}</td></tr>`).join('\n')}
+  const sides = `<table class="sides"><thead><tr><th>Field</th><th>Exo now</th><th>Numerik now</th><th>Last agreed (Exo)</th><th>Last agreed (Numerik)</th></tr></thead><tbody>
+${r.sides.map((s) => `<tr data-field="${s.field}" class="${s.differs ? 'differs' : ''}"><td>${escape(fieldLabel(s.field))}</td><td>${shown(s.field, s.exo, reading)}</td><td>${shown(s.field, s.numerik, reading)}</td><td>${shown(s.field, s.agreedExo, reading)}</td><td>${shown(s.field, s.agreedNumerik, reading)}</td></tr>`).join('\n')}
 </tbody></table>`;
   const pending = [...r.pending.queue.map((w) => ({ ...w, side: 'Exo → Numerik' })), ...r.pending.inbox.map((w) => ({ ...w, side: 'Numerik → Exo' }))];
   const work = pending.length
     ? `<ul class="pending">${pending.map((w) => `<li>${escape(w.side)}: ${escape(w.what)} · ${escape(w.state)} · attempt ${w.attempts}${w.lastError ? ` · <span class="errors">${escape(w.lastError)}</span>` : ''}</li>`).join('')}</ul>`
     : '<p class="ok">Nothing pending.</p>';
   const open = [...r.open.dead.map((e) => ({ ...e, what: 'Dead letter' })), ...r.open.parked.map((e) => ({ ...e, what: 'Waiting' }))];
-  const conflicts = r.open.conflicts.length
-    ? r.open.conflicts
-        .map(
-          (c) => `<article class="conflict${c.resolved ? ' closed' : ''}" data-conflict="${c.id}"><h3>#${c.id} <small>${when(c.at)} · ${escape(c.policy)}: ${c.winner === 'exo' ? 'Exo' : 'Numerik'} won · ${
-            c.resolved ? `<span class="resolution">closed: ${escape(c.resolved.resolution ?? '')}${c.resolved.by && !c.resolved.resolution?.includes(c.resolved.by) ? ` (${escape(c.resolved.by)})` : ''}</span>` : '<span class="badge warn">to review</span>'
-          }</small></h3>
-<table><thead><tr><th>Field</th><th>Exo</th><th>Numerik</th><th></th></tr></thead><tbody>
-${c.fields.map((f) => `<tr data-field="${escape(f.field)}"><td>${escape(f.field)}</td><td class="${c.winner === 'exo' ? 'won' : 'lost'}">${value(f.exo)}</td><td class="${c.winner === 'numerik' ? 'won' : 'lost'}">${value(f.numerik)}</td><td>${choiceButtons(c.id, f.field, c.resolved !== null)}</td></tr>`).join('')}
-</tbody></table></article>`,
-        )
-        .join('\n')
-    : '<p class="ok">No conflicts.</p>';
-  const body = `<p>${recordLink(r)}${r.numerikError ? ` · <span class="errors" id="numerik-error">${escape(r.numerikError)}</span>` : ''}</p>
+  const conflicts = r.open.conflicts.length ? r.open.conflicts.map((c) => conflictCard(c, when, reading)).join('\n') : '<p class="ok">No conflicts.</p>';
+  const account = r.activity && parseCompanyId(r.activity.companyId);
+  const body = `<p>${recordLink(r)}${r.numerikError ? ` · <span class="errors" id="numerik-error">${escape(r.numerikError)}</span>` : ''} · <small>times in ${escape(r.timeZone)}, the Exo site's zone</small></p>
 ${link}
 <p class="actions">${actions}</p>
 <h2>Both sides</h2>${sides}
-${r.activity ? `<details><summary>The activity as Exo holds it</summary><dl><dt>Subject</dt><dd>${value(r.activity.subject)}</dd><dt>Details</dt><dd>${value(r.activity.details)}</dd><dt>Company</dt><dd>${escape(r.activity.companyId ?? '—')}</dd><dt>Modified</dt><dd>${escape(r.activity.modifiedAt ?? '—')} (site time)</dd></dl></details>` : ''}
+${r.activity ? `<details><summary>The activity as Exo holds it</summary><dl><dt>Subject</dt><dd>${value(r.activity.subject)}</dd><dt>Details</dt><dd>${value(r.activity.details)}</dd><dt>Account</dt><dd>${escape(account ? named(formatCompanyId(account), reading.names) : (r.activity.companyId ?? '—'))}</dd><dt>Modified</dt><dd>${escape(r.activity.modifiedAt ? wallTime(r.activity.modifiedAt, r.timeZone) : '—')}</dd></dl></details>` : ''}
 <h2>Pending</h2>${work}
 ${open.length ? `<ul class="open">${open.map((e) => `<li>${escape(e.what)} #${e.id} (${when(e.at)}): ${escape(e.reason)}</li>`).join('')}</ul>` : ''}
 <h2>Conflicts</h2>${conflicts}
-<h2>History</h2><ol class="timeline">${r.history.map((h) => `<li data-kind="${escape(h.kind)}">${when(h.at)} · ${escape(h.direction)} · <strong>${escape(h.kind)}</strong> ${escape(h.reason)}${h.resolved ? ` <span class="closed">(closed: ${escape(h.resolved.resolution ?? '')})</span>` : ''}</li>`).join('')}</ol>`;
-  return pageShell(title, false, body, frame);
+<h2>History <small>(newest first)</small></h2><ol class="timeline">${r.history.map((h) => `<li data-kind="${escape(h.kind)}">${when(h.at)} · ${escape(DIRECTIONS[h.direction] ?? h.direction)} · <strong>${escape(KINDS[h.kind] ?? h.kind)}</strong> ${escape(h.reason)}${h.resolved ? ` <span class="closed">(closed: ${escape(h.resolved.resolution ?? '')})</span>` : ''}</li>`).join('')}</ol>`;
+  return pageShell(title, false, body, { ...frame, subtitle: subtitle(r, reading) });
+}
+
+/** One conflict card of the record: each field's two versions, the winner's marked, a choice per field while open. */
+function conflictCard(c: RecordView['open']['conflicts'][number], when: When, reading: Reading): string {
+  return `<article class="conflict${c.resolved ? ' closed' : ''}" data-conflict="${c.id}"><h3>#${c.id} <small>${when(c.at)} · ${escape(c.policy)}: ${c.winner === 'exo' ? 'Exo' : 'Numerik'} won · ${
+    c.resolved ? `<span class="resolution">closed: ${escape(c.resolved.resolution ?? '')}${c.resolved.by && !c.resolved.resolution?.includes(c.resolved.by) ? ` (${escape(c.resolved.by)})` : ''}</span>` : '<span class="badge warn">to review</span>'
+  }</small></h3>
+<table><thead><tr><th>Field</th><th>Exo</th><th>Numerik</th><th></th></tr></thead><tbody>
+${c.fields.map((f) => `<tr data-field="${escape(f.field)}"><td>${escape(fieldLabel(f.field))}</td><td class="${c.winner === 'exo' ? 'won' : 'lost'}">${shown(f.field, f.exo, reading)}</td><td class="${c.winner === 'numerik' ? 'won' : 'lost'}">${shown(f.field, f.numerik, reading)}</td><td>${choiceButtons(c.id, f.field, c.resolved !== null)}</td></tr>`).join('')}
+</tbody></table></article>`;
 }
 
 /** The page without the admin token, and the search's answers. */

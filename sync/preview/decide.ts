@@ -41,7 +41,14 @@ async function convergePreview(deps: DecideDeps, direction: PreviewItem['directi
   const current = input.lookup.kind === 'post' ? input.lookup.post : undefined;
   const numerikText = preview.sent?.body_text ?? current?.body_text ?? null;
   const exoText = (preview.written?.DETAILS as string | undefined) ?? input.activity?.details ?? null;
-  return item(direction, found, { ...decisionOf(outcome, preview.log, current), exoText: sample(exoText), numerikText: sample(numerikText) });
+  const writes = preview.written && preview.sent ? 'both' : preview.written ? 'exo' : preview.sent ? 'numerik' : undefined;
+  return item(direction, found, {
+    ...decisionOf(outcome, preview.log, current),
+    exoText: sample(exoText),
+    numerikText: sample(numerikText),
+    writes,
+    now: { exo: sample(input.activity?.details), numerik: sample(current?.body_text) },
+  });
 }
 
 function decisionOf(outcome: ConvergeOutcome, log: readonly LogEntry[], post: Post | undefined): Pick<PreviewItem, 'decision' | 'reason'> {
@@ -99,7 +106,13 @@ export async function decideActivity(deps: DecideDeps, source: PreviewItem['sour
       }
       if (lookup.kind === 'post' && lookup.post.version === link!.numerikVersion) {
         const fields = Object.keys(plan.patch).filter((k) => k !== 'body_html');
-        return item('outbound', found, { decision: 'update', reason: `sends ${fields.join(', ')}`, exoText: sample(activity?.details), numerikText: sample(plan.patch.body_text ?? lookup.post.body_text) });
+        return item('outbound', found, {
+          decision: 'update',
+          reason: `sends ${fields.join(', ')}`,
+          exoText: sample(activity?.details),
+          numerikText: sample(plan.patch.body_text ?? lookup.post.body_text),
+          now: { exo: sample(activity?.details), numerik: sample(lookup.post.body_text) },
+        });
       }
       // Numerik changed the post since the two last agreed (or it is gone): the worker's 412 path.
       return convergePreview(deps, 'outbound', found, { postId: plan.postId, lookup, link, activity });

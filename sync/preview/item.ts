@@ -10,6 +10,13 @@ export interface PreviewItem {
   /** A sample of the text each side would hold afterwards (its first line, at most 120 characters). */
   exoText: string | null;
   numerikText: string | null;
+  /**
+   * The side(s) it would write, where that is not simply the direction it was found in: an Exo
+   * change whose conflict Numerik wins writes Exo.
+   */
+  writes?: 'exo' | 'numerik' | 'both';
+  /** A sample of each side's own text now (before), beside what each would hold. */
+  now?: { exo: string | null; numerik: string | null };
 }
 
 /** create / update: something would be written; nothing: both sides already agree; unknown: a side could not be read. */

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import { readActivities } from '../../db/exo/activities.js';
+import { accountName } from '../../db/exo/accounts.js';
+import { formatCompanyId, parseCompanyId } from '../../db/exo/company.js';
 import { findActivities } from '../../db/exo/find-activities.js';
 import { readRecordFields, type RecordFields } from '../../db/exo/record-fields.js';
 import { readPostLinks, readPostLinksByPost, type PostLink } from '../../db/plugin/links/posts.js';
@@ -41,9 +43,15 @@ export interface RecordView {
   /** What the Exo user sees on the activity (X_NUMERIK_POST, X_NUMERIK_STATE). */
   fields: RecordFields | null;
   activity: { subject: string | null; details: string | null; companyId: string | null; deleted: boolean; modifiedAt: string | null } | null;
+  /** Customer, user and account ids the page shows, to the names people know them by. */
+  names: Record<string, string>;
   /** Numerik could not be read: why (the rest of the page is still shown). */
   numerikError: string | null;
-  /** Per field: both sides now, and what each looked like when they last agreed. */
+  /**
+   * Per field of the post's type: both sides now, and what each looked like when they last agreed.
+   * `differs` only when the two disagree in a way they did not when they last agreed: a field the
+   * mapping always shows differently (a completed Exo activity is a note, never completed) is none.
+   */
   sides: { field: ContentField; exo: unknown; numerik: unknown; agreedExo: unknown; agreedNumerik: unknown; differs: boolean }[];
   pending: { queue: PendingWork[]; inbox: PendingWork[] };
   open: { parked: HistoryLine[]; dead: HistoryLine[]; conflicts: (Conflict & { resolved: HistoryLine['resolved'] })[] };
@@ -110,6 +118,10 @@ export async function readRecord(db: Db, client: NumerikClient | undefined, look
   const agreedNumerik = parse(link?.numerikContent ?? null);
   const [work, log] = await Promise.all([recordWork(db, { activitySeqno, postId }), recordLog(db, { activitySeqno, postId })]);
   const open = (kind: string) => log.filter((e) => e.kind === kind && !e.resolvedAt);
+  const conflicts = log
+    .filter((e) => e.kind === 'conflict')
+    .slice(0, 20)
+    .map((e) => ({ ...conflictOf({ ...e, loggedAt: e.at }), resolved: line(e).resolved }));
   return {
     activitySeqno,
     postId,
@@ -118,22 +130,55 @@ export async function readRecord(db: Db, client: NumerikClient | undefined, look
     fields: fields ?? null,
     activity: activity ? { subject: activity.subject, details: activity.details, companyId: activity.companyId, deleted: activity.deleted, modifiedAt: iso(activity.modifiedAt) } : null,
     numerikError,
-    sides: CONTENT_FIELDS.map((field) => {
+    names: await namesOf(
+      db,
+      client,
+      lookups,
+      [...[exoNow, numerikNow, agreedExo, agreedNumerik].flatMap((c) => (c ? Object.entries(c) : [])), ...conflicts.flatMap((c) => c.fields.flatMap((f): [string, unknown][] => [[f.field, f.exo], [f.field, f.numerik]]))],
+      activity?.companyId ?? null,
+    ),
+    sides: fieldsOf(numerikNow?.type ?? exoNow?.type ?? link?.postType).map((field) => {
       const exo = exoNow?.[field] ?? null;
       const numerik = numerikNow?.[field] ?? null;
-      return { field, exo, numerik, agreedExo: agreedExo?.[field] ?? null, agreedNumerik: agreedNumerik?.[field] ?? null, differs: !!exoNow && !!numerikNow && !same(exo, numerik) };
+      const asAgreed = !!agreedExo && !!agreedNumerik && same(exo, agreedExo[field]) && same(numerik, agreedNumerik[field]);
+      return { field, exo, numerik, agreedExo: agreedExo?.[field] ?? null, agreedNumerik: agreedNumerik?.[field] ?? null, differs: !!exoNow && !!numerikNow && !same(exo, numerik) && !asAgreed };
     }),
     pending: work,
     open: {
       parked: open('parked').map(line),
       dead: open('dead').map(line),
-      conflicts: log
-        .filter((e) => e.kind === 'conflict')
-        .slice(0, 20)
-        .map((e) => ({ ...conflictOf({ ...e, loggedAt: e.at }), resolved: line(e).resolved })),
+      conflicts,
     },
     history: log.map(line),
   };
+}
+
+/** The fields a post of the type has (a task has no follow-up, a note no assignee or due time). */
+const fieldsOf = (type: string | undefined): readonly ContentField[] =>
+  CONTENT_FIELDS.filter((f) => (type === 'note' ? f !== 'assignee_id' && f !== 'due_at' : type === 'task' ? f !== 'follow_up_date' : true));
+
+/**
+ * The names of the customers and users the fields name, and of the activity's account: from the
+ * links this database keeps, then Numerik's users for a user still unnamed (when it answers).
+ */
+async function namesOf(db: Db, client: NumerikClient | undefined, lookups: Lookups, values: [string, unknown][], companyId: string | null): Promise<Record<string, string>> {
+  const ids = (field: ContentField) => new Set(values.filter(([f, v]) => f === field && typeof v === 'string' && v).map(([, v]) => v as string));
+  const customerNames = new Map([...lookups.customers.values()].map((c) => [c.customerId, c.customerName]));
+  const names: Record<string, string> = {};
+  for (const id of ids('customer_id')) {
+    const name = customerNames.get(id);
+    if (name) names[id] = name;
+  }
+  const users = [...ids('assignee_id')];
+  for (const id of users) {
+    const name = lookups.userNames.get(id) ?? lookups.staff.get(lookups.staffOfUser.get(id) ?? -1)?.name;
+    if (name) names[id] = name;
+  }
+  if (client && users.some((id) => !names[id])) for (const u of await client.listUsers().catch(() => [])) if (users.includes(u.id) && !names[u.id]) names[u.id] = u.name;
+  const account = parseCompanyId(companyId);
+  const accountsName = account && (await accountName(db, account));
+  if (account && accountsName) names[formatCompanyId(account)] = accountsName;
+  return names;
 }
 
 /** Records matching what a person typed: an activity key, a post id, or words of a subject. */

@@ -47,7 +47,11 @@ export const entryOf = (r: Row): RecordLogEntry => ({
 
 const COLUMNS = ['ID', 'LOGGED_AT', 'DIRECTION', 'KIND', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON', 'DETAIL', 'RESOLVED_AT', 'RESOLVED_BY', 'RESOLUTION'];
 
-/** A record's history, newest first: every entry naming the activity or the post. */
+/**
+ * A record's history, newest first: every entry naming the activity or the post. By the time each
+ * was logged, then its id: ids are handed out in the order inserts began, which across connections
+ * is not the order they were logged in (PostgreSQL's sequence).
+ */
 export async function recordLog(db: Db, key: { activitySeqno: number | null; postId: string | null }, limit = 200): Promise<RecordLogEntry[]> {
   if (key.activitySeqno === null && key.postId === null) return [];
   const rows = (await db
@@ -57,7 +61,10 @@ export async function recordLog(db: Db, key: { activitySeqno: number | null; pos
       if (key.postId !== null) q.orWhere({ POST_ID: key.postId });
     })
     .select(COLUMNS)
-    .orderBy('ID', 'desc')
+    .orderBy([
+      { column: 'LOGGED_AT', order: 'desc' },
+      { column: 'ID', order: 'desc' },
+    ])
     .limit(limit)) as Row[];
   return rows.map(entryOf);
 }
