@@ -6,6 +6,7 @@ import { startService, type ServiceOptions } from '../service/service.js';
 import type { DemoNumerik } from '../service/demo.js';
 import { defaultSyncOptions } from '../sync/options.js';
 import { ConfigError } from '../config/load.js';
+import { untilNumerikAnswers } from '../service/until-numerik-answers.js';
 import type { CliContext } from './context.js';
 import { SERVICE_FILE, type RunningService } from './running-service.js';
 
@@ -32,9 +33,9 @@ export async function runService(c: CliContext, db: Db, demoDir?: string): Promi
       const { startDemoNumerik } = await import('../service/demo.js');
       demo = await startDemoNumerik(db, { dir: demoDir, port: Number(process.env.EXO_SANDBOX_PORT ?? 4010), logger: c.logger, timeZone, adminToken: config.api.adminToken });
     }
-    const client = demo?.client ?? (await c.numerikClient());
-    // Fail fast with one clear line rather than retrying a wrong URL or token for a minute.
-    if (!demo) await client.probe().catch(async (error: unknown) => {
+    const client = demo?.client ?? (await c.numerikClient((text) => c.logger.warn(text)));
+    // A wrong URL or token fails fast with one clear line; Numerik saying "later" is waited for.
+    if (!demo) await untilNumerikAnswers(() => client.probe(), c.logger).catch(async (error: unknown) => {
       await client.close();
       throw new ConfigError(`cannot start: ${(error as Error).message} (check NUMERIK_API_URL and NUMERIK_TOKEN; \`exo-numerik doctor\` checks everything)`);
     });

@@ -18,6 +18,7 @@ import { webhookSecrets } from '../sync/webhooks.js';
 import { serviceNames } from '../api/host-check.js';
 import { serviceMetrics } from './metrics.js';
 import { databaseOperations, type Operations } from './operations.js';
+import { untilNumerikAnswers } from './until-numerik-answers.js';
 
 export interface ServiceOptions {
   db: Db;
@@ -66,7 +67,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     if (current.syncNumerikToExo) await reconcile(db, client, current, logger);
     inbound.poke();
   };
-  await housekeeping();
+  // Started during a rate limit storm or an outage, the service waits for Numerik and starts.
+  await untilNumerikAnswers(housekeeping, logger);
   // The receiver answers Numerik in milliseconds: its own connections, never behind a worker's transaction.
   const apiDb = await separatePool(db, { logger });
   const operations = databaseOperations(apiDb, o.sync ?? {}, async () => client);

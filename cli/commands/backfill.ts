@@ -34,19 +34,30 @@ async function progressReporter(): Promise<{ update(p: BackfillProgress): void; 
 }
 
 async function backfill(c: CliContext, db: Db, range: ChangeRange, opts: { dryRun?: boolean; rate?: number; worker: boolean; chunk: number }): Promise<void> {
-  const [{ planBackfill, runBackfill }, { OutboundWorker }, { refreshReferenceData }] = await Promise.all([
+  const [{ planBackfill, runBackfill }, { OutboundWorker }, { refreshReferenceData }, { MAX_WAIT_MS }] = await Promise.all([
     import('../../sync/backfill/backfill.js'),
     import('../../sync/outbound/worker.js'),
     import('../../sync/reference/refresh.js'),
+    import('../../sync/numerik/client.js'),
   ]);
   const plan = await planBackfill(db, range);
   const resume = plan.resumeAfter === null ? '' : ` (resuming after activity ${plan.resumeAfter}; ${plan.enqueued} queued before)`;
   if (opts.dryRun) return void console.log(`would send ${counted(plan.remaining, 'activity', 'activities')} changed since ${range.since.toISOString().slice(0, 16)}${range.until ? ` until ${range.until.toISOString().slice(0, 16)}` : ''}${resume}; nothing queued`);
   console.log(`backfill: ${counted(plan.remaining, 'activity', 'activities')} to send${resume}`);
-  const client = opts.worker ? await c.numerikClient() : undefined;
+  const abort = new AbortController();
+  // A wait Numerik asks for is said; a longer one than a command takes stops the backfill, resumable.
+  let stoppedUntil: Date | undefined;
+  const onWait = (text: string) => {
+    console.error(`backfill: ${text}`);
+    const until = client?.pausedUntil();
+    if (until && until.getTime() - Date.now() > MAX_WAIT_MS) {
+      stoppedUntil = until;
+      abort.abort();
+    }
+  };
+  const client = opts.worker ? await c.numerikClient(onWait) : undefined;
   const options = await c.syncOptions(db);
   const worker = client && new OutboundWorker({ db, client, options, logger: c.logger, ...c.config.worker });
-  const abort = new AbortController();
   const interrupt = () => abort.abort();
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
@@ -57,7 +68,10 @@ async function backfill(c: CliContext, db: Db, range: ChangeRange, opts: { dryRu
     const result = await runBackfill(db, range, { chunk: opts.chunk, ratePerSecond: opts.rate, signal: abort.signal, onProgress: (p) => progress.update(p) });
     progress.stop();
     if (result.finished) console.log(`backfill done: ${counted(result.enqueued, 'activity', 'activities')} sent (see \`exo-numerik status\` for any parked or dead letters)`);
-    else {
+    else if (stoppedUntil) {
+      console.log(`backfill stopped after ${result.enqueued} queued: Numerik asks to wait until ${stoppedUntil.toISOString().slice(11, 19)} UTC; run the same command again after then to carry on`);
+      process.exitCode = 1;
+    } else {
       console.log(`backfill interrupted after ${result.enqueued} queued: run the same command again to carry on`);
       process.exitCode = 130;
     }

@@ -38,6 +38,12 @@ export function registerSync(program: Command, ctx: LoadContext): void {
             const stats = await new OutboundWorker({ db, client, options, logger: c.logger, batchSize, concurrency, leaseMs }).drain();
             const [row] = await db.table(OBJECTS.queue).count({ n: '*' });
             console.log(`exo → numerik: ${summarise(stats, Number((row as { n: number | string }).n))}`);
+            // The drain waits out a short pause (sync/worker-loop.ts); a longer one ends the run, said.
+            const until = client.pausedUntil();
+            if (until) {
+              console.log(`stopped: Numerik asks to wait until ${until.toISOString().slice(11, 19)} UTC; run \`exo-numerik sync --once\` again after then for what is still queued`);
+              process.exitCode = 1;
+            }
           },
           () => c.openMigratedDb(),
         );

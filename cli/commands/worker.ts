@@ -15,7 +15,7 @@ export function registerWorker(program: Command, ctx: LoadContext): void {
         import('../../sync/outbound/worker.js'),
         import('../../sync/reference/refresh.js'),
       ]);
-      const client = await c.numerikClient();
+      const client = await c.numerikClient((text) => c.logger.warn(text));
       const db = await c.openMigratedDb();
       const options = await c.syncOptions(db);
       const workerOptions = { db, client, options, logger: c.logger, ...c.config.worker };

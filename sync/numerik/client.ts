@@ -275,7 +275,7 @@ export class NumerikClient {
   }
 
   private call(call: Call): Promise<Answer> {
-    return this.retrying(`${call.method} ${call.path}`, () => this.once(call));
+    return this.retrying(`${call.method} /${call.path}`, () => this.once(call));
   }
 
   /**
