@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../config/load.js';
+import { existsSync } from 'node:fs';
+import { ConfigError, DEFAULT_CONFIG_FILE, ENV_KEYS, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/connect.js';
 import { migrationTarget, resolveTarget } from '../db/target.js';
@@ -37,13 +38,25 @@ export class CliContext {
    * The Exo database. The demo's embedded one belongs to the running demo (PGlite is one process's):
    * opening it beside the demo is refused with what to do instead.
    */
-  openDb(): Promise<Db> {
+  openDb(options: { create?: boolean } = {}): Promise<Db> {
     const target = this.target();
     const holder = runningService(target);
     if (holder && holder.pid !== process.pid) {
       return Promise.reject(new ConfigError(`the demo (pid ${holder.pid}) holds the embedded database in ${demoDirFor(target)}: stop it first (Ctrl+C where \`npm start\` runs); \`status\`, \`retry\` and \`settings\` work while it runs`));
     }
+    // PGlite makes its folder on opening: only the commands that set an embedded database up may.
+    if (target.client === 'pglite' && target.dataDir && !options.create && !existsSync(target.dataDir)) return Promise.reject(new ConfigError(this.noDatabase(target.dataDir)));
     return import('../db/connect.js').then(({ connect }) => connect(target, { logger: this.logger }));
+  }
+
+  /** Why there is no database to open: no configuration at all, or an embedded one not made yet. */
+  private noDatabase(dataDir: string): string {
+    const configured = this.globalOptions.config ?? process.env.EXO_NUMERIK_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+    const databaseEnv = Object.entries(ENV_KEYS).some(([name, [section]]) => section === 'database' && process.env[name]);
+    if (!configured && !databaseEnv) {
+      return `no configuration in ${process.cwd()} (no ${DEFAULT_CONFIG_FILE}, --config, EXO_NUMERIK_CONFIG or EXO_DB_* variable) and no demo database: run it in the folder of exo-numerik.config.json, or \`exo-numerik start\` here for the demo`;
+    }
+    return `the embedded database ${dataDir} does not exist yet: \`exo-numerik migrate up\` makes it (or \`start\`, which also runs the service)`;
   }
 
   /** The running demo that holds the embedded database, if any (not this process). */
@@ -53,9 +66,9 @@ export class CliContext {
   }
 
   /** The database through the migration login (database.migrationUser), when one is configured. */
-  async openMigrationDb(): Promise<Db> {
+  async openMigrationDb(options: { create?: boolean } = {}): Promise<Db> {
     const { database } = this.config;
-    if (!database.migrationUser) return this.openDb();
+    if (!database.migrationUser) return this.openDb(options);
     const { connect } = await import('../db/connect.js');
     return connect(migrationTarget(database), { logger: this.logger });
   }
