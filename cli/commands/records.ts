@@ -7,6 +7,7 @@ import { confirm } from '../confirm.js';
 import type { LoadContext } from '../context.js';
 import { withOperations } from '../operations.js';
 import { formatRecord } from '../print-record.js';
+import { formatUnmapped } from '../print-unmapped.js';
 
 /** Who an operator at this terminal is, for the log, unless they say (--by). */
 export const defaultOperator = () => `${userInfo().username}@${hostname()}`;
@@ -95,9 +96,16 @@ export function registerRecords(program: Command, ctx: LoadContext): void {
     .option('--clear', 'remove the override (the automatic match applies again)')
     .option('--by <name>', 'who you are, for the log', defaultOperator())
     .option('--json', 'the list as JSON')
+    .option('--unmapped', 'what is NOT mapped, why, and the command that fixes each; with the parked items waiting for it')
     .option('-y, --yes', 'do not ask')
-    .action(async (kind: string, exo: string | undefined, numerik: string | undefined, opts: { clear?: boolean; by: string; json?: boolean; yes?: boolean }) => {
+    .action(async (kind: string, exo: string | undefined, numerik: string | undefined, opts: { clear?: boolean; by: string; json?: boolean; unmapped?: boolean; yes?: boolean }) => {
       if (!MAPPING_KINDS.includes(kind as MappingKind)) throw new InvalidArgumentError(`"${kind}" is not a mapping; they are: ${MAPPING_KINDS.join(', ')}`);
+      if (opts.unmapped) {
+        if (exo) throw new InvalidArgumentError('--unmapped lists; give no Exo or Numerik side with it');
+        const missing = await withOperations(ctx, (ops) => ops.unmapped(kind as MappingKind));
+        if (opts.json) return void console.log(JSON.stringify(missing, null, 2));
+        return void console.log(formatUnmapped(kind as MappingKind, missing));
+      }
       if (!exo) {
         const list = await withOperations(ctx, (ops) => ops.mappings(kind as MappingKind));
         if (opts.json) return void console.log(JSON.stringify(list, null, 2));

@@ -47,6 +47,7 @@ describe('exo-numerik show, find, record, conflict choose, map (on the database)
     [['map', 'staff', 'NOBODY', 'usr_x', '--yes'], /^exo-numerik: no Exo staff member "NOBODY"/],
     [['map', 'customer', 'D101', 'cus_missing', '--yes'], /^exo-numerik: no Numerik customer "cus_missing"/],
     [['map', 'planet'], /"planet" is not a mapping; they are: staff, customer, type/],
+    [['map', 'staff', 'ANN', '--unmapped'], /--unmapped lists; give no Exo or Numerik side with it/],
   ])('%s: a clear message and exit 1', async (args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(1);
@@ -60,5 +61,19 @@ describe('exo-numerik show, find, record, conflict choose, map (on the database)
     const staff = await cli(['map', 'staff']);
     expect(staff.code).toBe(0);
     expect(staff.stdout).toMatch(/→ usr_\w+ .*\(email\)/);
+  });
+
+  it('map <kind> --unmapped: what is not mapped, why, the command that fixes each, and what waits for it', async () => {
+    const staff = await cli(['map', 'staff', '--unmapped']);
+    expect(staff.code).toBe(0);
+    expect(staff.stdout).toContain('RAJ (Raj Patel): no active Numerik user has the e-mail raj@demo.example\n    fix: exo-numerik map staff RAJ <Numerik user id or e-mail>\n');
+    expect(staff.stdout).toContain('ADMIN (Admin): no e-mail address in Exo, so no Numerik user can be matched\n    fix: exo-numerik map staff ADMIN <Numerik user id or e-mail>, or give the staff member their e-mail in Exo');
+    expect(staff.stdout).not.toMatch(/^ANN/m);
+    const customers = await cli(['map', 'customer', '--unmapped']);
+    expect(customers.code).toBe(0);
+    expect(customers.stdout).toMatch(/^D102 \(Kiwi Kitchens\): no Numerik customer is linked to this account\n {4}fix: exo-numerik map customer D102 <Numerik customer id, cus_…>\n {4}waiting for it: activity \d+$/m);
+    expect(customers.stdout).not.toMatch(/^D101/m);
+    const types = JSON.parse((await cli(['map', 'type', '--unmapped', '--json'])).stdout) as { items: { exo: string; why: string }[] };
+    expect(types.items).toContainEqual(expect.objectContaining({ exo: 'Meeting', why: 'Numerik has no tag "Meeting"' }));
   });
 });
