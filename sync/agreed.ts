@@ -10,6 +10,7 @@ import { failpoint } from './failpoints.js';
 import { textGet } from './lens/activity-text.js';
 import { inboundContext, outboundContext, type Lookups } from './lookups.js';
 import { contentOfPost, hashContent } from './mapping/content.js';
+import { carries } from './mapping/ownership.js';
 import { activityContent } from './mapping/outbound.js';
 import { instantToWallClock } from './mapping/time.js';
 import type { Post } from './numerik/types.js';
@@ -63,9 +64,11 @@ export async function agreeOnPost(
   how: { link: 'insert' } | { link: 'update'; read: PostLink | undefined },
 ): Promise<LogEntry[]> {
   const view = textGet(post, inboundContext(lookups));
+  // A new link makes the activity the post's view; an update does only when Numerik's text is carried to Exo (fieldOwnership).
+  const writes = how.link === 'insert' || carries(lookups.options.fieldOwnership, 'body_text', 'numerik');
   const change: { subject?: FieldChange; details?: FieldChange } = {};
-  if (view.subject !== (activity.subject ?? '')) change.subject = { from: activity.subject, to: view.subject };
-  if (view.details !== (activity.details ?? '')) change.details = { from: activity.details, to: view.details };
+  if (writes && view.subject !== (activity.subject ?? '')) change.subject = { from: activity.subject, to: view.subject };
+  if (writes && view.details !== (activity.details ?? '')) change.details = { from: activity.details, to: view.details };
   const log: LogEntry[] = [];
   const record = async (trx: Knex.Transaction, written: boolean) => {
     const after = written ? { ...activity, subject: view.subject, details: view.details } : activity;
