@@ -58,7 +58,7 @@ export function operatorRouter(deps: OperatorDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     const wantsPage = req.query.format !== 'json' && req.accepts(['json', 'html']) === 'html';
     if (!wantsPage) return void res.json(status);
-    res.type('html').send(renderStatusPage(status, full ? await deps.demoView?.() : undefined, full ? await deps.operations.mappings() : undefined, frame(req.originalUrl)));
+    res.type('html').send(renderStatusPage(status, full ? await deps.demoView?.() : undefined, full ? await deps.operations.mappings() : undefined, frame(req.originalUrl), full ? await deps.operations.unmapped(undefined, false) : undefined));
   });
 
   // A record's page shows activity and post text: like the rest of the text, only with the token.

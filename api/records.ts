@@ -100,6 +100,13 @@ export function recordsRouter(deps: { db: Db; logger: Logger; operations: Operat
       if (query) res.json(await ops.mappings(query.kind as MappingKind | undefined));
     }),
   );
+  router.get(
+    '/mappings/unmapped',
+    guarded(async (req, res) => {
+      const query = parsed(mappingsQuery, req.query, res);
+      if (query) res.json(await ops.unmapped(query.kind as MappingKind | undefined));
+    }),
+  );
   router.post(
     '/mappings',
     express.json(),

@@ -34,7 +34,7 @@ export function serviceOperations(running: Pick<RunningService, 'url' | 'adminTo
     act: (key, action, by) => call('POST', `${recordPath(key)}/actions`, { action, by }),
     choose: (id, field, side, by) => call('POST', `/admin/conflicts/${id}/choice`, { field, side, by }),
     mappings: (kind) => call('GET', `/admin/mappings${kind ? `?kind=${kind}` : ''}`),
-    unmapped: (kind) => call('GET', `/admin/unmapped${kind ? `?kind=${kind}` : ''}`),
+    unmapped: (kind) => call('GET', `/admin/mappings/unmapped${kind ? `?kind=${kind}` : ''}`),
     changeMapping: (change) => call('POST', '/admin/mappings', change),
     preview: (o, emit) => streamPreview(running, o, emit),
   };

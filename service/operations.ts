@@ -31,12 +31,17 @@ export interface Operations {
   act(key: RecordKey, action: RecordAction, by: string): Promise<{ message: string }>;
   choose(conflictId: number, field: ContentField | 'all', side: ChosenSide, by: string): Promise<{ message: string }>;
   mappings(kind?: MappingKind): Promise<MappingView[]>;
-  /** What is not mapped, why, and the command that fixes each; parked items with the mapping each waits for. */
-  unmapped(kind?: MappingKind): Promise<Unmapped>;
+  /**
+   * What is not mapped, why, and the command that fixes each; parked items with the mapping each
+   * waits for. `askNumerik` false: only what the database knows (a page never waits on Numerik).
+   */
+  unmapped(kind?: MappingKind, askNumerik?: boolean): Promise<Unmapped>;
   changeMapping(change: MappingChange): Promise<MappingResult>;
   /** What the sync would do, item by item, streamed to `emit`; writes nothing. */
   preview(o: PreviewOptions, emit: (item: PreviewItem) => void | Promise<void>): Promise<PreviewSummary>;
 }
+
+const NOT_ASKED = 'Numerik was not asked here (`exo-numerik map <kind> --unmapped` asks it)';
 
 /** Numerik where it is configured; a record's page is shown without it, and says so. */
 async function optionalClient(numerik: (() => Promise<NumerikClient>) | undefined): Promise<NumerikClient | undefined> {
@@ -69,7 +74,7 @@ export function databaseOperations(db: Db, configured: SyncOptionsInput, numerik
     act: async (key, action, by) => (await import('../sync/record/actions.js')).recordAction(await deps(), key, action, by),
     choose: async (id, field, side, by) => (await import('../sync/record/actions.js')).chooseConflict(await deps(), id, field, side, by),
     mappings: async (kind) => (await import('../sync/mappings.js')).listMappings(db, kind),
-    unmapped: async (kind) => (await import('../sync/unmapped.js')).listUnmapped(db, await optionalClient(numerik), kind),
+    unmapped: async (kind, askNumerik = true) => (await import('../sync/unmapped.js')).listUnmapped(db, askNumerik ? await optionalClient(numerik) : undefined, kind, askNumerik ? undefined : NOT_ASKED),
     changeMapping: async (change) => (await import('../sync/mappings.js')).changeMapping(db, await numerik?.(), change),
     preview: async (o, emit) => (await import('../sync/preview/preview.js')).runPreview(db, await client(), await options(), o, emit),
   };

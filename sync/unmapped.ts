@@ -62,9 +62,9 @@ const none = () => ({ activities: [] as number[], posts: [] as string[] });
  * their Numerik tag and Numerik tags no type is sent as; each with the command that fixes it, and
  * each parked item with the mapping it waits for. Numerik is asked only where it must be.
  */
-export async function listUnmapped(db: Db, client: NumerikClient | undefined, kind?: MappingKind): Promise<Unmapped> {
+export async function listUnmapped(db: Db, client: NumerikClient | undefined, kind?: MappingKind, notAsked = 'Numerik is not configured here (numerik.apiUrl)'): Promise<Unmapped> {
   const items: UnmappedItem[] = [];
-  let numerikError: string | null = client ? null : 'Numerik is not configured here (numerik.apiUrl)';
+  let numerikError: string | null = client ? null : notAsked;
   const ask = async <T>(what: () => Promise<T>): Promise<T | undefined> => {
     if (!client) return undefined;
     try {
