@@ -46,11 +46,12 @@ export async function attachmentsJob(
       const [first] = result.failed;
       return { kind: 'retry', error: `attachments: ${result.failed.length} of ${lookup.post.attachments.length} file(s) not downloaded yet; ${first!.filename}: ${first!.error}` };
     }
-    if (result.downloaded.length || result.removed.length) {
+    if (result.downloaded.length || result.removed.length || result.renamed.length) {
       log.push(
-        entry('synced', `attachments: downloaded ${result.downloaded.length}, kept ${result.kept}, moved ${result.removed.length} to removed/`, {
+        entry('synced', `attachments: downloaded ${result.downloaded.length}, kept ${result.kept}, renamed ${result.renamed.length}, moved ${result.removed.length} to removed/`, {
           folder: result.folder,
           downloaded: result.downloaded,
+          renamed: result.renamed,
           removed: result.removed,
         }),
       );

@@ -18,6 +18,8 @@ export interface FileSync {
   folder: string;
   downloaded: string[];
   kept: number;
+  /** Files renamed in the folder as their attachments were in Numerik. */
+  renamed: { from: string; to: string }[];
   removed: string[];
   /** Refused for good (too large, a name the file system will not take), logged the first time. */
   refused: { filename: string; reason: string }[];
@@ -60,16 +62,29 @@ const sameFile = async (folder: string, file: IndexedFile) => {
 };
 
 /**
+ * The name in the folder for an attachment: the one its file has, unless it was renamed in Numerik;
+ * then its new name made safe, as a new file's is, and distinct from every other file's, those in
+ * the index and any a user put in the folder (which a rename would overwrite), its own aside.
+ */
+async function folderName(folder: string, filename: string, known: IndexedFile | undefined, taken: ReadonlySet<string>): Promise<string> {
+  if (!known) return uniqueName(safeFileName(filename), taken);
+  if (known.filename === filename) return known.name;
+  const others = new Set([...taken, ...(await readdir(folder))].filter((n) => n !== known.name));
+  return uniqueName(safeFileName(filename), others);
+}
+
+/**
  * Makes `<root>/<activity>/` hold the post's attachments (DESIGN.md "Numerik → Exo" 8): new and
- * changed files are downloaded, identical ones kept, removed ones moved to `removed/`; what came
- * from where is kept in attachments.json. A file over the size limit, or with a name the file
- * system refuses, is refused and logged once; a file that failed for a passing reason is listed in
- * `failed` and the others still come; a full disk or an unusable share stops the job.
+ * changed files are downloaded, identical ones kept (renamed as they were in Numerik), removed ones
+ * moved to `removed/`; what came from where is kept in attachments.json. A file over the size limit,
+ * or with a name the file system refuses, is refused and logged once; a file that failed for a
+ * passing reason is listed in `failed` and the others still come; a full disk or an unusable share
+ * stops the job.
  */
 export async function syncPostFiles(client: NumerikClient, post: Post, seqno: number, options: SyncOptions): Promise<FileSync> {
   const root = await rootOf(options);
   const folder = inside(root, String(seqno));
-  const result: FileSync = { folder, downloaded: [], kept: 0, removed: [], refused: [], failed: [], present: 0 };
+  const result: FileSync = { folder, downloaded: [], kept: 0, renamed: [], removed: [], refused: [], failed: [], present: 0 };
   if (!post.attachments.length) {
     try {
       await stat(folder);
@@ -93,18 +108,30 @@ async function syncHeldFolder(client: NumerikClient, post: Post, seqno: number, 
   const refused = new Map<string, { id: string; filename: string; reason: string }>();
   const byId = new Map(index.files.map((f) => [f.id, f]));
   const taken = new Set(index.files.map((f) => f.name));
+  /** A file that left its old name frees it for the others. */
+  const movedFrom = (known: IndexedFile | undefined, name: string) => {
+    if (!known || known.name === name) return;
+    taken.delete(known.name);
+    result.renamed.push({ from: known.name, to: name });
+  };
   try {
     for (const attachment of [...post.attachments].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const known = byId.get(attachment.id);
       const unchanged = known && known.size === attachment.size && (!attachment.sha256 || attachment.sha256 === known.sha256);
-      if (unchanged && (await sameFile(folder, known))) {
-        result.kept += 1;
-        continue;
-      }
-      const name = known?.name ?? uniqueName(safeFileName(attachment.filename), taken);
+      const name = await folderName(folder, attachment.filename, known, taken);
       taken.add(name);
       try {
+        if (unchanged && (await sameFile(folder, known))) {
+          if (name !== known.name) await rename(inside(folder, known.name), inside(folder, name));
+          movedFrom(known, name);
+          byId.set(attachment.id, { ...known, name, filename: attachment.filename });
+          result.kept += 1;
+          continue;
+        }
         const { sha256, size } = await downloadAttachment(client, post.id, attachment, folder, name, options.maxAttachmentBytes);
+        // A changed file that was also renamed comes under its new name: the old one goes once it is there.
+        if (known && name !== known.name) await rm(inside(folder, known.name), { force: true });
+        movedFrom(known, name);
         const entry: IndexedFile = { id: attachment.id, name, filename: attachment.filename, size, content_type: attachment.content_type, sha256, downloaded_at: new Date().toISOString() };
         byId.set(attachment.id, entry);
         result.downloaded.push(name);
