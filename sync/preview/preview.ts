@@ -1,9 +1,9 @@
 import type { Db } from '../../db/connect.js';
-import { setsWaiting } from '../../db/plugin/status/sets-waiting.js';
 import { readActivities } from '../../db/exo/activities.js';
 import { historyPage, type ChangeRange } from '../../db/exo/history.js';
 import { inboxAmong, inboxPosts } from '../../db/plugin/inbox/inbox-posts.js';
 import { readPostLinks, readPostLinksByPost } from '../../db/plugin/links/posts.js';
+import { keysInSets } from '../../db/plugin/queue/keys-in-sets.js';
 import { queuedActivities, queuedAmong } from '../../db/plugin/queue/queued-activities.js';
 import { readSettings } from '../../db/plugin/settings.js';
 import { causeOf } from '../error-cause.js';
@@ -14,6 +14,7 @@ import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import type { SyncOptions } from '../options.js';
 import { decideActivity, decidePost, unknownPost, type DecideDeps } from './decide.js';
 import { PREVIEW_DECISIONS, type PreviewDecision, type PreviewItem } from './item.js';
+import { SortedKeys, unionPage } from './sorted-keys.js';
 
 export interface PreviewOptions {
   /** Also the activities a backfill of this range would send. */
@@ -42,8 +43,9 @@ class Enough extends Error {}
 
 /**
  * What the sync would do now, item by item, by its own decisions (exclusions, customer and staff
- * matching, parking, mapping, the three-way merge), over the queue, the inbox, Numerik's recent
- * posts and, when asked, the history a backfill would send. It writes nothing to Exo or Numerik.
+ * matching, parking, mapping, the three-way merge), over the queue (with the activities of bulk
+ * statements the worker has yet to split into it), the inbox, Numerik's recent posts and, when
+ * asked, the history a backfill would send. It writes nothing to Exo or Numerik.
  * Items are streamed to `emit` a page at a time: memory stays flat however much there is. A
  * source that cannot be read is named in `unreadable`, and the rest is still reported.
  */
@@ -76,12 +78,11 @@ export async function runPreview(db: Db, client: NumerikClient, options: SyncOpt
     summary.unreadable.push(`the Exo database: ${causeOf(error)}`);
     return summary;
   }
-  const deps: DecideDeps = { db, client, lookups };
-  const sets = await setsWaiting(db).catch(() => ({ statements: 0 }));
-  if (sets.statements) summary.notes.push(`${sets.statements} bulk Exo statement(s) not yet split into the queue (the worker does it first): not in this preview; run it again once \`status\` shows none`);
+  const inSets = await setKeysWaiting(db, summary);
+  const deps: Deps = { db, client, lookups, inSets, queued: async (seqnos) => new Set([...(await queuedAmong(db, seqnos)), ...seqnos.filter((s) => inSets.has(s))]) };
   const sources: [string, () => Promise<void>][] = [
-    ['the outbound queue', () => previewQueue(db, deps, out)],
-    ...(o.history ? [['the history a backfill would send', () => previewHistory(db, deps, o.history!, out)] as [string, () => Promise<void>]] : []),
+    ['the outbound queue', () => previewQueue(deps, out)],
+    ...(o.history ? [['the history a backfill would send', () => previewHistory(deps, o.history!, out)] as [string, () => Promise<void>]] : []),
     ['the inbox', () => previewInbox(db, deps, out)],
     ["Numerik's recent posts", () => previewNumerik(db, deps, o.numerikSince, out, summary.notes)],
   ];
@@ -98,35 +99,59 @@ export async function runPreview(db: Db, client: NumerikClient, options: SyncOpt
 
 type Out = (item: PreviewItem) => Promise<void>;
 
+interface Deps extends DecideDeps {
+  /** Activities of bulk statements' sets not yet split into queue rows. */
+  inSets: SortedKeys;
+  /** Which of these activities wait to be sent: queue rows, or keys of a set. */
+  queued(seqnos: number[]): Promise<Set<number>>;
+}
+
+/**
+ * The keys bulk Exo statements left in sets the worker has not split yet, read only: the preview
+ * shows their activities with the queue's, as the worker will once it has split them.
+ */
+async function setKeysWaiting(db: Db, summary: PreviewSummary): Promise<SortedKeys> {
+  const keys: number[] = [];
+  try {
+    const { statements, unreadable } = await keysInSets(db, (key) => keys.push(key));
+    for (const set of unreadable) summary.unreadable.push(`a bulk Exo statement's changes: ${set}; the worker leaves it there too`);
+    if (statements) summary.notes.push(`${statements} bulk Exo statement(s) not yet split into the queue: their activities are previewed with it`);
+  } catch (error) {
+    summary.unreadable.push(`bulk Exo statements not yet split into the queue: ${causeOf(error)}`);
+  }
+  return new SortedKeys(keys);
+}
+
 async function activities(deps: DecideDeps, source: PreviewItem['source'], seqnos: number[], out: Out): Promise<void> {
   const [found, links] = await Promise.all([readActivities(deps.db, seqnos), readPostLinks(deps.db, seqnos)]);
   for (const seqno of seqnos) await out(await decideActivity(deps, source, seqno, found.get(seqno), links.get(seqno)));
 }
 
-async function previewQueue(db: Db, deps: DecideDeps, out: Out): Promise<void> {
+async function previewQueue(deps: Deps, out: Out): Promise<void> {
   for (let after = 0; ; ) {
-    const page = await queuedActivities(db, after, PAGE);
+    // Key order across both: an activity both queued and in a set is one item.
+    const page = unionPage(await queuedActivities(deps.db, after, PAGE), deps.inSets.after(after, PAGE), PAGE);
     if (!page.length) return;
     await activities(deps, 'queue', page, out);
     after = page[page.length - 1]!;
   }
 }
 
-async function previewHistory(db: Db, deps: DecideDeps, range: ChangeRange, out: Out): Promise<void> {
+async function previewHistory(deps: Deps, range: ChangeRange, out: Out): Promise<void> {
   for (let after = 0; ; ) {
-    const page = await historyPage(db, range, after, PAGE);
+    const page = await historyPage(deps.db, range, after, PAGE);
     if (!page.length) return;
     // An activity queued already was reported with the queue.
-    const queued = await queuedAmong(db, page);
+    const queued = await deps.queued(page);
     await activities(deps, 'history', page.filter((s) => !queued.has(s)), out);
     after = page[page.length - 1]!;
   }
 }
 
-async function posts(deps: DecideDeps, source: PreviewItem['source'], lookups: { postId: string; lookup: PostLookup | Error }[], out: Out): Promise<void> {
+async function posts(deps: Deps, source: PreviewItem['source'], lookups: { postId: string; lookup: PostLookup | Error }[], out: Out): Promise<void> {
   const links = await readPostLinksByPost(deps.db, lookups.map((l) => l.postId));
   const seqnos = [...links.values()].map((l) => l.activitySeqno);
-  const [linked, queued] = await Promise.all([readActivities(deps.db, seqnos), queuedAmong(deps.db, seqnos)]);
+  const [linked, queued] = await Promise.all([readActivities(deps.db, seqnos), deps.queued(seqnos)]);
   for (const { postId, lookup } of lookups) {
     const link = links.get(postId);
     if (link && queued.has(link.activitySeqno)) {
@@ -142,7 +167,7 @@ async function posts(deps: DecideDeps, source: PreviewItem['source'], lookups: {
   }
 }
 
-async function previewInbox(db: Db, deps: DecideDeps, out: Out): Promise<void> {
+async function previewInbox(db: Db, deps: Deps, out: Out): Promise<void> {
   for (let after = ''; ; ) {
     const page = await inboxPosts(db, after, PAGE);
     if (!page.length) return;
@@ -153,7 +178,7 @@ async function previewInbox(db: Db, deps: DecideDeps, out: Out): Promise<void> {
   }
 }
 
-async function previewNumerik(db: Db, deps: DecideDeps, since: string | undefined, out: Out, notes: string[]): Promise<void> {
+async function previewNumerik(db: Db, deps: Deps, since: string | undefined, out: Out, notes: string[]): Promise<void> {
   const from = since ?? ((await readSettings(db))[WATERMARK_KEY] as string | undefined) ?? deps.lookups.options.syncFrom ?? undefined;
   if (!from) {
     notes.push("Numerik's posts: not looked at, the poll has never run and syncFrom is not set: switched on, the sync brings only what changes from then (--numerik-since to look anyway)");
