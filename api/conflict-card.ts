@@ -26,25 +26,26 @@ function edit(side: 'exo' | 'numerik', c: Conflict, o: CardOptions): string {
 
 /** One side's version of a field: the one the policy put on both sides, or the one kept in the log (no error: nothing is lost). */
 function version(side: 'exo' | 'numerik', f: Conflict['fields'][number], c: Conflict, o: CardOptions): string {
-  const won = c.winner === side;
-  return `<td class="${won ? 'won' : 'kept'}">${o.hidden ? HIDDEN : shown(o, f.field, f[side])}<span class="badge">${won ? 'put on both sides' : 'kept in the log'}</span></td>`;
+  const on = f.chosen ? f.chosen.side === side : c.winner === side;
+  const badge = on ? (f.chosen ? 'chosen' : 'put on both sides') : 'kept in the log';
+  return `<td class="${on ? 'won' : 'kept'}" data-label="${SIDE_WORDS[side]} edit">${o.hidden ? HIDDEN : shown(o, f.field, f[side])}<span class="badge">${badge}</span></td>`;
 }
 
 const shown = (o: CardOptions, field: string, v: unknown) => (o.show ? o.show(field, v) : value(v));
 
 function now(f: Conflict['fields'][number], o: CardOptions): string {
-  if (!f.now) return '<td>—</td>';
-  if (o.hidden) return `<td>${HIDDEN}</td>`;
-  if (JSON.stringify(f.now.exo) === JSON.stringify(f.now.numerik)) return `<td class="now">${shown(o, f.field, f.now.exo)}<small>on both sides</small></td>`;
-  return `<td class="now"><small>Exo</small>${shown(o, f.field, f.now.exo)}<small>Numerik</small>${shown(o, f.field, f.now.numerik)}</td>`;
+  if (!f.now) return '<td data-label="Now">—</td>';
+  if (o.hidden) return `<td data-label="Now">${HIDDEN}</td>`;
+  if (JSON.stringify(f.now.exo) === JSON.stringify(f.now.numerik)) return `<td class="now" data-label="Now">${shown(o, f.field, f.now.exo)}<small>on both sides</small></td>`;
+  return `<td class="now" data-label="Now"><small>Exo</small>${shown(o, f.field, f.now.exo)}<small>Numerik</small>${shown(o, f.field, f.now.numerik)}</td>`;
 }
 
 function choice(c: Conflict, f: Conflict['fields'][number], o: CardOptions, closed: boolean): string {
-  if (f.chosen) return `<td class="chosen">${o.hidden ? `${SIDE_WORDS[f.chosen.side]} chosen` : escape(f.chosen.did)}</td>`;
-  if (o.hidden || closed) return '<td></td>';
+  if (f.chosen) return `<td class="chosen" data-label="Choice">${o.hidden ? `${SIDE_WORDS[f.chosen.side]} chosen` : escape(f.chosen.did)}</td>`;
+  if (o.hidden || closed) return '<td data-label="Choice"></td>';
   const button = (side: 'exo' | 'numerik') =>
     `<button class="choose" data-conflict="${c.id}" data-field="${escape(f.field)}" data-label="${escape(`${words(f.field)}`)}" data-side="${side}">Keep ${SIDE_WORDS[side]}</button>`;
-  return `<td><span class="choose">${button('exo')} ${button('numerik')}</span></td>`;
+  return `<td data-label="Choice"><span class="choose">${button('exo')} ${button('numerik')}</span></td>`;
 }
 
 /**
@@ -61,7 +62,7 @@ export function renderConflictCard(c: Conflict, o: CardOptions): string {
   const edits = [edit('exo', c, o), edit('numerik', c, o)].filter(Boolean).join(' · ');
   return `<article class="conflict${closed ? ' closed' : ''}" data-conflict="${c.id}"><h3>#${c.id}${o.withRecord ? ` ${recordLink(c)}` : ''} <small>${o.when(c.at)} · ${escape(c.policy)}: ${c.winner === 'exo' ? 'Exo' : 'Numerik'}'s version put on both sides · ${state}</small></h3>
 ${c.subject !== null ? `<p class="subject">${o.hidden ? HIDDEN : `“${escape(c.subject)}”`}</p>` : ''}${edits ? `<p class="edits">${edits}</p>` : ''}
-<table><thead><tr><th>Field</th><th>Exo's edit</th><th>Numerik's edit</th><th>Now</th><th>Choice</th></tr></thead><tbody>
-${c.fields.map((f) => `<tr data-field="${escape(f.field)}"${f.chosen ? ' class="is-chosen"' : ''}><td>${escape(words(f.field))}</td>${version('exo', f, c, o)}${version('numerik', f, c, o)}${now(f, o)}${choice(c, f, o, closed)}</tr>`).join('\n')}
+<table class="fields"><thead><tr><th>Field</th><th>Exo's edit</th><th>Numerik's edit</th><th>Now</th><th>Choice</th></tr></thead><tbody>
+${c.fields.map((f) => `<tr data-field="${escape(f.field)}"${f.chosen ? ' class="is-chosen"' : ''}><td class="field">${escape(words(f.field))}</td>${version('exo', f, c, o)}${version('numerik', f, c, o)}${now(f, o)}${choice(c, f, o, closed)}</tr>`).join('\n')}
 </tbody></table></article>`;
 }

@@ -39,7 +39,7 @@ export function renderMappingsSection(mappings: readonly MappingView[] | undefin
       }<h4>Mapped: ${rows.length}</h4>${rows.length ? `<ul class="mapped">${rows.map(mapped).join('')}</ul>` : '<p>None yet.</p>'}</section>`;
     })
     .join('');
-  return `<h2>Mappings</h2>${missing?.numerikError ? `<p class="errors">${escape(missing.numerikError)}: what only Numerik can say is not listed.</p>` : ''}
+  return `<h2>Mappings</h2>${missing?.numerikError ? `<p class="note">${escape(missing.numerikError)}: what only Numerik can say is not listed.</p>` : ''}
 <form id="map-form"><select name="kind" aria-label="kind"><option value="staff">staff</option><option value="customer">customer</option><option value="type">type</option></select>
 <input name="exo" placeholder="Exo: login, account (D101), type" aria-label="Exo side" required><input name="numerik" placeholder="Numerik: user, customer id, tag" aria-label="Numerik side">
 <button name="do" value="set">Set</button><button name="do" value="clear">Clear</button></form>
