@@ -100,6 +100,20 @@ forEachTarget('attachments', (engine) => {
     expect(index.removed).toMatchObject([{ id: drop.id, name: 'drop.txt', removed_at: expect.any(String) }]);
   });
 
+  it('renames a file renamed in Numerik, without downloading it again; the index names the new name', async () => {
+    const post = numerikCreates();
+    const quote = attach(post, 'quote.pdf', bytes('q'));
+    await settled(f);
+    const folder = await folderOf(post.id);
+    const before = downloads();
+    attach(post, 'Quote: signed.pdf', bytes('q'), quote.id);
+    await settled(f);
+    expect(downloads()).toBe(before);
+    expect(await filesIn(folder)).toEqual({ 'attachments.json': expect.any(String), 'Quote_ signed.pdf': sha(bytes('q')) });
+    const index = JSON.parse(await readFile(path.join(folder, 'attachments.json'), 'utf8'));
+    expect(index.files).toMatchObject([{ id: quote.id, name: 'Quote_ signed.pdf', filename: 'Quote: signed.pdf' }]);
+  });
+
   it('makes hostile names safe, distinct, and inside the folder (checked by real paths)', async () => {
     const post = numerikCreates();
     const hostile = [
