@@ -55,7 +55,7 @@ forEachTarget('preview: bulk statements not yet split into the queue', (engine) 
       await f.db.table('TASKS').whereIn('SEQNO', [a, b]).update({ DETAILS: 'bulk' });
       await f.db.table('TASKS').whereIn('SEQNO', [a, b]).update({ DETAILS: 'bulk, again' });
       // The first set damaged by hand.
-      const [{ ID: broken }] = (await f.db.table(OBJECTS.queueSets).orderBy('ID').select('ID')) as { ID: number }[];
+      const broken = ((await f.db.table(OBJECTS.queueSets).orderBy('ID').first('ID')) as { ID: number }).ID;
       await f.db.table(OBJECTS.queueSets).where({ ID: broken }).update({ KEYS: '[{"k":"x"}]' });
 
       const items: PreviewItem[] = [];
