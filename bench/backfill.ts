@@ -30,7 +30,16 @@ export async function benchBackfill(): Promise<void> {
       const backfill = spawnBenchCli(f, url, ['backfill', '--since', '2000-01-01']);
       const rss = peakRssByHalf(backfill.child.pid!, () => (f.sandbox.store.posts.size - before) / COUNT, 200);
       const started = performance.now();
-      await waitFor(async () => f.sandbox.store.posts.size - before >= COUNT / 10, 600_000, 'the backfill to get going');
+      let exited: number | null | undefined;
+      void backfill.exited.then((code) => (exited = code));
+      await waitFor(
+        async () => {
+          if (exited !== undefined) throw new Error(`the backfill ended with ${exited} before it got going:\n${backfill.output().slice(-2000)}`);
+          return f.sandbox.store.posts.size - before >= COUNT / 10;
+        },
+        600_000,
+        'the backfill to get going',
+      );
       const live = await liveLatencies(f, 5, 20);
       // The live changes count only as "during the backfill" if history was still being sent after them.
       const historySentByThen = f.sandbox.store.posts.size - before - live.length;
