@@ -75,7 +75,7 @@ export async function agreeOnPost(
     const state = agreedState(after, post, lookups);
     const linked = { activitySeqno: activity.seqno, postId: post.id, postType: post.type, origin: 'exo' as const, state: 'active' as const, ...state };
     if (how.link === 'insert') {
-      if (!(await insertPostLink(db, linked, trx))) await updatePostLink(db, activity.seqno, state, trx);
+      await insertPostLink(db, linked, trx);
       await dropCreateIntent(db, activity.seqno, trx);
     } else await updatePostLink(db, activity.seqno, state, trx);
     if (written && change.details) {
@@ -89,7 +89,7 @@ export async function agreeOnPost(
   // just before still brings Numerik to the same text.
   const options =
     how.link === 'insert'
-      ? { echo: true, by: lookups.systemStaff }
+      ? { echo: true, by: lookups.systemStaff, first: (trx: Knex.Transaction) => recheck(db, trx, { seqno: activity.seqno, link: undefined }) }
       : { echo: false, by: lookups.systemStaff, first: (trx: Knex.Transaction) => recheck(db, trx, { seqno: activity.seqno, link: how.read }) };
   await failpoint('outbound.after-numerik', { seqno: activity.seqno, postId: post.id, direction: 'outbound' });
   await writeBackText(db, activity.seqno, change, instantToWallClock(new Date(), lookups.options.timeZone), options, record);

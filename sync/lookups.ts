@@ -3,7 +3,7 @@ import type { Activity } from '../db/exo/activities.js';
 import { parseCompanyId, type AccountRef } from '../db/exo/company.js';
 import { readStaff, readTaskStatuses, readTaskTypes, type Lookup, type Staff } from '../db/exo/lookups.js';
 import { customerKey, readCustomerLinks, type CustomerLink } from '../db/plugin/links/customers.js';
-import type { PostLink } from '../db/plugin/links/posts.js';
+import { AS_CREATED_VERSION, type PostLink } from '../db/plugin/links/posts.js';
 import { OBJECTS } from '../db/plugin/objects.js';
 import { readStaffLinks, type StaffLink } from '../db/plugin/links/staff.js';
 import { readTypeTags, type TypeTag } from '../db/plugin/links/type-tags.js';
@@ -135,6 +135,7 @@ export function linkState(link: PostLink | undefined): LinkState | undefined {
     exoAssignedTo: link.exoAssignedTo,
     exoBase: parse(link.exoContent),
     numerikBase: parse(link.numerikContent),
+    asCreated: link.numerikVersion === AS_CREATED_VERSION,
   };
 }
 

@@ -11,11 +11,11 @@ import { agreedState } from '../agreed.js';
 import { textPut } from '../lens/activity-text.js';
 import { splitDetails } from '../lens/details.js';
 import { textOfView } from '../lens/view-text.js';
-import { withViewLineEndings } from '../lens/line-endings.js';
 import { inboundContext, outboundContext, type Lookups } from '../lookups.js';
 import type { conflictWinner } from '../mapping/conflict.js';
 import { decide } from './decide.js';
-import { contentOfPost, hashContent, threeWay, type Content, type ContentField } from '../mapping/content.js';
+import { linkCreatedPost, previewCreatedLink } from './link-created.js';
+import { contentOfPost, hashContent, type Content, type ContentField } from '../mapping/content.js';
 import { deletedChange, exoColumnsFor, newActivityRow, type ExoChange } from '../mapping/inbound.js';
 import { activityContent, exclusionOf } from '../mapping/outbound.js';
 import { textToHtml } from '../mapping/text.js';
@@ -172,7 +172,18 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     return { kind: 'park', reason: EDITED_AFTER_EXO_DELETE };
   }
   if (i.link && i.link.state !== 'active') return skip(`link is ${i.link.state}`);
-  if (!i.link) return i.activity ? linkToActivity(deps, i, post, entry, commit) : insertActivityFor(deps, i, post, entry, commit);
+  if (!i.link && !i.activity) return insertActivityFor(deps, i, post, entry, commit);
+  if (!i.link) {
+    // A post this sync created for the activity (it carries the create's token) whose answer was
+    // lost before the link was written: linked as it was created, then merged like any edit.
+    const activity = i.activity!;
+    if (activity.deleted || exclusionOf(activity, i.lookups.excluded)) return { kind: 'done', action: 'skipped', seqno: activity.seqno, conflicts: [] };
+    const linked = deps.preview
+      ? await previewCreatedLink(db, activity, post)
+      : await linkCreatedPost(db, activity, post, entry('synced', `linked to ${post.type} ${post.id}, found by its external_ref`));
+    const outcome = await run(deps, { ...i, link: linked, storedLink: undefined });
+    return outcome.kind === 'done' && outcome.action !== 'skipped' ? { ...outcome, action: 'adopted' } : outcome;
+  }
 
   const link = i.link;
   const activity = i.activity;
@@ -279,12 +290,14 @@ function halfAgreed(
   winner: ReturnType<typeof conflictWinner>,
   lookups: Lookups,
 ): PostLinkChange {
-  const agreed = agreedState(sent, post, lookups);
+  // Exo's side in the form the next decision reads it in: the link keeps its version, so an
+  // activity linked as created is still read as a new one.
   const ctx = outboundContext(sent, link, lookups);
   const numerikNow = contentOfPost(post);
+  const exoContent = activityContent(sent, ctx, ctx.customerId ?? bases.exo.customer_id);
   const text = exoNow.body_text === bases.exo.body_text ? bases.numerik.body_text : textPut(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, bases.numerik.body_text, winner, ctx).text;
   const content = { ...numerikNow, ...Object.fromEntries(toExo.map((f) => [f, bases.numerik[f]])), body_text: text } as Content;
-  return { exoHash: agreed.exoHash, exoContent: agreed.exoContent, exoAssignedTo: agreed.exoAssignedTo, numerikContent: JSON.stringify(content), numerikHash: hashContent(content) };
+  return { exoHash: hashContent(exoContent), exoContent: JSON.stringify(exoContent), exoAssignedTo: sent.assignedTo, numerikContent: JSON.stringify(content), numerikHash: hashContent(content) };
 }
 
 /** The commit's re-check: the link as read, and the activity as read when the commit writes to it. */
@@ -341,37 +354,6 @@ async function insertActivityFor(deps: ConvergeDeps, i: ConvergeInput, post: Pos
     change.columns,
   );
   return { kind: 'done', action: 'inserted', seqno, conflicts: [] };
-}
-
-/**
- * A post this sync created for an activity (it carries the activity's create token) that has no
- * link yet, because the create's answer was lost before the link was written: link the two, and
- * send what the activity has that the post, made from an older state of it, lacks.
- */
-async function linkToActivity(deps: ConvergeDeps, i: ConvergeInput, post: Post, entry: Entry, commit: Commit): Promise<ConvergeOutcome> {
-  const activity = i.activity!;
-  const excluded = exclusionOf(activity, i.lookups.excluded);
-  if (excluded || activity.deleted) return { kind: 'done', action: 'skipped', seqno: activity.seqno, conflicts: [] };
-  const ctx = outboundContext(activity, undefined, i.lookups);
-  // As it would be created now: the post was made from the activity as a new one.
-  const exoNow = activityContent(activity, ctx, ctx.customerId ?? post.customer_id);
-  const numerikNow = contentOfPost(post);
-  const merge = threeWay({ exo: numerikNow, numerik: numerikNow }, { exo: exoNow, numerik: numerikNow }, 'exo');
-  const opening = i.lookups.options.notesFormat === 'html' ? exoNow.body_text : textOfView(withViewLineEndings(exoNow.body_text, ''), i.lookups.codePage);
-  const newText = opening !== post.body_text ? opening : undefined;
-  const changed = merge.toNumerik.length || newText !== undefined;
-  const current = changed ? await sendPatch(deps, post, patchOf(exoNow, merge.toNumerik, newText, activity, i)) : post;
-  const change = exoColumnsFor([], current, activity, inboundContext(i.lookups));
-  if ('park' in change) return { kind: 'park', reason: change.park };
-  await commit(
-    async (trx) => {
-      await recordLink(deps.db, trx, await writeActivity(deps.db, trx, activity, change.columns), current, 'exo', i.lookups, 'insert');
-    },
-    () => [entry('synced', `linked to ${post.type} ${post.id}, found by its external_ref`)],
-    change.columns,
-    checkOf(activity.seqno, undefined, Object.keys(change.columns).length ? activity : undefined),
-  );
-  return { kind: 'done', action: 'adopted', seqno: activity.seqno, conflicts: [] };
 }
 
 /** A deleted post never deletes its activity: the subject is marked and an audit block kept (rule 9). */

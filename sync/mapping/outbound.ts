@@ -23,6 +23,8 @@ export interface LinkState {
   /** Each side's content when the two last agreed (the bases of the three-way merge). */
   exoBase: Content | null;
   numerikBase: Content | null;
+  /** Linked to the post its lost create made, the activity not yet rewritten as the post's view: its text opens with its subject, as when it was created. */
+  asCreated?: boolean;
 }
 
 /** Everything the decision needs, looked up beforehand: the mapping itself does no I/O. */

@@ -7,6 +7,7 @@ import { readPostLinks, sameLink, updatePostLink, type PostLink } from '../../db
 import type { LogEntry } from '../../db/plugin/log.js';
 import { agreeOnPost } from '../agreed.js';
 import { converge } from '../converge/converge.js';
+import { linkCreatedPost } from '../converge/link-created.js';
 import { outboundContext, type Lookups } from '../lookups.js';
 import { contentOfPost, hashContent } from '../mapping/content.js';
 import { createKey, externalRef } from '../mapping/external-ref.js';
@@ -14,7 +15,7 @@ import { exoDeletedMark } from '../mapping/exo-deleted-mark.js';
 import { planOutbound, type OutboundPlan } from '../mapping/outbound.js';
 import { textToHtml } from '../mapping/text.js';
 import { instantToWallClock } from '../mapping/time.js';
-import type { NumerikClient } from '../numerik/client.js';
+import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { PreconditionFailedError } from '../numerik/errors.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { lostRace, recheck } from '../commit-check.js';
@@ -22,6 +23,7 @@ import { failpoint } from '../failpoints.js';
 import { readActivityPairs } from '../read-set.js';
 import type { Post } from '../numerik/types.js';
 import { AdoptionRefusedError, adoptOnRetry } from './create-retry.js';
+import { restoreLink } from './restore.js';
 
 export type Outcome =
   | {
@@ -36,6 +38,8 @@ export type Outcome =
       byLink?: boolean;
       /** A merge met a conflict (decided by the policy, kept for a person to review). */
       conflict?: boolean;
+      /** The activity was restored in Exo and syncs again (restore.ts). */
+      restored?: boolean;
     }
   | { kind: 'park'; reason: string }
   | { kind: 'lost' }
@@ -88,6 +92,12 @@ export async function sendActivity(
       case 'unchanged':
         await unchanged(deps.db, activity!, link!, plan, lookups);
         return { kind: 'done', action: 'unchanged', postId: link?.postId, log: notes };
+      case 'restore': {
+        const restored = await restoreLink(deps, activity!, link!);
+        if ('skipped' in restored) return { kind: 'done', action: 'skipped', postId: plan.postId, reason: restored.skipped, log: [entry(seqno, 'skipped', restored.skipped, plan.postId)] };
+        const next = await sendActivity(deps, seqno, activity, restored.link, lookups, attempts);
+        return next.kind === 'done' ? { ...next, restored: true, log: [...restored.log, ...next.log] } : next;
+      }
     }
   } catch (error) {
     if (lostRace(deps.db, error)) return { kind: 'moved', reason: causeOf(error) };
@@ -105,7 +115,7 @@ async function create(
   notes: LogEntry[],
 ): Promise<Outcome> {
   // Recorded before the create: only a post carrying this token is ever taken for this activity.
-  const intent = await openCreateIntent(deps.db, seqno);
+  const intent = await openCreateIntent(deps.db, seqno, JSON.stringify(plan.content));
   const { token } = intent;
   // A token is spent when its post is linked, by this side or by the inbound side adopting the
   // post of a create whose answer was lost. A link that appeared since this activity's links were
@@ -124,10 +134,10 @@ async function create(
     throw error;
   }
   if (hashContent(contentOfPost(post)) !== plan.hash) {
-    // The post was made earlier from older content (another worker's create, or one whose answer
-    // was lost): bring it to the activity's current state.
-    const { type: _type, author_id: _author, ...patch } = plan.input;
-    post = await deps.client.updatePost(post.id, patch, post.version);
+    // The post was made earlier (by a create whose answer was lost) and Exo, Numerik or both have
+    // changed since: linked as it was created, then both sides' changes since are merged.
+    const link = await linkCreatedPost(deps.db, activity, post, entry(seqno, 'synced', `linked to ${post.type} ${post.id}, made by an earlier create`, post.id));
+    return mergeWithPost(deps, seqno, activity, link, { kind: 'post', post }, lookups, notes);
   }
   // The details become the view of the post (its first line the subject), captured like any edit:
   // another worker that read the activity just before still brings Numerik to the same text.
@@ -154,13 +164,7 @@ async function update(
     // Another worker synced this activity meanwhile (a version, or only its bases): start over from what it left.
     if (!sameLink(fresh, link)) return { kind: 'moved', reason: 'another worker synced this activity meanwhile' };
     // Numerik changed the post since the two last agreed: merge both sides' changes.
-    const reread = async () => {
-      const pair = await readActivityPairs(deps.db, [seqno]);
-      return { link: pair.links.get(seqno), activity: pair.activities.get(seqno), lookup: await deps.client.getPost(plan.postId) };
-    };
-    const merged = await converge(deps, { postId: plan.postId, lookup: await deps.client.getPost(plan.postId), link, activity, lookups, finish: deps.finish, direction: 'outbound', reread });
-    if (merged.kind !== 'done') return merged;
-    return { kind: 'done', action: 'merged', postId: plan.postId, log: notes, finished: true, conflict: merged.conflicts.length > 0 };
+    return mergeWithPost(deps, seqno, activity, link, await deps.client.getPost(plan.postId), lookups, notes);
   }
   const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', read: link });
   return {
@@ -169,6 +173,18 @@ async function update(
     postId: plan.postId,
     log: [...notes, ...written, entry(seqno, 'synced', `updated ${post.type} ${post.id}: ${Object.keys(plan.patch).filter((k) => k !== 'body_html').join(', ')}`, post.id)],
   };
+}
+
+/** A three-way merge of the activity and its post (converge), finishing the queue rows with it. */
+async function mergeWithPost(deps: SendDeps, seqno: number, activity: Activity, link: PostLink, lookup: PostLookup, lookups: Lookups, notes: LogEntry[]): Promise<Outcome> {
+  const postId = link.postId;
+  const reread = async () => {
+    const pair = await readActivityPairs(deps.db, [seqno]);
+    return { link: pair.links.get(seqno), activity: pair.activities.get(seqno), lookup: await deps.client.getPost(postId) };
+  };
+  const merged = await converge(deps, { postId, lookup, link, activity, lookups, finish: deps.finish, direction: 'outbound', reread });
+  if (merged.kind !== 'done') return merged;
+  return { kind: 'done', action: 'merged', postId, log: notes, finished: true, conflict: merged.conflicts.length > 0 };
 }
 
 /**

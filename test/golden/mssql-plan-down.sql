@@ -2,6 +2,11 @@
 -- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
 -- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
+-- ===== 0007-create-intent-content (down): X_NUMERIK_CREATE_INTENT.CONTENT: the content each post is created with (nullable)
+SET LOCK_TIMEOUT 5000;
+ALTER TABLE [dbo].[X_NUMERIK_CREATE_INTENT] DROP COLUMN [CONTENT];
+SET LOCK_TIMEOUT -1;
+
 -- ===== 0006-bulk-capture (down): X_NUMERIK_QUEUE_SETS, and the capture trigger(s) on TASKS rewritten to record a many-row statement as one row
 -- before these statements, `exo-numerik migrate down` splits the sets still waiting in X_NUMERIK_QUEUE_SETS into queue rows
 SET LOCK_TIMEOUT 5000;

@@ -144,3 +144,8 @@ BEGIN
             WHERE s.[KEYS] IS NOT NULL;
 END;
 SET LOCK_TIMEOUT -1;
+
+-- ===== 0007-create-intent-content (up): X_NUMERIK_CREATE_INTENT.CONTENT: the content each post is created with (nullable)
+SET LOCK_TIMEOUT 5000;
+ALTER TABLE [dbo].[X_NUMERIK_CREATE_INTENT] ADD [CONTENT] nvarchar(max) null;
+SET LOCK_TIMEOUT -1;

@@ -1,5 +1,5 @@
 -- exo-numerik migration script: migrate up, SQL Server 2016 or later, schema dbo
--- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture
+-- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content
 -- Run with: sqlcmd -S <server> -d <Exo database> -E -b -i <this file>   (or open in SSMS and press F5)
 -- Each migration is one transaction. If any statement fails, that transaction is rolled back,
 -- an error is raised, and nothing after it runs (SET NOEXEC ON).
@@ -359,6 +359,22 @@ INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALU
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0006-bulk-capture failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+COMMIT TRANSACTION;
+GO
+
+-- ===== 0007-create-intent-content (up): X_NUMERIK_CREATE_INTENT.CONTENT: the content each post is created with (nullable)
+BEGIN TRANSACTION;
+GO
+ALTER TABLE [dbo].[X_NUMERIK_CREATE_INTENT] ADD [CONTENT] nvarchar(max) null;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0007-create-intent-content failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0007-create-intent-content', N'601d7cba800d7df05d472252fadc09cbe3b62fbee3fb45cebda5fd5fe842a010', SYSUTCDATETIME());
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0007-create-intent-content failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
 COMMIT TRANSACTION;
 GO

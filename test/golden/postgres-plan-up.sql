@@ -188,3 +188,7 @@ BEGIN
 END
 $$;
 CREATE TRIGGER "X_NUMERIK_TASKS_CAPTURE_DEL" AFTER DELETE ON "public"."TASKS" REFERENCING OLD TABLE AS "x_numerik_old" FOR EACH STATEMENT EXECUTE FUNCTION "public"."X_NUMERIK_TASKS_CAPTURE_DEL"();
+
+-- ===== 0007-create-intent-content (up): X_NUMERIK_CREATE_INTENT.CONTENT: the content each post is created with (nullable)
+SET LOCAL lock_timeout = '5s';
+alter table "public"."X_NUMERIK_CREATE_INTENT" add column "CONTENT" text null;

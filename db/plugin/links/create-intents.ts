@@ -9,27 +9,31 @@ const table = (db: Db, trx?: Knex.Transaction) => (trx ?? db.knex)(`${db.target.
 export interface CreateIntent {
   token: string;
   recordedAt: Date;
+  /** What the post is created with, as JSON (absent for a token recorded before it was kept). */
+  content?: string;
 }
 
 /**
  * The token of the post the sync creates (or is creating) for an activity, recorded before the
  * create: every retry, by any worker, carries the same token.
  */
-export async function createIntent(db: Db, seqno: number): Promise<string> {
-  return (await openCreateIntent(db, seqno)).token;
+export async function createIntent(db: Db, seqno: number, content?: string): Promise<string> {
+  return (await openCreateIntent(db, seqno, content)).token;
 }
 
 /**
  * As createIntent, and whether the token was there already (`earlier`): an earlier create for the
  * activity may have reached Numerik with its answer lost, so this one must look before it posts,
  * whatever its queue row's attempt count says (a parked or requeued activity starts again at 1).
+ * `content` is kept only with a new token: every create carrying the token has the same idempotency
+ * key, so the post Numerik holds for it is the first create's.
  */
-export async function openCreateIntent(db: Db, seqno: number): Promise<CreateIntent & { earlier: boolean }> {
+export async function openCreateIntent(db: Db, seqno: number, content?: string): Promise<CreateIntent & { earlier: boolean }> {
   const existing = await readCreateIntentRecord(db, seqno);
   if (existing) return { ...existing, earlier: true };
-  const intent = { token: randomBytes(18).toString('base64url'), recordedAt: new Date() };
+  const intent = { token: randomBytes(18).toString('base64url'), recordedAt: new Date(), content };
   try {
-    await table(db).insert({ ACTIVITY_SEQNO: seqno, TOKEN: intent.token, CREATED_AT: intent.recordedAt });
+    await table(db).insert({ ACTIVITY_SEQNO: seqno, TOKEN: intent.token, CREATED_AT: intent.recordedAt, CONTENT: content ?? null });
     return { ...intent, earlier: false };
   } catch (error) {
     // Another worker recorded it first: its token is the one.
@@ -43,8 +47,10 @@ export async function readCreateIntent(db: Db, seqno: number, trx?: Knex.Transac
 }
 
 export async function readCreateIntentRecord(db: Db, seqno: number, trx?: Knex.Transaction): Promise<CreateIntent | undefined> {
-  const row = (await table(db, trx).where({ ACTIVITY_SEQNO: seqno }).first('TOKEN', 'CREATED_AT')) as { TOKEN: string; CREATED_AT: Date | string } | undefined;
-  return row && { token: row.TOKEN, recordedAt: new Date(row.CREATED_AT) };
+  const row = (await table(db, trx).where({ ACTIVITY_SEQNO: seqno }).first('TOKEN', 'CREATED_AT', 'CONTENT')) as
+    | { TOKEN: string; CREATED_AT: Date | string; CONTENT: string | null }
+    | undefined;
+  return row && { token: row.TOKEN, recordedAt: new Date(row.CREATED_AT), ...(row.CONTENT ? { content: row.CONTENT } : {}) };
 }
 
 /** Once the activity is linked its token has done its job: a copy of it proves nothing. */

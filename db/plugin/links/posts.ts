@@ -135,6 +135,13 @@ export async function readPostLinkLocked(db: Db, trx: Knex.Transaction, seqno: n
 }
 
 /** Two reads of a link show the same row: nothing was synced in between. */
+/**
+ * The Numerik version of a link recorded for a post found by its lost create's token: older than any
+ * version the post has had, so everything since the create is compared, and while it stands the
+ * activity is still as Exo made it (subject and details), not yet the view of its post.
+ */
+export const AS_CREATED_VERSION = 0;
+
 export function sameLink(a: PostLink | undefined, b: PostLink | undefined): boolean {
   if (!a || !b) return a === b;
   return (

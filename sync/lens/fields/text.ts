@@ -10,7 +10,7 @@ import type { FieldLens } from './field-lens.js';
  * The post's text and comments ⇄ SUBJECT and DETAILS (sync/lens/activity-text.ts). Its get always
  * runs: DETAILS is the view of the post as it is, whatever was below the comments marker is
  * replaced, and the subject follows the first line. Its put is the view itself (the text above the
- * comments marker; a new activity's opens with its subject, rule 2), which textPut turns into a
+ * comments marker; a new activity's, or one linked as created, opens with its subject, rule 2), which textPut turns into a
  * change of the post's text against the link's bases. In `html` format, the text of the HTML.
  */
 export const textLens: FieldLens = {
@@ -29,7 +29,7 @@ export const textLens: FieldLens = {
     const { body } = splitDetails(activity.details);
     // Details Exo shows empty are empty, whatever CRs its save left (a CRLF before the comments marker).
     const emptied = lineText(body) === '';
-    const view = ctx.link ? (emptied ? activity.subject?.trim() || body : body) : openingText(activity.subject, body);
+    const view = ctx.link && !ctx.link.asCreated ? (emptied ? activity.subject?.trim() || body : body) : openingText(activity.subject, body);
     return { body_text: ctx.notesFormat === 'html' ? htmlToText(textOfView(view, ctx.codePage)) : view };
   },
 };
