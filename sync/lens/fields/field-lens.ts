@@ -29,11 +29,18 @@ export interface GetOut {
   park?: string;
 }
 
-/** An Exo staff member for a Numerik user; the default one (logged) when there is none. */
+/**
+ * An Exo staff member for a Numerik user; the default one when there is none, noted once per user
+ * however many of the post's roles (author, assignee, who changed it) that user has.
+ */
 export function staffFor(userId: string | null, role: string, ctx: InboundContext, notes: string[]): number | null {
   if (!userId) return null;
   const found = ctx.staffOf(userId);
   if (found !== undefined) return found;
-  notes.push(`Numerik user ${userId} (${role}) has no Exo staff member: ${ctx.defaultStaff === null ? 'left empty' : `staff ${ctx.defaultStaff} used`}`);
+  const head = `Numerik user ${userId} (`;
+  const tail = `) has no Exo staff member: ${ctx.defaultStaff === null ? 'left empty' : `staff ${ctx.defaultStaff} used`}`;
+  const i = notes.findIndex((n) => n.startsWith(head) && n.endsWith(tail));
+  const roles = i === -1 ? [] : notes[i]!.slice(head.length, -tail.length).split(', ');
+  if (!roles.includes(role)) notes.splice(i === -1 ? notes.length : i, i === -1 ? 0 : 1, `${head}${[...roles, role].join(', ')}${tail}`);
   return ctx.defaultStaff;
 }

@@ -92,9 +92,18 @@ describe('Numerik → Exo: a new activity (rules 1–4, 6, 10)', () => {
     expect(newActivityRow(post({ customer_id: 'cus_unknown' }), ctx())).toEqual({ park: 'customer not linked' });
   });
 
-  it('says when a user has no staff member', () => {
+  it('says when a user has no staff member: once, with every role the user has in the post', () => {
     const change = newActivityRow(post({ author_id: 'usr_stranger', assignee_id: null }), ctx());
-    expect('notes' in change && change.notes).toContain('Numerik user usr_stranger (author) has no Exo staff member: staff 9 used');
+    const notes = 'notes' in change ? change.notes.filter((n) => n.includes('usr_stranger')) : [];
+    expect(notes).toEqual([`Numerik user usr_stranger (who changed it, author) has no Exo staff member: staff 9 used`]);
+  });
+
+  it('users without a staff member: one note each', () => {
+    const change = newActivityRow(post({ type: 'task', author_id: 'usr_stranger', assignee_id: 'usr_other', updated_by: 'usr_other' }), ctx());
+    expect('notes' in change && change.notes.filter((n) => n.includes('has no Exo staff member'))).toEqual([
+      'Numerik user usr_other (assignee, who changed it) has no Exo staff member: staff 9 used',
+      'Numerik user usr_stranger (author) has no Exo staff member: staff 9 used',
+    ]);
   });
 });
 
