@@ -18,6 +18,7 @@ import { webhookSecrets } from '../sync/webhooks.js';
 import { serviceNames } from '../api/host-check.js';
 import { serviceMetrics } from './metrics.js';
 import { databaseOperations, type Operations } from './operations.js';
+import { everyMinutes } from './every-minutes.js';
 import { untilNumerikAnswers } from './until-numerik-answers.js';
 
 export interface ServiceOptions {
@@ -88,20 +89,9 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     await apiDb.close();
     throw error;
   });
-  let timer: NodeJS.Timeout | undefined;
-  let stopping = false;
-  const schedule = async () => {
-    if (stopping) return;
-    timer = setTimeout(async () => {
-      try {
-        await housekeeping();
-      } catch (error) {
-        logger.error('reference refresh / reconcile poll failed; trying again later', { error: error instanceof Error ? error.message : String(error) });
-      }
-      void schedule();
-    }, (await options()).reconcileMinutes * 60_000);
-  };
-  void schedule();
+  const repeating = everyMinutes(housekeeping, async () => (await options()).reconcileMinutes, {
+    onError: (error) => logger.error('reference refresh / reconcile poll failed; trying again later', { error: error instanceof Error ? error.message : String(error) }),
+  });
   outbound.start();
   inbound.start();
   logger.info('exo-numerik is running', { api: api.url, outbound: outbound.id, inbound: inbound.id });
@@ -113,8 +103,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     inbound,
     housekeeping,
     async stop() {
-      stopping = true;
-      clearTimeout(timer);
+      repeating.stop();
       const bound = o.stopTimeoutMs ?? 20_000;
       let timedOut = false;
       const deadline = new Promise<void>((resolve) => setTimeout(() => ((timedOut = true), resolve()), bound).unref());
