@@ -62,6 +62,8 @@ export async function runService(c: CliContext, db: Db, demoDir?: string): Promi
       files.push(file);
       console.log(`exo-numerik demo running: Exo is the embedded database in ${demoDir}, Numerik is the sandbox at ${demo.sandbox.url}`);
       console.log(`  status page: ${service.url}/status#token=${demo.adminToken}`);
+      // The token lands in this terminal's scrollback, so the line says why that is no leak.
+      console.log(`               (the demo's own admin token, kept in ${config.api.adminToken ? 'api.adminToken' : path.join(demoDir!, 'admin-token')}: what follows # stays in the browser, which trades it for a cookie and drops it from the address)`);
       console.log(`  try:         npx exo-numerik demo show   ·   npx exo-numerik demo edit 1 --text "Call Jo back\\nHe wants 40 chairs"`);
     } else {
       console.log(`exo-numerik serving on ${service.url} (webhooks: ${service.url}/webhooks/numerik, status: ${service.url}/status)`);

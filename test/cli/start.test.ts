@@ -38,6 +38,8 @@ describe("the README's `npm start`: a demo with no configuration", () => {
 
   it('prints the status page with its token, and the demo activities arrive in the sandbox', async () => {
     expect(start.output()).toMatch(new RegExp(`status page: ${running.url}/status#token=${running.adminToken}`));
+    // Why the token in the scrollback is no leak, said where it is printed.
+    expect(start.output()).toContain(`(the demo's own admin token, kept in ${path.join(cwd, '.exo-numerik', 'admin-token')}: what follows # stays in the browser`);
     await waitFor(async () => (await sandboxPosts()).filter((p) => p.external_ref?.startsWith('exo-task:')).length >= 3, 20_000, 'the demo activities to become posts');
   });
 
