@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { NumerikClient } from '../../sync/numerik/client.js';
+import { waitFor } from '../support/processes.js';
 import { forEachTarget } from '../support/targets.js';
 import { logEntries, syncFixture, type SyncFixture } from '../support/sync.js';
 
@@ -33,7 +34,8 @@ forEachTarget('workers waiting for Numerik', (engine) => {
     const calls = allCalls();
     const started = Date.now();
     expect(await w.runBatch()).toBeGreaterThanOrEqual(3);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Not the 900 s asked for (a loaded SQL Server takes seconds for the batch's own reads and writes).
+    expect(Date.now() - started).toBeLessThan(60_000);
     // The first 429 pauses every call after it: at most the sends already in flight met it.
     expect(allCalls() - calls).toBeLessThanOrEqual(3);
     const rows = await queueRows();
@@ -55,14 +57,17 @@ forEachTarget('workers waiting for Numerik', (engine) => {
     const w = worker();
     for (const subject of ['Four', 'Five']) await f.seed.task({ subject, companyId: 'D101' });
     f.sandbox.faults.set({ rateLimitForMs: 7_000, retryAfterSeconds: 8 });
-    const started = Date.now();
+    const calls = allCalls();
     const drained = w.drain();
-    await new Promise((r) => setTimeout(r, 3_000));
-    // Mid-wait: the work is back in the queue for any worker, its attempt not counted.
+    await waitFor(() => allCalls() > calls, 10_000, 'the first call');
+    const refused = Date.now();
+    // Well within the 8 s asked for, the work is back in the queue for any worker, its attempt not counted.
+    const handedBack = async () => (await queueRows()).every((row) => row.STATE === 'ready' && row.CLAIMED_BY === null);
+    await waitFor(handedBack, 4_000, 'the batch handed back');
     for (const row of await queueRows()) expect(row).toMatchObject({ STATE: 'ready', CLAIMED_BY: null, ATTEMPTS: 0 });
     const stats = await drained;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(7_500);
+    expect(Date.now() - refused).toBeGreaterThanOrEqual(7_500);
     expect(stats).toMatchObject({ created: 2, dead: 0 });
     expect(await f.queueDepth()).toBe(0);
-  }, 30_000);
+  }, 90_000);
 });
