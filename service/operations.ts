@@ -74,7 +74,7 @@ export function databaseOperations(db: Db, configured: SyncOptionsInput, numerik
     act: async (key, action, by) => (await import('../sync/record/actions.js')).recordAction(await deps(), key, action, by),
     choose: async (id, field, side, by) => (await import('../sync/record/actions.js')).chooseConflict(await deps(), id, field, side, by),
     mappings: async (kind) => (await import('../sync/mappings.js')).listMappings(db, kind),
-    unmapped: async (kind, askNumerik = true) => (await import('../sync/unmapped.js')).listUnmapped(db, askNumerik ? await optionalClient(numerik) : undefined, kind, askNumerik ? undefined : NOT_ASKED),
+    unmapped: async (kind, askNumerik = true) => (await import('../sync/unmapped.js')).listUnmapped(db, askNumerik ? await optionalClient(numerik) : undefined, kind, { notAsked: askNumerik ? undefined : NOT_ASKED, systemStaff: (await options()).systemStaff }),
     changeMapping: async (change) => (await import('../sync/mappings.js')).changeMapping(db, await numerik?.(), change),
     preview: async (o, emit) => (await import('../sync/preview/preview.js')).runPreview(db, await client(), await options(), o, emit),
   };

@@ -62,9 +62,16 @@ const none = () => ({ activities: [] as number[], posts: [] as string[] });
  * their Numerik tag and Numerik tags no type is sent as; each with the command that fixes it, and
  * each parked item with the mapping it waits for. Numerik is asked only where it must be.
  */
-export async function listUnmapped(db: Db, client: NumerikClient | undefined, kind?: MappingKind, notAsked = 'Numerik is not configured here (numerik.apiUrl)'): Promise<Unmapped> {
+export async function listUnmapped(
+  db: Db,
+  client: NumerikClient | undefined,
+  kind?: MappingKind,
+  o: { notAsked?: string; systemStaff?: number | string | null } = {},
+): Promise<Unmapped> {
   const items: UnmappedItem[] = [];
-  let numerikError: string | null = client ? null : notAsked;
+  let numerikError: string | null = client ? null : (o.notAsked ?? 'Numerik is not configured here (numerik.apiUrl)');
+  // The sync's own staff member (its changes' MODIFIEDBY) is no person: it needs no Numerik user.
+  const isSystem = (s: { staffno: number; loginId: string }) => (typeof o.systemStaff === 'number' ? s.staffno === o.systemStaff : !!o.systemStaff && s.loginId.toLowerCase() === o.systemStaff.toLowerCase());
   const ask = async <T>(what: () => Promise<T>): Promise<T | undefined> => {
     if (!client) return undefined;
     try {
@@ -77,7 +84,7 @@ export async function listUnmapped(db: Db, client: NumerikClient | undefined, ki
 
   if (!kind || kind === 'staff') {
     const linked = new Set((await readStaffLinks(db)).map((l) => l.staffno));
-    for (const s of (await readStaff(db)).filter((s) => s.active && !linked.has(s.staffno))) {
+    for (const s of (await readStaff(db)).filter((s) => s.active && !linked.has(s.staffno) && !isSystem(s))) {
       items.push({
         kind: 'staff',
         exo: s.loginId,

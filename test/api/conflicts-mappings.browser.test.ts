@@ -80,6 +80,8 @@ forEachTarget('conflict cards and what is unmapped, in a real browser', (engine,
         const kim = page.locator('section.mappings[data-kind=staff] li.unmapped[data-exo=KIM]');
         expect(await kim.textContent()).toContain('Kim Lee: no e-mail address in Exo, so no Numerik user can be matched');
         expect(await kim.locator('code.fix').textContent()).toBe('exo-numerik map staff KIM <Numerik user id or e-mail>, or give the staff member their e-mail in Exo (matched at the next refresh)');
+        // The sync's own staff member needs no Numerik user.
+        expect(await page.locator('section.mappings[data-kind=staff] li.unmapped[data-exo=SYNC]').count()).toBe(0);
         const kiwi = page.locator('section.mappings[data-kind=customer] li.unmapped[data-exo=D102]');
         expect(await kiwi.textContent()).toContain('Kiwi Kitchens: no Numerik customer is linked to this account');
         expect(await kiwi.locator('.waiting a.record').textContent()).toBe(`activity ${waiting}`);
@@ -88,6 +90,15 @@ forEachTarget('conflict cards and what is unmapped, in a real browser', (engine,
         await badgesInside(page);
         await page.locator('h2', { hasText: 'Mappings' }).scrollIntoViewIfNeeded();
         await page.screenshot({ path: path.join(SCREENSHOTS, 'mappings-unmapped-desktop.png'), fullPage: true });
+
+        // The same list through the admin API (what `map … --unmapped` asks a running service); a bad kind is a 400 saying so.
+        const api = (query: string) => fetch(`${service!.url}/admin/mappings/unmapped${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        const customers = (await (await api('?kind=customer')).json()) as { items: { exo: string; waiting: { activities: number[] } }[]; parked: { activitySeqno: number; waitsFor: string }[] };
+        expect(customers.items).toContainEqual(expect.objectContaining({ exo: 'D102', waiting: { activities: [waiting], posts: [] } }));
+        expect(customers.parked).toContainEqual(expect.objectContaining({ activitySeqno: waiting, waitsFor: 'a Numerik customer for account D102 (Kiwi Kitchens)' }));
+        const bad = await api('?kind=planet');
+        expect(bad.status).toBe(400);
+        expect(((await bad.json()) as { reason: string }).reason).toMatch(/^kind: /);
 
         await page.setViewportSize(WIDTHS.phone);
         await page.reload();
