@@ -11,7 +11,8 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.resolve(process.argv[2] ?? root);
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// npm's own CLI through node when run as `npm run release` (Node refuses to spawn npm.cmd without a shell on Windows).
+const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 
 execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { stdio: 'inherit' });
 
@@ -26,7 +27,7 @@ try {
   delete shipped.allowScripts;
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(shipped, null, 2)}\n`);
   mkdirSync(out, { recursive: true });
-  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', out], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  const [packed] = JSON.parse(execFileSync(npm[0], [...npm.slice(1), 'pack', '--json', '--pack-destination', out], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
   console.log(`${path.join(out, packed.filename)}: ${packed.entryCount} files, ${Math.round(packed.size / 1024)} kB`);
 } finally {
   rmSync(stage, { recursive: true, force: true });
