@@ -15,7 +15,7 @@ export interface Resolution {
 export async function resolveEntries(
   db: Db,
   kind: 'conflict' | 'dead' | 'parked',
-  where: { ids?: readonly number[]; activitySeqnos?: readonly number[]; before?: Date },
+  where: { ids?: readonly number[]; activitySeqnos?: readonly number[]; postIds?: readonly string[]; reason?: string; before?: Date },
   how: Resolution,
   trx?: Knex.Transaction,
 ): Promise<number[]> {
@@ -23,6 +23,8 @@ export async function resolveEntries(
     let open = t(`${db.target.schema}.${OBJECTS.log}`).where({ KIND: kind }).whereNull('RESOLVED_AT');
     if (where.ids) open = open.whereIn('ID', where.ids);
     if (where.activitySeqnos) open = open.whereIn('ACTIVITY_SEQNO', where.activitySeqnos);
+    if (where.postIds) open = open.whereIn('POST_ID', where.postIds);
+    if (where.reason) open = open.where({ REASON: where.reason });
     if (where.before) open = open.where('LOGGED_AT', '<', where.before);
     const ids = ((await open.clone().select('ID')) as { ID: number | string }[]).map((r) => Number(r.ID));
     const closed: number[] = [];

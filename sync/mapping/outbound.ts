@@ -61,7 +61,9 @@ export type OutboundPlan =
    * `content`: the activity's content to record when the view changed without a change of the
    * post (a CRLF line break, say).
    */
-  | { kind: 'unchanged'; notes: string[]; subject?: string; content?: Content; hash?: string };
+  | { kind: 'unchanged'; notes: string[]; subject?: string; content?: Content; hash?: string }
+  /** Restored in Exo (its link stopped when it was deleted): the post's mark comes off, the link syncs again, then the activity is planned anew. */
+  | { kind: 'restore'; postId: string };
 
 
 /**
@@ -93,6 +95,7 @@ export function planOutbound(activity: Activity | undefined, ctx: OutboundContex
     // Deleting in Exo never deletes in Numerik: the post stays, the link stops syncing.
     return link ? { kind: 'skip', reason: 'deleted in Exo; the Numerik post is kept', stopLink: true } : { kind: 'skip', reason: 'deleted in Exo before it was synced' };
   }
+  if (link?.state === 'exo-deleted') return { kind: 'restore', postId: link.postId };
   if (link && link.state !== 'active') return { kind: 'skip', reason: `link is ${link.state}`, byLink: true };
   if (activity.eventType) return { kind: 'skip', reason: 'recurring activities are not synced' };
   const excluded = exclusionOf(activity, ctx.excluded);

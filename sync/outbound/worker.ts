@@ -237,7 +237,7 @@ export class OutboundWorker {
 
 function doneEvent(outcome: Extract<Outcome, { kind: 'done' }>, changedAt: Date | undefined): RecordEvent | undefined {
   if (outcome.action === 'skipped') return outcome.byLink ? undefined : { kind: 'not-synced', reason: outcome.reason ?? 'skipped' };
-  return { kind: 'synced', transferred: outcome.action !== 'unchanged', conflict: outcome.conflict ?? false, changedAt };
+  return { kind: 'synced', transferred: outcome.action !== 'unchanged', conflict: outcome.conflict ?? false, changedAt, ...(outcome.restored ? { restored: true } : {}) };
 }
 
 /** The newest of a time column of work rows: when the newest change they stand for was captured or received. */

@@ -95,6 +95,8 @@ export async function decideActivity(deps: DecideDeps, source: PreviewItem['sour
     }
     case 'create':
       return item('outbound', found, { decision: 'create', reason: `a new ${plan.input.type}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`, exoText: sample(activity?.details), numerikText: sample(plan.input.body_text) });
+    case 'restore':
+      return item('outbound', found, { decision: 'update', reason: 'restored in Exo: the "Deleted in Exo" mark would be taken off the post, and the activity synced again', exoText: sample(activity?.details) });
     case 'unchanged':
       return item('outbound', found, { decision: 'nothing', reason: plan.subject === undefined ? 'nothing Numerik does not have' : "nothing to send; the subject is put back to the post's first line", exoText: sample(activity?.details) });
     case 'update': {

@@ -18,6 +18,7 @@ import type { NumerikClient } from '../numerik/client.js';
 import type { Post, PostPatch } from '../numerik/types.js';
 import { actorOf } from '../mapping/inbound.js';
 import { choiceSentence, FIELD_WORDS, openFields, type CardChoice } from '../mapping/conflict-card.js';
+import { restoreLink } from '../outbound/restore.js';
 import { CONTENT_FIELDS, type RecordAction } from './names.js';
 import { rebasedLink, type ChosenSide } from './rebase.js';
 import { resolveRecord, UnknownRecordError, type RecordKey } from './record-view.js';
@@ -175,12 +176,21 @@ function choicePatch(deps: ActionDeps, link: PostLink, activity: Activity, post:
 }
 
 async function linkedPair(deps: ActionDeps, record: Awaited<ReturnType<typeof resolveRecord>>, name: string): Promise<{ link: PostLink; activity: Activity; post: Post }> {
-  if (!record.link || record.link.state !== 'active') throw new ActionRefusedError(`${name} ${record.link ? `is ${record.link.state}` : 'is not linked'}: there is no other side to bring into step`);
+  // A link stopped by a deletion in Exo takes part once the activity is restored there.
+  const stopped = record.link?.state === 'exo-deleted';
+  if (!record.link || (record.link.state !== 'active' && !stopped)) throw new ActionRefusedError(`${name} ${record.link ? `is ${record.link.state}` : 'is not linked'}: there is no other side to bring into step`);
   const activity = (await readActivities(deps.db, [record.link.activitySeqno])).get(record.link.activitySeqno);
   if (!activity || activity.deleted) throw new ActionRefusedError(`${name}: the activity is deleted in Exo`);
-  const lookup = await deps.client.getPost(record.link.postId);
+  let link = record.link;
+  if (stopped) {
+    const restored = await restoreLink(deps, activity, link);
+    if ('skipped' in restored) throw new ActionRefusedError(`${name}: ${restored.skipped}`);
+    await writeLog(deps.db, restored.log);
+    link = restored.link;
+  }
+  const lookup = await deps.client.getPost(link.postId);
   if (lookup.kind !== 'post') throw new ActionRefusedError(`${name}: the post is ${lookup.kind === 'gone' ? 'deleted in Numerik' : 'unknown to Numerik'}`);
-  return { link: record.link, activity, post: lookup.post };
+  return { link, activity, post: lookup.post };
 }
 
 /** Brings the chosen side's values of `fields` to the other side: a converge against moved bases. */

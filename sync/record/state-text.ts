@@ -5,7 +5,8 @@ import { LIMITS_OF_RECORD_FIELDS } from '../../db/exo/record-fields.js';
 export type RecordEvent =
   /** Linked and in step; `transferred`: this time something was carried across. */
   /** `changedAt`: when the newest change it carried was made (captured, or received); only a change after a conflict was recorded supersedes it. */
-  | { kind: 'synced'; transferred: boolean; conflict: boolean; changedAt?: Date }
+  /** `restored`: deleted in Exo, restored there, and synced again this time. */
+  | { kind: 'synced'; transferred: boolean; conflict: boolean; changedAt?: Date; restored?: boolean }
   | { kind: 'waiting'; reason: string }
   | { kind: 'stopped' }
   | { kind: 'not-synced'; reason: string }
@@ -27,6 +28,7 @@ export function stateText(event: RecordEvent, current: string | null, at: { now:
   switch (event.kind) {
     case 'synced':
       if (event.conflict) return CONFLICT;
+      if (event.restored) return `${IN_NUMERIK} · restored in Exo, synced ${when(at.now)}`;
       if (event.transferred) return `${IN_NUMERIK} · synced ${when(at.now)}`;
       if (current?.startsWith(`${IN_NUMERIK} · synced `)) return current;
       return `${IN_NUMERIK} · synced ${when(at.lastSynced)}`;

@@ -1,14 +1,18 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { EDITED_AFTER_EXO_DELETE } from '../../sync/converge/converge.js';
 import { InboundWorker } from '../../sync/inbound/worker.js';
-import { exoDeletedMark } from '../../sync/mapping/exo-deleted-mark.js';
+import { exoDeletedMark, exoDeletedUnmark } from '../../sync/mapping/exo-deleted-mark.js';
+import { loadLookups } from '../../sync/lookups.js';
+import { RESTORED_IN_EXO } from '../../sync/outbound/restore.js';
+import { recordAction } from '../../sync/record/actions.js';
 import { optionsSource } from '../../sync/options-source.js';
 import { readStatus } from '../../sync/status/status.js';
 import { defaultSyncOptions } from '../../sync/options.js';
 import { forEachTarget } from '../support/targets.js';
-import { postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
+import { logEntries, postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
 
 forEachTarget('an activity deleted in Exo: its post is marked, never deleted, and later edits are shown', (engine) => {
   let f: SyncFixture;
@@ -24,6 +28,7 @@ forEachTarget('an activity deleted in Exo: its post is marked, never deleted, an
     return { id, post: () => postsByActivity(f.sandbox).get(id)![0]! };
   };
   const linkState = async (id: number) => ((await f.db.table(OBJECTS.postLink).where({ ACTIVITY_SEQNO: id }).first('STATE')) as { STATE: string }).STATE;
+  const row = async (id: number) => (await f.db.table('TASKS').where({ SEQNO: id }).first('DETAILS', 'X_NUMERIK_STATE')) as { DETAILS: string; X_NUMERIK_STATE: string };
 
   beforeAll(async () => {
     f = await syncFixture(engine);
@@ -81,5 +86,79 @@ forEachTarget('an activity deleted in Exo: its post is marked, never deleted, an
     expect(once).toEqual({ body_text: 'Deleted in Exo: Call Jo\n\n[Deleted in Exo by Ann on 2 Dec 2026 10:22]' });
     expect(exoDeletedMark({ body_text: once!.body_text!, tags: [] }, 'text', 'Ann', at, 'Pacific/Auckland')).toBeUndefined();
     expect(exoDeletedMark({ body_text: 'x', tags: ['deleted in exo'] }, 'tag', 'Ann', at, 'Pacific/Auckland')).toBeUndefined();
+  });
+
+  it('restored in Exo (DELETED_FLAG back to N) and edited: the mark comes off, the edit goes across, the state says so, and the two sync again', async () => {
+    const { id, post } = await linked('Restore me');
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ DELETED_FLAG: 'Y' });
+    await drain();
+    expect(post().body_text).toMatch(/^Deleted in Exo: /);
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ DELETED_FLAG: 'N', DETAILS: 'Restore me\nsome details, restored' });
+    await drain();
+    expect(post()).toMatchObject({ deleted_at: null, body_text: 'Restore me\nsome details, restored' });
+    expect(await linkState(id)).toBe('active');
+    expect((await row(id)).X_NUMERIK_STATE).toMatch(/^In Numerik · restored in Exo, synced \d{1,2} \w{3} \d\d:\d\d$/);
+    expect((await logEntries(f.db, 'synced')).filter((e) => e.ACTIVITY_SEQNO === id).map((e) => e.REASON)).toContain(RESTORED_IN_EXO);
+    f.sandbox.store.updatePost(post().id, { body_text: `${post().body_text}\nfrom Numerik again` }, undefined, f.users.raj);
+    await inbound(post().id);
+    expect((await row(id)).DETAILS).toBe('Restore me\nsome details, restored\nfrom Numerik again');
+  });
+
+  it('restored after the post was edited in Numerik: both edits are kept, Numerik’s reaches Exo, and what was parked for it is closed', async () => {
+    const id = await f.seed.task({ subject: 'Edited meanwhile', details: 'Edited meanwhile\nline two\nline three\nline four', companyId: 'D101', assignedTo: f.staff.ann });
+    await drain();
+    const post = () => postsByActivity(f.sandbox).get(id)![0]!;
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ DELETED_FLAG: 'Y' });
+    await drain();
+    f.sandbox.store.updatePost(post().id, { body_text: post().body_text.replace('line four', 'line four, still needed') }, undefined, f.users.raj);
+    await inbound(post().id);
+    const parked = async () => (await readStatus(f.db, defaultSyncOptions(f.options))).parked.filter((p) => p.reason === EDITED_AFTER_EXO_DELETE).reduce((n, p) => n + p.count, 0);
+    const waiting = await parked();
+    expect(waiting).toBeGreaterThan(0);
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ DELETED_FLAG: 'N', DETAILS: 'Edited meanwhile\nline two, from Exo\nline three\nline four' });
+    await drain();
+    await new InboundWorker({ db: f.db, client: f.client, options: optionsSource(f.db, f.options, undefined, 0) }).drain();
+    expect(post().body_text).toBe('Edited meanwhile\nline two, from Exo\nline three\nline four, still needed');
+    expect((await row(id)).DETAILS).toBe('Edited meanwhile\nline two, from Exo\nline three\nline four, still needed');
+    expect(await parked()).toBe(waiting - 1);
+  });
+
+  it('the tag mark comes off too', async () => {
+    const tagged = await linked('Tagged, restored');
+    await f.db.table('TASKS').where({ SEQNO: tagged.id }).update({ DELETED_FLAG: 'Y' });
+    await f.worker({ options: async () => defaultSyncOptions({ ...f.options, exoDeleteMark: 'tag' }) }).drain();
+    expect(tagged.post().tags).toEqual(['Deleted in Exo']);
+    await f.db.table('TASKS').where({ SEQNO: tagged.id }).update({ DELETED_FLAG: 'N' });
+    await drain();
+    expect(tagged.post()).toMatchObject({ body_text: 'Tagged, restored\nsome details', tags: [] });
+    expect(await linkState(tagged.id)).toBe('active');
+  });
+
+  it('"Send Exo\'s version" works on a restored activity, even before its restore was synced', async () => {
+    const { id, post } = await linked('Send mine');
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ DELETED_FLAG: 'Y' });
+    await drain();
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ DELETED_FLAG: 'N', DETAILS: 'Send mine\nExo has the last word' });
+    const lookups = await loadLookups(f.db, defaultSyncOptions(f.options));
+    const done = await recordAction({ db: f.db, client: f.client, lookups }, { activity: id }, 'send-exo', 'ANN');
+    expect(done.message).toMatch(/Exo's version sent to Numerik/);
+    expect(post().body_text).toBe('Send mine\nExo has the last word');
+    expect(await linkState(id)).toBe('active');
+    await drain();
+    expect(post().body_text).toBe('Send mine\nExo has the last word');
+  });
+
+  it('law: taking the mark off gives back the post as it was marked, text or tag', () => {
+    const at = new Date('2026-12-01T21:22:00Z');
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.subarray(['Meeting', 'Phone call', 'VIP']), fc.constantFrom<'text' | 'tag'>('text', 'tag'), fc.string({ minLength: 1, maxLength: 30 }).map((s) => s.replace(/\n/g, ' ')), (text, tags, mark, who) => {
+        const post = { body_text: text, tags };
+        fc.pre(!text.startsWith('Deleted in Exo: '));
+        const marked = { ...post, ...exoDeletedMark(post, mark, who, at, 'Pacific/Auckland') };
+        expect({ ...marked, ...exoDeletedUnmark(marked) }).toEqual(post);
+        expect(exoDeletedUnmark(post)).toBeUndefined();
+      }),
+      { seed: 20261206, numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
   });
 });
