@@ -44,9 +44,9 @@ describe('exo-numerik preview', () => {
     expect(file).toContain(',park,customer not linked,');
   });
 
-  it('refuses a date it cannot read, before anything runs', async () => {
-    const r = await runCli(['preview', '--since', 'last week'], { cwd, env });
+  it.each([['--since', 'last week'], ['--since', '2026-13-45'], ['--until', '2026-01-01T25:00']])('refuses %s %j, a date it cannot read or that does not exist, before anything runs', async (option, text) => {
+    const r = await runCli(['preview', '--since', '2026-01-01', option, text], { cwd, env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/"last week" is not a date: use YYYY-MM-DD/);
+    expect(r.stderr).toContain(`"${text}" is not a date: use YYYY-MM-DD`);
   });
 });
