@@ -80,6 +80,8 @@ export async function recordChoices(
     if (!(await row().update({ REASON: trx.raw('??', ['REASON']) }))) return { closed: true as const };
     const { DETAIL } = (await row().first('DETAIL')) as { DETAIL: string | null };
     const card = (DETAIL ? JSON.parse(DETAIL) : {}) as CardDetail;
+    const stray = Object.keys(choices).find((f) => !card.fields?.includes(f));
+    if (stray) throw new Error(`conflict #${id} is not about ${stray}`);
     const taken = Object.keys(choices).find((f) => card.choices?.[f]);
     if (taken) return { taken };
     const all = { ...card.choices, ...choices };

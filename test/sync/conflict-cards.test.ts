@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { writeLogWithCards } from '../../db/plugin/conflict-cards.js';
+import { recordChoices, writeLogWithCards } from '../../db/plugin/conflict-cards.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { Migrator } from '../../migrations/runner.js';
 import { exoDb } from '../support/exo.js';
@@ -32,5 +33,50 @@ forEachTarget('conflict cards', (engine) => {
     await db.table('X_NUMERIK_LOG').update({ RESOLVED_AT: new Date() });
     await db.knex.transaction((trx) => writeLogWithCards(db, [card('numerik', 'line e5', 'line n5')], trx));
     expect(await logEntries(db, 'conflict')).toHaveLength(3);
+  });
+
+  it('choices land field by field: the card closes exactly when every field has one, a field is never chosen twice, and the same race again reopens only its own fields', async () => {
+    const db = await exoDb(engine);
+    await new Migrator(db).up();
+    const FIELDS = ['body_text', 'due_at', 'completed', 'tags'] as const;
+    const entry = (fields: readonly string[]): LogEntry => ({
+      direction: 'outbound',
+      kind: 'conflict',
+      activitySeqno: 9,
+      postId: 'pst_9',
+      reason: 'conflict',
+      detail: { policy: 'newest-wins', winner: 'exo', fields, exo: Object.fromEntries(fields.map((f) => [f, `e ${f}`])), numerik: Object.fromEntries(fields.map((f) => [f, `n ${f}`])) },
+    });
+    const open = async () => (await logEntries(db, 'conflict')).filter((c) => c.RESOLVED_AT === null);
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.constantFrom(...FIELDS), { minLength: 1 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), async (fields, indexes) => {
+        const picks = indexes.map((i) => fields[i % fields.length]!);
+        await db.table('X_NUMERIK_LOG').update({ RESOLVED_AT: new Date() });
+        await db.knex.transaction((trx) => writeLogWithCards(db, [entry(fields)], trx));
+        const id = Number((await db.table('X_NUMERIK_LOG').where({ KIND: 'conflict' }).whereNull('RESOLVED_AT').first('ID'))!.ID);
+        const chosen = new Set<string>();
+        for (const f of picks) {
+          const answer = await recordChoices(db, id, { [f]: { side: 'exo', by: 'Jo', at: '', did: `kept ${f}` } }, (all) => ({ by: 'Jo', resolution: Object.keys(all).sort().join(',') }));
+          if (chosen.size === fields.length) expect(answer).toEqual({ closed: true });
+          else if (chosen.has(f)) expect(answer).toEqual({ taken: f });
+          else {
+            chosen.add(f);
+            expect(answer).toEqual({ open: fields.filter((x) => !chosen.has(x)) });
+          }
+        }
+        expect((await open()).length).toBe(chosen.size === fields.length ? 0 : 1);
+        const stray = recordChoices(db, id, { stray: {} }, () => ({ by: 'Jo', resolution: '' }));
+        if (chosen.size === fields.length) await expect(stray).resolves.toEqual({ closed: true });
+        else await expect(stray).rejects.toThrow(`conflict #${id} is not about stray`);
+        if (chosen.size < fields.length && chosen.size > 0) {
+          // The same race seen again on one chosen field: that field is open again, the other choices stand.
+          const again = [...chosen][0]!;
+          await db.knex.transaction((trx) => writeLogWithCards(db, [entry([again])], trx));
+          const merged = JSON.parse((await open())[0]!.DETAIL!) as { choices?: Record<string, unknown> };
+          expect(Object.keys(merged.choices ?? {}).sort()).toEqual([...chosen].filter((f) => f !== again).sort());
+        }
+      }),
+      { seed: 20261206, numRuns: Number(process.env.FUZZ_RUNS ?? 25) },
+    );
   });
 });
