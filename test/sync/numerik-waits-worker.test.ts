@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
+import { InboundWorker } from '../../sync/inbound/worker.js';
+import { optionsSource } from '../../sync/options-source.js';
 import { NumerikClient } from '../../sync/numerik/client.js';
 import { waitFor } from '../support/processes.js';
 import { forEachTarget } from '../support/targets.js';
@@ -10,7 +13,8 @@ forEachTarget('workers waiting for Numerik', (engine) => {
   let f: SyncFixture;
   let client: NumerikClient;
   const allCalls = () => [...f.sandbox.calls.values()].reduce((a, b) => a + b, 0);
-  const queueRows = () => f.db.table(OBJECTS.queue).select('STATE', 'CLAIMED_BY', 'ATTEMPTS', 'LAST_ERROR', 'NEXT_ATTEMPT_AT').orderBy('ID');
+  type WorkRow = { STATE: string; CLAIMED_BY: string | null; ATTEMPTS: number; LAST_ERROR: string | null; NEXT_ATTEMPT_AT: Date };
+  const queueRows = (): Promise<WorkRow[]> => f.db.table(OBJECTS.queue).select('STATE', 'CLAIMED_BY', 'ATTEMPTS', 'LAST_ERROR', 'NEXT_ATTEMPT_AT').orderBy('ID');
 
   beforeAll(async () => {
     f = await syncFixture(engine);
@@ -19,6 +23,7 @@ forEachTarget('workers waiting for Numerik', (engine) => {
   afterEach(async () => {
     f.sandbox.faults.clear();
     await f.db.table(OBJECTS.queue).delete();
+    await f.db.table(OBJECTS.inbox).delete();
     await client.close();
   });
   // Each test its own client: the pause Numerik asks for outlives the test that caused it.
@@ -43,7 +48,7 @@ forEachTarget('workers waiting for Numerik', (engine) => {
     for (const row of rows) {
       expect(row).toMatchObject({ STATE: 'ready', CLAIMED_BY: null, ATTEMPTS: 0 });
       expect(row.LAST_ERROR).toMatch(/^Numerik asks to wait \d+ s \(429\), longer than the 5 s exo-numerik waits at a time: try again after \d\d:\d\d:\d\d UTC/);
-      expect(new Date(row.NEXT_ATTEMPT_AT as Date).getTime()).toBeGreaterThan(Date.now() + 880_000);
+      expect(new Date(row.NEXT_ATTEMPT_AT).getTime()).toBeGreaterThan(Date.now() + 880_000);
     }
     expect(w.stats).toMatchObject({ retried: rows.length, dead: 0, created: 0 });
     expect(await logEntries(f.db, 'dead')).toEqual([]);
@@ -51,6 +56,23 @@ forEachTarget('workers waiting for Numerik', (engine) => {
     const after = allCalls();
     expect(await w.runBatch()).toBe(0);
     expect(allCalls()).toBe(after);
+  });
+
+  it('the inbound worker too: on Retry-After 900 its events go back to the inbox at once, uncounted, ready when Numerik is', async () => {
+    client = new NumerikClient({ baseUrl: f.sandbox.url, token: f.sandbox.token, backoff: { baseMs: 10, capMs: 100 }, onWait: () => undefined });
+    const w = new InboundWorker({ db: f.db, client, options: optionsSource(f.db, f.options), leaseMs: 10_000 });
+    for (const id of ['pst_a', 'pst_b']) await storeEvent(f.db, { eventId: `evt_${id}`, type: 'post.updated', postId: id, version: 2, source: 'webhook' });
+    f.sandbox.faults.set({ rateLimitForMs: 60_000, retryAfterSeconds: 900 });
+    expect(await w.runBatch()).toBe(2);
+    const rows: WorkRow[] = await f.db.table(OBJECTS.inbox).select('STATE', 'CLAIMED_BY', 'ATTEMPTS', 'LAST_ERROR', 'NEXT_ATTEMPT_AT');
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({ STATE: 'ready', CLAIMED_BY: null, ATTEMPTS: 0 });
+      expect(row.LAST_ERROR).toMatch(/^Numerik asks to wait \d+ s \(429\), longer than the 5 s exo-numerik waits at a time/);
+      expect(new Date(row.NEXT_ATTEMPT_AT).getTime()).toBeGreaterThan(Date.now() + 880_000);
+    }
+    expect(w.stats).toMatchObject({ retried: 2, dead: 0 });
+    expect(await w.runBatch()).toBe(0);
   });
 
   it('sync --once (drain) waits out a Retry-After of 8 s without holding the work, then sends it all', async () => {
