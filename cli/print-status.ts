@@ -23,7 +23,12 @@ export function formatStatus(s: SyncStatus): string {
   lines.push(s.dead.total ? `dead letters: ${s.dead.total} (retry with \`exo-numerik retry ID…\` or \`retry --all\`)` : 'dead letters: none');
   for (const d of s.dead.items) lines.push(`  #${d.id}  ${d.at}  ${d.direction} ${item(d)}: ${d.reason}`);
   lines.push(s.conflicts.total ? `conflicts: ${s.conflicts.total}` : 'conflicts: none');
-  for (const c of s.conflicts.items) lines.push(`  #${c.id}  ${c.at}  ${item(c)}: ${c.fields.map((f) => f.field).join(', ')} (${c.policy}: ${c.winner} won)`);
+  for (const c of s.conflicts.items) {
+    lines.push(`  #${c.id}  ${c.at}  ${item(c)}${c.subject ? ` "${c.subject}"` : ''}: ${c.fields.map((f) => f.field).join(', ')} (${c.policy}: ${c.winner} won)`);
+    if (c.edits) lines.push(`      edited in Exo by ${c.edits.exo.by ?? 'someone unknown'} at ${c.edits.exo.at ?? '?'}; in Numerik by ${c.edits.numerik.by ?? 'someone unknown'} at ${c.edits.numerik.at ?? '?'}`);
+    // Per field: what its choice did, or the command that makes one (the other fields stay open).
+    for (const f of c.fields) lines.push(`      ${f.field}: ${f.chosen ? f.chosen.did || `${f.chosen.side}'s chosen` : `to choose: exo-numerik conflict choose ${c.id} exo|numerik --field ${f.field}`}`);
+  }
   if (s.shadow.enabled || s.shadow.total) lines.push(`shadow mode: ${s.shadow.enabled ? 'ON, nothing is sent or written' : 'off'}; ${s.shadow.total} decision(s) it would have carried out`);
   for (const d of s.shadow.items.slice(0, 20)) lines.push(`  ${d.at}  ${d.direction} ${item(d)}: ${d.reason}`);
   return lines.join('\n');
