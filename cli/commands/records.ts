@@ -71,7 +71,7 @@ export function registerRecords(program: Command, ctx: LoadContext): void {
     .command('conflict')
     .description('conflicts resolved by a person')
     .command('choose')
-    .description("use one side's version of a conflict (every field, or --field): applied on both sides, logged with who chose")
+    .description("keep one side's version of a conflict's field (--field), or of every field still open: applied on both sides, kept on the card with who chose; the card closes once each field has a choice")
     .argument('<id>', 'the conflict # (from `status` or `show`)')
     .argument('<side>', 'exo or numerik')
     .option('--field <field>', `one field of it: ${CONTENT_FIELDS.join(', ')}`)
@@ -81,7 +81,7 @@ export function registerRecords(program: Command, ctx: LoadContext): void {
       if (!/^\d+$/.test(id)) throw new InvalidArgumentError(`"${id}" is not a conflict # number`);
       if (side !== 'exo' && side !== 'numerik') throw new InvalidArgumentError(`the side is exo or numerik, not "${side}"`);
       if (opts.field && !CONTENT_FIELDS.includes(opts.field as (typeof CONTENT_FIELDS)[number])) throw new InvalidArgumentError(`"${opts.field}" is not a field; they are: ${CONTENT_FIELDS.join(', ')}`);
-      await confirm(`Conflict #${id}: use ${side === 'exo' ? "Exo's" : "Numerik's"} version of ${opts.field ?? 'every field'} on both sides?`, opts.yes);
+      await confirm(`Conflict #${id}: use ${side === 'exo' ? "Exo's" : "Numerik's"} version of ${opts.field ?? 'every field still open'} on both sides?`, opts.yes);
       const field = (opts.field ?? 'all') as (typeof CONTENT_FIELDS)[number] | 'all';
       const { message } = await withOperations(ctx, (ops) => ops.choose(Number(id), field, side, opts.by));
       console.log(message);
