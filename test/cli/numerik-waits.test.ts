@@ -85,6 +85,26 @@ describe('commands while Numerik rate-limits', () => {
     expect(allCalls() - calls).toBe(1);
   });
 
+  it('backfill, a storm starting mid-run with Retry-After 900: stops with one line saying until when, resumable', async () => {
+    const fresh = await startSandbox();
+    try {
+      fresh.store.addUser({ name: 'Ann Smith', email: 'ann@demo.example' });
+      fresh.store.upsertCustomer({ name: 'Acme Ltd', external_ref: 'DR:101' });
+      fresh.store.upsertCustomer({ name: 'Harbour Cafe', external_ref: 'NA:3' });
+      const dir = mkdtempSync(path.join(tmpdir(), 'exo-numerik-waits-'));
+      expect((await runCli(['demo', 'create'], { cwd: dir })).code).toBe(0);
+      // The sends are slow: the storm set at the first create meets them all.
+      fresh.faults.set({ latencyMs: 1_500 });
+      void waitFor(() => (fresh.calls.get('POST /posts') ?? 0) > 0, 60_000, 'a first create').then(() => fresh.faults.set({ rateLimitForMs: 600_000, retryAfterSeconds: 900 }));
+      const r = await runCli(['backfill', '--since', '2020-01-01'], { cwd: dir, env: { NUMERIK_API_URL: fresh.url, NUMERIK_TOKEN: fresh.token, EXO_TIME_ZONE: 'Pacific/Auckland' } });
+      expect(r.stderr).toContain('backfill: Numerik asks to wait 900 s (429)\n');
+      expect(r.stdout).toMatch(/\nbackfill stopped after \d+ queued: Numerik asks to wait until \d\d:\d\d:\d\d UTC; run the same command again after then to carry on\n$/);
+      expect(r.code).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
+
   it('serve started during a 429 storm waits for Numerik, says so, and starts', async () => {
     stormAfterFirstCall(2, 3_000);
     const serve = spawnCli(['serve'], { ...env(), EXO_API_PORT: '0' }, { cwd });
