@@ -1,6 +1,7 @@
 import { PREVIEW_DECISIONS, type PreviewItem } from '../sync/preview/item.js';
 import type { PreviewSummary } from '../sync/preview/preview.js';
 import { escapeHtml as escape } from './html.js';
+import { wordsIn } from '../sync/record/field-words.js';
 import { pageShell, recordLink, type PageFrame } from './page-shell.js';
 
 export const PAGE_PREVIEW_LIMIT = 500;
@@ -28,7 +29,7 @@ export function renderPreviewPage(items: readonly PreviewItem[], summary: Previe
     .filter((i) => i.decision !== 'nothing')
     .map(
       (i) =>
-        `<tr class="preview-item" data-decision="${i.decision}"><td class="direction">${escape(directionOf(i))}</td><td>${recordLink(i)}</td><td><strong>${escape(i.decision)}</strong></td><td>${escape(i.reason)}</td><td class="exo">${side(i.now?.exo, i.exoText)}</td><td class="numerik">${side(i.now?.numerik, i.numerikText)}</td></tr>`,
+        `<tr class="preview-item" data-decision="${i.decision}"><td class="direction">${escape(directionOf(i))}</td><td>${recordLink(i)}</td><td><strong>${escape(i.decision)}</strong></td><td class="reason">${escape(wordsIn(i.reason))}</td><td class="exo">${side(i.now?.exo, i.exoText)}</td><td class="numerik">${side(i.now?.numerik, i.numerikText)}</td></tr>`,
     )
     .join('\n');
   const body = `<p class="notice" id="preview-notice">Decided as the sync decides; <strong>nothing was written to Exo or Numerik</strong>. The whole list, as CSV for a spreadsheet: <code>exo-numerik preview --csv preview.csv</code>.</p>

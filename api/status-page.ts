@@ -3,6 +3,7 @@ import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
 import type { Unmapped } from '../sync/unmapped.js';
 import { renderConflictCard } from './conflict-card.js';
 import { renderMappingsSection, renderParkedItems } from './mappings-section.js';
+import { DIRECTION_WORDS, wordsIn } from '../sync/record/field-words.js';
 import { escapeHtml as escape } from './html.js';
 import { HIDDEN, itemName, pageShell, recordLink, timeIn, type PageFrame, type When } from './page-shell.js';
 
@@ -27,14 +28,14 @@ function direction(title: string, d: DirectionStatus, when: When): string {
     <dt>Waiting</dt><dd class="depth">${d.depth}${d.retrying ? ` (${d.retrying} retrying)` : ''}${d.busy ? ` (${d.busy} busy: both sides editing)` : ''}${d.bulkStatements ? ` + ${d.bulkStatements} bulk statement(s) being split` : ''}</dd>
     <dt>Lag</dt><dd>${age(d.oldestSeconds)}</dd>
   </dl>
-  ${d.errors.length ? `<ul class="errors">${d.errors.map((e) => `<li>${e.count} × ${e.error ? escape(e.error) : HIDDEN}</li>`).join('')}</ul>` : ''}
+  ${d.errors.length ? `<ul class="errors">${d.errors.map((e) => `<li>${e.count} × ${e.error ? `<span class="reason">${escape(wordsIn(e.error))}</span>` : HIDDEN}</li>`).join('')}</ul>` : ''}
 </section>`;
 }
 
 function shadowSection(status: SyncStatus, hidden: boolean, when: When): string {
   const { shadow } = status;
   if (!shadow.enabled && !shadow.total) return '';
-  const rows = shadow.items.map((d) => `<tr class="shadow"><td>${when(d.at)}</td><td>${escape(d.direction)} ${recordLink(d)}</td><td>${hidden ? HIDDEN : escape(d.reason)}</td></tr>`).join('\n');
+  const rows = shadow.items.map((d) => `<tr class="shadow"><td>${when(d.at)}</td><td>${escape(DIRECTION_WORDS[d.direction] ?? d.direction)} ${recordLink(d)}</td><td class="reason">${hidden ? HIDDEN : escape(wordsIn(d.reason))}</td></tr>`).join('\n');
   return `<h2>Shadow mode ${shadow.enabled ? '<span class="badge warn">on: nothing is sent or written</span>' : ''}</h2>
 <p>${shadow.total} decision${shadow.total === 1 ? '' : 's'} the sync would have carried out; switched off (<code>settings set shadow false</code>), what waited is sent, in order, once.</p>
 ${rows ? `<table><thead><tr><th>When</th><th>Item</th><th>Would have</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
@@ -50,7 +51,7 @@ export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, 
   const dead = status.dead.total
     ? `<p><button class="retry-all">Retry all ${status.dead.total}</button></p>
 <table><thead><tr><th>When</th><th>Item</th><th>Reason</th><th></th></tr></thead><tbody>
-${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.at)}</td><td>${escape(d.direction)} ${recordLink(d)}</td><td>${hidden ? HIDDEN : escape(d.reason)}</td><td><button class="retry" data-id="${d.id}" data-item="${escape(itemName(d))}">Retry</button></td></tr>`).join('\n')}
+${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.at)}</td><td>${escape(DIRECTION_WORDS[d.direction] ?? d.direction)} ${recordLink(d)}</td><td class="reason">${hidden ? HIDDEN : escape(wordsIn(d.reason))}</td><td><button class="retry" data-id="${d.id}" data-item="${escape(itemName(d))}">Retry</button></td></tr>`).join('\n')}
 </tbody></table>`
     : '<p class="ok">No dead letters.</p>';
   const conflicts = status.conflicts.items.length

@@ -1,10 +1,8 @@
 import { formatCompanyId, parseCompanyId } from '../db/exo/company.js';
-import { fieldLabel, named, siteTime, valueWords, wallTime, type Reading } from '../sync/record/field-words.js';
+import { DIRECTION_WORDS, fieldLabel, named, siteTime, valueWords, wallTime, wordsIn, type Reading } from '../sync/record/field-words.js';
 import type { RecordView } from '../sync/record/record-view.js';
 
 const cut = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
-const DIRECTIONS: Record<string, string> = { outbound: 'Exo → Numerik', inbound: 'Numerik → Exo', system: 'exo-numerik' };
-
 /** `exo-numerik show`: one record's page, as lines for a terminal, in the words the page uses. */
 export function formatRecord(r: RecordView): string {
   const reading: Reading = { timeZone: r.timeZone, names: new Map(Object.entries(r.names)) };
@@ -35,7 +33,7 @@ export function formatRecord(r: RecordView): string {
     for (const f of c.fields) lines.push(`    ${fieldLabel(f.field)}: Exo ${valueWords(f.field, f.exo, reading)} · Numerik ${valueWords(f.field, f.numerik, reading)}`);
   }
   lines.push('', 'history (newest first):');
-  for (const h of r.history.slice(0, 30)) lines.push(`  ${at(h.at)}  ${(DIRECTIONS[h.direction] ?? h.direction).padEnd(13)} ${h.kind.padEnd(9)} ${h.reason}${h.resolved ? `  [closed: ${h.resolved.resolution ?? ''}]` : ''}`);
+  for (const h of r.history.slice(0, 30)) lines.push(`  ${at(h.at)}  ${(DIRECTION_WORDS[h.direction] ?? h.direction).padEnd(13)} ${h.kind.padEnd(9)} ${wordsIn(h.reason, reading.names)}${h.resolved ? `  [closed: ${h.resolved.resolution ?? ''}]` : ''}`);
   if (r.history.length > 30) lines.push(`  … ${r.history.length - 30} more (--json shows all)`);
   return lines.join('\n');
 }

@@ -61,3 +61,16 @@ export function valueWords(field: string, value: unknown, r: Reading): string {
       return typeof value === 'string' ? value : JSON.stringify(value);
   }
 }
+
+const WIRE_NAME = new RegExp(`\\b(${Object.keys(FIELD_LABELS).join('|')})\\b`, 'g');
+const ID = /\b(?:cus|usr)_[A-Za-z0-9]+\b/g;
+
+/**
+ * A sentence of the log (a reason, an error) in the same words: each field as an Exo user says it,
+ * and a name beside each customer or user id this page knows one for.
+ */
+export const wordsIn = (text: string, names: ReadonlyMap<string, string> = new Map()): string =>
+  text.replace(WIRE_NAME, (f) => fieldLabel(f)).replace(ID, (id) => (names.has(id) ? `${names.get(id)} · ${id}` : id));
+
+/** The log's directions as a person says them. */
+export const DIRECTION_WORDS: Readonly<Record<string, string>> = { outbound: 'Exo → Numerik', inbound: 'Numerik → Exo', system: 'exo-numerik' };

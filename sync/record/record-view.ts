@@ -1,3 +1,4 @@
+import { ownershipOf, type Ownership } from '../mapping/ownership.js';
 import type { Db } from '../../db/connect.js';
 import { readActivities } from '../../db/exo/activities.js';
 import { accountName } from '../../db/exo/accounts.js';
@@ -52,7 +53,8 @@ export interface RecordView {
    * `differs` only when the two disagree in a way they did not when they last agreed: a field the
    * mapping always shows differently (a completed Exo activity is a note, never completed) is none.
    */
-  sides: { field: ContentField; exo: unknown; numerik: unknown; agreedExo: unknown; agreedNumerik: unknown; differs: boolean }[];
+  /** `ownership`: who owns the field (the fieldOwnership setting); two-way unless set. */
+  sides: { field: ContentField; exo: unknown; numerik: unknown; agreedExo: unknown; agreedNumerik: unknown; differs: boolean; ownership: Ownership }[];
   pending: { queue: PendingWork[]; inbox: PendingWork[] };
   open: { parked: HistoryLine[]; dead: HistoryLine[]; conflicts: (Conflict & { resolved: HistoryLine['resolved'] })[] };
   history: HistoryLine[];
@@ -135,13 +137,15 @@ export async function readRecord(db: Db, client: NumerikClient | undefined, look
       client,
       lookups,
       [...[exoNow, numerikNow, agreedExo, agreedNumerik].flatMap((c) => (c ? Object.entries(c) : [])), ...conflicts.flatMap((c) => c.fields.flatMap((f): [string, unknown][] => [[f.field, f.exo], [f.field, f.numerik]]))],
+      [...log.map((e) => e.reason), ...[...work.queue, ...work.inbox].flatMap((w) => (w.lastError ? [w.lastError] : []))],
       activity?.companyId ?? null,
     ),
     sides: fieldsOf(numerikNow?.type ?? exoNow?.type ?? link?.postType).map((field) => {
       const exo = exoNow?.[field] ?? null;
       const numerik = numerikNow?.[field] ?? null;
       const asAgreed = !!agreedExo && !!agreedNumerik && same(exo, agreedExo[field]) && same(numerik, agreedNumerik[field]);
-      return { field, exo, numerik, agreedExo: agreedExo?.[field] ?? null, agreedNumerik: agreedNumerik?.[field] ?? null, differs: !!exoNow && !!numerikNow && !same(exo, numerik) && !asAgreed };
+      const ownership = ownershipOf(lookups.options.fieldOwnership, field);
+      return { field, exo, numerik, agreedExo: agreedExo?.[field] ?? null, agreedNumerik: agreedNumerik?.[field] ?? null, differs: !!exoNow && !!numerikNow && !same(exo, numerik) && !asAgreed, ownership };
     }),
     pending: work,
     open: {
@@ -161,7 +165,7 @@ const fieldsOf = (type: string | undefined): readonly ContentField[] =>
  * The names of the customers and users the fields name, and of the activity's account: from the
  * links this database keeps, then Numerik's users for a user still unnamed (when it answers).
  */
-async function namesOf(db: Db, client: NumerikClient | undefined, lookups: Lookups, values: [string, unknown][], companyId: string | null): Promise<Record<string, string>> {
+async function namesOf(db: Db, client: NumerikClient | undefined, lookups: Lookups, values: [string, unknown][], reasons: string[], companyId: string | null): Promise<Record<string, string>> {
   const ids = (field: ContentField) => new Set(values.filter(([f, v]) => f === field && typeof v === 'string' && v).map(([, v]) => v as string));
   const customerNames = new Map([...lookups.customers.values()].map((c) => [c.customerId, c.customerName]));
   const names: Record<string, string> = {};
@@ -169,7 +173,10 @@ async function namesOf(db: Db, client: NumerikClient | undefined, lookups: Looku
     const name = customerNames.get(id);
     if (name) names[id] = name;
   }
-  const users = [...ids('assignee_id')];
+  // Users and customers the log's reasons name, by the ids' documented prefixes.
+  const inReasons = reasons.flatMap((r) => r.match(/\b(?:cus|usr)_[A-Za-z0-9]+\b/g) ?? []);
+  for (const id of inReasons.filter((i) => i.startsWith('cus_') && customerNames.get(i))) names[id] = customerNames.get(id)!;
+  const users = [...new Set([...ids('assignee_id'), ...inReasons.filter((i) => i.startsWith('usr_'))])];
   for (const id of users) {
     const name = lookups.userNames.get(id) ?? lookups.staff.get(lookups.staffOfUser.get(id) ?? -1)?.name;
     if (name) names[id] = name;
