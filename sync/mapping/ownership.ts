@@ -25,3 +25,11 @@ export const ownershipOf = (ownership: FieldOwnership | undefined, field: Conten
 export function carries(ownership: FieldOwnership | undefined, field: ContentField, from: Side): boolean {
   return CARRIED_FROM[ownershipOf(ownership, field)].includes(from);
 }
+
+/** A field's ownership as the record page says it; two-way, the default, goes unsaid. */
+export const OWNERSHIP_WORDS: Record<Ownership, string> = {
+  'two-way': '',
+  'exo-to-numerik': 'Exo → Numerik only',
+  'numerik-to-exo': 'Numerik → Exo only',
+  none: 'not synced',
+};

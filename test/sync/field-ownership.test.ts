@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { InboundWorker } from '../../sync/inbound/worker.js';
+import { renderRecordPage } from '../../api/record-page.js';
+import { loadLookups } from '../../sync/lookups.js';
 import { optionsSource } from '../../sync/options-source.js';
+import { readRecord } from '../../sync/record/record-view.js';
 import { defaultSyncOptions } from '../../sync/options.js';
 import type { PreviewItem } from '../../sync/preview/item.js';
 import { runPreview } from '../../sync/preview/preview.js';
@@ -75,6 +78,16 @@ forEachTarget("field ownership: a field owned by one side never changes there fr
     const items2: PreviewItem[] = [];
     await runPreview(f.db, f.client, both, {}, (item) => void items2.push(item));
     expect(items2.filter((i) => i.activitySeqno === id).map((i) => i.decision)).toContain('update');
+  });
+
+  it('the record page shows who owns each field that is not two-way', async () => {
+    const { id } = await linked('Show me');
+    const view = await readRecord(f.db, f.client, await loadLookups(f.db, defaultSyncOptions(f.options)), { activity: id });
+    expect(Object.fromEntries(view.sides.map((s) => [s.field, s.ownership]))).toMatchObject({ tags: 'numerik-to-exo', body_text: 'exo-to-numerik', due_at: 'none', customer_id: 'two-way' });
+    const page = renderRecordPage(view, { activity: id });
+    expect(page).toMatch(/<tr data-field="tags"[^\n]*<small class="ownership">Numerik → Exo only<\/small>/);
+    expect(page).toMatch(/<tr data-field="due_at"[^\n]*<small class="ownership">not synced<\/small>/);
+    expect(page).not.toMatch(/<tr data-field="customer_id"[^\n]*class="ownership"/);
   });
 
   it('settings: listed with where it comes from; a change is validated, requeues nothing and says so', async () => {
