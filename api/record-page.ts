@@ -2,7 +2,7 @@ import { OWNERSHIP_WORDS } from '../sync/mapping/ownership.js';
 import type { RecordKey, RecordView } from '../sync/record/record-view.js';
 import { escapeHtml as escape } from './html.js';
 import { formatCompanyId, parseCompanyId } from '../db/exo/company.js';
-import { fieldLabel, named, valueWords, wallTime, type Reading } from '../sync/record/field-words.js';
+import { DIRECTION_WORDS, fieldLabel, named, valueWords, wallTime, wordsIn, type Reading } from '../sync/record/field-words.js';
 import { choiceButtons, HIDDEN, pageShell, recordLink, timeIn, value, type PageFrame, type When } from './page-shell.js';
 
 const ACTIONS: { action: string; label: string; question: string; needsLink: boolean }[] = [
@@ -17,7 +17,6 @@ const postLink = (address: string | null) => (!address ? '—' : /^https?:\/\//i
 
 const keyPath = (key: RecordKey) => ('activity' in key ? `activity/${key.activity}` : `post/${encodeURIComponent(key.post)}`);
 
-const DIRECTIONS: Record<string, string> = { outbound: 'Exo → Numerik', inbound: 'Numerik → Exo', system: 'exo-numerik' };
 const KINDS: Record<string, string> = { synced: 'synced', skipped: 'skipped', parked: 'waiting', dead: 'dead letter', conflict: 'conflict', truncated: 'cut short', deleted: 'deleted', note: 'note', shadow: 'shadow mode' };
 
 /** One field's value for a table cell, as an Exo user reads it. */
@@ -52,7 +51,7 @@ ${r.sides.map((s) => `<tr data-field="${s.field}" class="${s.differs ? 'differs'
 </tbody></table>`;
   const pending = [...r.pending.queue.map((w) => ({ ...w, side: 'Exo → Numerik' })), ...r.pending.inbox.map((w) => ({ ...w, side: 'Numerik → Exo' }))];
   const work = pending.length
-    ? `<ul class="pending">${pending.map((w) => `<li>${escape(w.side)}: ${escape(w.what)} · ${escape(w.state)} · attempt ${w.attempts}${w.lastError ? ` · <span class="errors">${escape(w.lastError)}</span>` : ''}</li>`).join('')}</ul>`
+    ? `<ul class="pending">${pending.map((w) => `<li>${escape(w.side)}: ${escape(w.what)} · ${escape(w.state)} · attempt ${w.attempts}${w.lastError ? ` · <span class="errors reason">${escape(wordsIn(w.lastError, reading.names))}</span>` : ''}</li>`).join('')}</ul>`
     : '<p class="ok">Nothing pending.</p>';
   const open = [...r.open.dead.map((e) => ({ ...e, what: 'Dead letter' })), ...r.open.parked.map((e) => ({ ...e, what: 'Waiting' }))];
   const conflicts = r.open.conflicts.length ? r.open.conflicts.map((c) => conflictCard(c, when, reading)).join('\n') : '<p class="ok">No conflicts.</p>';
@@ -63,16 +62,16 @@ ${link}
 <h2>Both sides</h2>${sides}
 ${r.activity ? `<details><summary>The activity as Exo holds it</summary><dl><dt>Subject</dt><dd>${value(r.activity.subject)}</dd><dt>Details</dt><dd>${value(r.activity.details)}</dd><dt>Account</dt><dd>${escape(account ? named(formatCompanyId(account), reading.names) : (r.activity.companyId ?? '—'))}</dd><dt>Modified</dt><dd>${escape(r.activity.modifiedAt ? wallTime(r.activity.modifiedAt, r.timeZone) : '—')}</dd></dl></details>` : ''}
 <h2>Pending</h2>${work}
-${open.length ? `<ul class="open">${open.map((e) => `<li>${escape(e.what)} #${e.id} (${when(e.at)}): ${escape(e.reason)}</li>`).join('')}</ul>` : ''}
+${open.length ? `<ul class="open">${open.map((e) => `<li>${escape(e.what)} #${e.id} (${when(e.at)}): <span class="reason">${escape(wordsIn(e.reason, reading.names))}</span></li>`).join('')}</ul>` : ''}
 <h2>Conflicts</h2>${conflicts}
-<h2>History <small>(newest first)</small></h2><ol class="timeline">${r.history.map((h) => `<li data-kind="${escape(h.kind)}">${when(h.at)} · ${escape(DIRECTIONS[h.direction] ?? h.direction)} · <strong>${escape(KINDS[h.kind] ?? h.kind)}</strong> ${escape(h.reason)}${h.resolved ? ` <span class="closed">(closed: ${escape(h.resolved.resolution ?? '')})</span>` : ''}</li>`).join('')}</ol>`;
+<h2>History <small>(newest first)</small></h2><ol class="timeline">${r.history.map((h) => `<li data-kind="${escape(h.kind)}">${when(h.at)} · ${escape(DIRECTION_WORDS[h.direction] ?? h.direction)} · <strong>${escape(KINDS[h.kind] ?? h.kind)}</strong> <span class="reason">${escape(wordsIn(h.reason, reading.names))}</span>${h.resolved ? ` <span class="closed">(closed: ${escape(wordsIn(h.resolved.resolution ?? '', reading.names))})</span>` : ''}</li>`).join('')}</ol>`;
   return pageShell(title, false, body, { ...frame, subtitle: subtitle(r, reading) });
 }
 
 /** One conflict card of the record: each field's two versions, the winner's marked, a choice per field while open. */
 function conflictCard(c: RecordView['open']['conflicts'][number], when: When, reading: Reading): string {
   return `<article class="conflict${c.resolved ? ' closed' : ''}" data-conflict="${c.id}"><h3>#${c.id} <small>${when(c.at)} · ${escape(c.policy)}: ${c.winner === 'exo' ? 'Exo' : 'Numerik'} won · ${
-    c.resolved ? `<span class="resolution">closed: ${escape(c.resolved.resolution ?? '')}${c.resolved.by && !c.resolved.resolution?.includes(c.resolved.by) ? ` (${escape(c.resolved.by)})` : ''}</span>` : '<span class="badge warn">to review</span>'
+    c.resolved ? `<span class="resolution">closed: ${escape(wordsIn(c.resolved.resolution ?? '', reading.names))}${c.resolved.by && !c.resolved.resolution?.includes(c.resolved.by) ? ` (${escape(c.resolved.by)})` : ''}</span>` : '<span class="badge warn">to review</span>'
   }</small></h3>
 <table><thead><tr><th>Field</th><th>Exo</th><th>Numerik</th><th></th></tr></thead><tbody>
 ${c.fields.map((f) => `<tr data-field="${escape(f.field)}"><td>${escape(fieldLabel(f.field))}</td><td class="${c.winner === 'exo' ? 'won' : 'lost'}">${shown(f.field, f.exo, reading)}</td><td class="${c.winner === 'numerik' ? 'won' : 'lost'}">${shown(f.field, f.numerik, reading)}</td><td>${choiceButtons(c.id, f.field, c.resolved !== null)}</td></tr>`).join('')}

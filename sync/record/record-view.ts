@@ -137,6 +137,7 @@ export async function readRecord(db: Db, client: NumerikClient | undefined, look
       client,
       lookups,
       [...[exoNow, numerikNow, agreedExo, agreedNumerik].flatMap((c) => (c ? Object.entries(c) : [])), ...conflicts.flatMap((c) => c.fields.flatMap((f): [string, unknown][] => [[f.field, f.exo], [f.field, f.numerik]]))],
+      [...log.map((e) => e.reason), ...[...work.queue, ...work.inbox].flatMap((w) => (w.lastError ? [w.lastError] : []))],
       activity?.companyId ?? null,
     ),
     sides: fieldsOf(numerikNow?.type ?? exoNow?.type ?? link?.postType).map((field) => {
@@ -164,7 +165,7 @@ const fieldsOf = (type: string | undefined): readonly ContentField[] =>
  * The names of the customers and users the fields name, and of the activity's account: from the
  * links this database keeps, then Numerik's users for a user still unnamed (when it answers).
  */
-async function namesOf(db: Db, client: NumerikClient | undefined, lookups: Lookups, values: [string, unknown][], companyId: string | null): Promise<Record<string, string>> {
+async function namesOf(db: Db, client: NumerikClient | undefined, lookups: Lookups, values: [string, unknown][], reasons: string[], companyId: string | null): Promise<Record<string, string>> {
   const ids = (field: ContentField) => new Set(values.filter(([f, v]) => f === field && typeof v === 'string' && v).map(([, v]) => v as string));
   const customerNames = new Map([...lookups.customers.values()].map((c) => [c.customerId, c.customerName]));
   const names: Record<string, string> = {};
@@ -172,7 +173,10 @@ async function namesOf(db: Db, client: NumerikClient | undefined, lookups: Looku
     const name = customerNames.get(id);
     if (name) names[id] = name;
   }
-  const users = [...ids('assignee_id')];
+  // Users and customers the log's reasons name, by the ids' documented prefixes.
+  const inReasons = reasons.flatMap((r) => r.match(/\b(?:cus|usr)_[A-Za-z0-9]+\b/g) ?? []);
+  for (const id of inReasons.filter((i) => i.startsWith('cus_') && customerNames.get(i))) names[id] = customerNames.get(id)!;
+  const users = [...new Set([...ids('assignee_id'), ...inReasons.filter((i) => i.startsWith('usr_'))])];
   for (const id of users) {
     const name = lookups.userNames.get(id) ?? lookups.staff.get(lookups.staffOfUser.get(id) ?? -1)?.name;
     if (name) names[id] = name;
