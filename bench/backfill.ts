@@ -23,8 +23,10 @@ export async function benchBackfill(): Promise<void> {
       for (let done = 0; done < COUNT; done += 10_000) {
         await f.seed.tasks(Math.min(10_000, COUNT - done), (i) => ({ subject: `History ${done + i}`, details: `Old activity ${done + i}`, companyId: 'D101', assignedTo: f.staff.ann }));
       }
-      // History: in TASKS from before the sync was enabled, so never queued.
+      // History: in TASKS from before the sync was enabled, so never queued (the seeding's many-row
+      // INSERTs left sets to split, which the live lane would otherwise send as 100,000 live changes).
       await f.db.table(OBJECTS.queue).del();
+      await f.db.table(OBJECTS.queueSets).del();
       f.sandbox.faults.set({ latencyMs: LATENCY_MS });
       const before = f.sandbox.store.posts.size;
       const backfill = spawnBenchCli(f, url, ['backfill', '--since', '2000-01-01']);

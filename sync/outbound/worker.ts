@@ -6,6 +6,7 @@ import type { Db } from '../../db/connect.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { fanOutSets } from '../../db/plugin/queue/fan-out.js';
+import { echoesToHistory } from '../../db/plugin/queue/history-echoes.js';
 import { QUEUE_LANES, laneOf, type QueueLane } from '../../db/plugin/queue/lanes.js';
 import { claimWork, type WorkRow } from '../../db/plugin/work/claim.js';
 import { completeWork } from '../../db/plugin/work/complete.js';
@@ -167,6 +168,7 @@ export class OutboundWorker {
         ),
       );
       const recorded = await this.settle(groups, outcomes, options.maxAttempts);
+      if (lane === 'history') await echoesToHistory(db, seqnos, Math.max(...ids));
       await refreshRecordFields(db, recorded, options, this.logger);
       this.stats.batches += 1;
       return rows.length;
