@@ -3,15 +3,19 @@ import type { DirectionStatus, SyncStatus } from '../sync/status/status.js';
 import type { Unmapped } from '../sync/unmapped.js';
 import { renderConflictCard } from './conflict-card.js';
 import { renderMappingsSection, renderParkedItems } from './mappings-section.js';
-import { DIRECTION_WORDS, wordsIn } from '../sync/record/field-words.js';
+import { DIRECTION_WORDS, valueWords, wordsIn, type Reading } from '../sync/record/field-words.js';
 import { escapeHtml as escape } from './html.js';
-import { HIDDEN, itemName, pageShell, recordLink, timeIn, type PageFrame, type When } from './page-shell.js';
+import { HIDDEN, itemName, pageShell, recordLink, timeIn, value, type PageFrame, type When } from './page-shell.js';
 
 export interface DemoView {
   sandboxUrl: string;
   activities: { seqno: number; subject: string; details: string; postId: string | null }[];
   posts: { id: string; text: string; activitySeqno: number | null }[];
 }
+
+/** The names the mappings give the Numerik ids a conflict's values hold: a customer's own, a user's Exo staff name. */
+const mappedNames = (mappings: readonly MappingView[]) =>
+  new Map(mappings.flatMap((m): [string, string][] => (m.kind === 'customer' && m.numerikName ? [[m.numerik, m.numerikName]] : m.kind === 'staff' && m.exoName ? [[m.numerik, m.exoName]] : [])));
 
 function age(seconds: number | null): string {
   if (seconds === null) return 'nothing waiting';
@@ -45,6 +49,7 @@ ${rows ? `<table><thead><tr><th>When</th><th>Item</th><th>Would have</th></tr></
 export function renderStatusPage(status: SyncStatus & { textHidden?: boolean }, demo?: DemoView, mappings?: readonly MappingView[], frame?: PageFrame, unmapped?: Unmapped): string {
   const hidden = status.textHidden === true;
   const when = timeIn(status.timeZone);
+  const reading: Reading = { timeZone: status.timeZone, names: mappedNames(mappings ?? []) };
   const parked = status.parked.length
     ? `<ul>${status.parked.map((p) => `<li class="parked"><strong>${p.count}</strong> ${p.direction === 'outbound' ? (p.count === 1 ? 'activity' : 'activities') : p.count === 1 ? 'post' : 'posts'} waiting: ${escape(p.reason)} <small>since ${when(p.since)}</small></li>`).join('')}</ul>`
     : '<p class="ok">Nothing parked.</p>';
@@ -55,7 +60,7 @@ ${status.dead.items.map((d) => `<tr class="dead" data-id="${d.id}"><td>${when(d.
 </tbody></table>`
     : '<p class="ok">No dead letters.</p>';
   const conflicts = status.conflicts.items.length
-    ? status.conflicts.items.map((c) => renderConflictCard(c, { when, hidden, withRecord: true })).join('\n')
+    ? status.conflicts.items.map((c) => renderConflictCard(c, { when, hidden, withRecord: true, show: (field, v) => value(valueWords(field, v, reading)) })).join('\n')
     : '<p class="ok">No conflicts.</p>';
   const body = `<p><small>As of ${when(status.generatedAt)}. <a href="/status?format=json">JSON</a> · <a href="/metrics">metrics</a> · <a href="/status/preview">preview what the sync would do</a></small></p>
 <form action="/status/records" method="get" role="search"><input name="q" placeholder="Activity key, post id, or words of a subject" aria-label="find a record" size="36"><button>Find</button></form>
