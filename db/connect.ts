@@ -3,6 +3,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Dialect } from './dialect/dialect.js';
 import { mssqlDialect } from './dialect/mssql.js';
+import { withoutData } from './dialect/error-cause.js';
 import { postgresDialect } from './dialect/postgres.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { describeTarget, type DbTarget, type MssqlTarget } from './target.js';
@@ -82,14 +83,16 @@ export async function separatePool(db: Db, options: ConnectOptions = {}): Promis
 
 /**
  * knex writes a failed query's statement in front of the driver's message ("select … - <message>"),
- * and every log line and answer made from that error would carry it. Every query's error, in a
- * transaction or not, passes the client's query-error event before it is thrown: the statement is
- * taken off there, so a database error's message is the database's alone, wherever it is shown.
+ * and the driver may quote the data it refused: every log line and answer made from that error
+ * would carry them. Every query's error, in a transaction or not, passes the client's query-error
+ * event before it is thrown: both are taken off there, so a database error's message is the
+ * database's alone, wherever it is shown.
  */
 function statementsOffErrors(knex: Knex): Knex {
   knex.client.on('query-error', (error: { message?: unknown } | undefined, query: { sql?: unknown } | undefined) => {
+    if (typeof error?.message !== 'string') return;
     const prefix = `${String(query?.sql)} - `;
-    if (typeof error?.message === 'string' && typeof query?.sql === 'string' && error.message.startsWith(prefix)) error.message = error.message.slice(prefix.length);
+    error.message = withoutData(error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message);
   });
   return knex;
 }

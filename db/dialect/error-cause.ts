@@ -13,7 +13,7 @@ const QUOTED_DATA: [RegExp, string][] = [
   [/^(Key \(.*?\))=\([\s\S]*\) ((already exists|is not present in table|is still referenced from table)[^()]*)$/, '$1 $2'],
 ];
 
-const withoutData = (text: string) => QUOTED_DATA.reduce((t, [pattern, kept]) => t.replace(pattern, kept), text).trim();
+export const withoutData = (text: string): string => QUOTED_DATA.reduce((t, [pattern, kept]) => t.replace(pattern, kept), text).trim();
 
 /**
  * A database error as a person needs it: the driver's code or number and its message, first, and

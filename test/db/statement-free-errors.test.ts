@@ -45,11 +45,14 @@ forEachTarget("a database error's message is the database's: never the statement
     expect(duplicate).toMatch(/^database error (23505|2627|2601): /);
     expect(missing).toMatch(/^database error (23502|515): /);
     for (const cause of [duplicate, missing]) expect(cause).not.toContain('Private');
+    const conversion = await failure(() => db.query(`SELECT N FROM ${table} WHERE N = ?`, ['Private three']));
+    expect(conversion).not.toContain('Private');
   });
   const refused = async (work: () => Promise<unknown>) => {
     try {
       await work();
     } catch (error) {
+      expect((error as Error).message).not.toContain('Private');
       return causeOf(error);
     }
     throw new Error('the statement should have been refused');
