@@ -291,8 +291,10 @@ export class NumerikClient {
       try {
         return await attempt();
       } catch (error) {
-        if (!(error instanceof NumerikError) || !error.transient || error instanceof NumerikWaitError || tried >= tries) throw error;
+        if (!(error instanceof NumerikError) || !error.transient || error instanceof NumerikWaitError) throw error;
+        // A long pause is said as such, last try or not: the caller waits it out or hands its work back.
         this.checkPause(what);
+        if (tried >= tries) throw error;
         // A Retry-After is waited out as the pause, by every call alike; without one (or with 0), the backoff.
         const wait = Math.max(this.shared.pause.until - Date.now(), error.retryAfterMs ? 0 : backoffDelay(tried, backoff));
         if (Date.now() - started + wait > budget) throw error;

@@ -75,6 +75,12 @@ describe('Numerik client: bounded waits', () => {
     expect(client.pausedUntil()).toBeDefined();
   });
 
+  it('a long Retry-After on the last try is said as the wait it is, not as a plain 429', async () => {
+    make({ retries: 0 });
+    sandbox.faults.set({ rateLimitForMs: 60_000, retryAfterSeconds: 900 });
+    await expect(client.listTags()).rejects.toBeInstanceOf(NumerikWaitError);
+  });
+
   it('a call takes no wait that would end past its time budget', async () => {
     make({ maxRetryTimeMs: 2_000 });
     sandbox.faults.set({ rateLimitForMs: 4_000, retryAfterSeconds: 5 });
