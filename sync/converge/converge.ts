@@ -232,9 +232,17 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
   } catch (error) {
     if (!(error instanceof Moved) || !toNumerik.length || deps.preview) throw error;
     // Numerik took Exo's edit, and Exo was saved again before it got Numerik's: the half that
-    // happened is recorded, so that starting over sees only the new save and Numerik's edit.
+    // happened is recorded, so that starting over sees only the new save and Numerik's edit. When
+    // another worker synced the record meanwhile, its link stands; but what the PATCH replaced in
+    // Numerik is gone from there, so the card keeping it is written whatever moved.
     await asSyncWriter(db, async (trx) => {
-      await recheck(db, trx, checkOf(activity.seqno, i.storedLink ?? link, undefined));
+      try {
+        await recheck(db, trx, checkOf(activity.seqno, i.storedLink ?? link, undefined));
+      } catch (moved) {
+        if (!(moved instanceof Moved)) throw moved;
+        await writeLogWithCards(db, log.filter((e) => e.kind === 'conflict'), trx);
+        return;
+      }
       await updatePostLink(db, activity.seqno, halfAgreed(activity, link, current, bases, merge.toExo, exoNow, winner, i.lookups), trx);
       await writeLogWithCards(db, log, trx);
     });

@@ -98,6 +98,31 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect((await logEntries(f.db, 'conflict')).find((e) => e.ACTIVITY_SEQNO === seqno)!.RESOLVED_AT).not.toBeNull();
   });
 
+  it('a conflict whose PATCH landed while the other direction synced the record first keeps its losing line on a card', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    // Numerik's edit: the inbound side reads it and is held before it decides.
+    const inbound = holdAt('converge.after-read', (c) => c.direction === 'inbound' && c.postId === post.id);
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    await inbound.reached;
+    // Exo's edit of the same line, the newer: the outbound merge decides the line for Exo, PATCHes
+    // Numerik's line away, and is held before it commits.
+    const outbound = holdAt('converge.after-numerik', (c) => c.direction === 'outbound' && c.seqno === seqno);
+    // Saved as Exo stamps a save (its site-time MODIFIEDDATE), a day ahead so that it is the newer in any zone.
+    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty chairs', 'forty-two chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+    await outbound.reached;
+    // The inbound side starts over (Exo was saved), finds both sides already agree, and records it first.
+    inbound.release();
+    await applied(post.id);
+    outbound.release();
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
+    expect(await details(seqno)).toBe('Quote\nforty-two chairs');
+    // Numerik's line is gone from Numerik: the card is where it is kept.
+    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
+  });
+
   it('an Exo save after Numerik took the send, before the write-back, stays and is sent next', async () => {
     const { post, seqno } = await synced('Agenda\nitem one');
     const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);

@@ -134,7 +134,6 @@ export async function readPostLinkLocked(db: Db, trx: Knex.Transaction, seqno: n
   return rows[0] && fromRow(rows[0]);
 }
 
-/** Two reads of a link show the same row: nothing was synced in between. */
 /**
  * The Numerik version of a link recorded for a post found by its lost create's token: older than any
  * version the post has had, so everything since the create is compared, and while it stands the
@@ -142,6 +141,7 @@ export async function readPostLinkLocked(db: Db, trx: Knex.Transaction, seqno: n
  */
 export const AS_CREATED_VERSION = 0;
 
+/** Two reads of a link show the same row: nothing was synced in between. */
 export function sameLink(a: PostLink | undefined, b: PostLink | undefined): boolean {
   if (!a || !b) return a === b;
   return (
