@@ -10,7 +10,7 @@ import type { PreviewItem } from '../../sync/preview/item.js';
 import { runPreview } from '../../sync/preview/preview.js';
 import { changeSetting, listSettings, SettingError } from '../../sync/settings.js';
 import { forEachTarget } from '../support/targets.js';
-import { postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
+import { logEntries, postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
 
 const wall = (iso: string) => new Date(`${iso}Z`);
 
@@ -78,6 +78,18 @@ forEachTarget("field ownership: a field owned by one side never changes there fr
     const items2: PreviewItem[] = [];
     await runPreview(f.db, f.client, both, {}, (item) => void items2.push(item));
     expect(items2.filter((i) => i.activitySeqno === id).map((i) => i.decision)).toContain('update');
+  });
+
+  it('shadow mode decides alike: a change of a field Exo does not own would have done nothing; of one it owns, would have updated', async () => {
+    const { id } = await linked('Shadow me');
+    const shadow = () => f.worker({ options: async () => defaultSyncOptions({ ...f.options, shadow: true }) }).drain();
+    const said = async () => (await logEntries(f.db, 'shadow')).filter((e) => e.ACTIVITY_SEQNO === id).map((e) => e.REASON);
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ TYPE: f.types.meeting, END_DATETIME: wall('2026-12-12T09:00:00.000') });
+    await shadow();
+    expect(await said()).toEqual([expect.stringMatching(/^would have done nothing/)]);
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ DETAILS: 'Shadow me\nline two, edited' });
+    await shadow();
+    expect((await said())[1]).toBe('would have updated: sends body_text');
   });
 
   it('the record page shows who owns each field that is not two-way', async () => {
