@@ -62,7 +62,9 @@ export function valueWords(field: string, value: unknown, r: Reading): string {
   }
 }
 
-const WIRE_NAME = new RegExp(`\\b(${Object.keys(FIELD_LABELS).join('|')})\\b`, 'g');
+/** The fields' names on the wire that are no English word (completed and tags are both). */
+export const WIRE_NAMES: readonly string[] = Object.keys(FIELD_LABELS).filter((f) => f.includes('_'));
+const WIRE_NAME = new RegExp(`\\b(${WIRE_NAMES.join('|')})\\b`, 'g');
 const ID = /\b(?:cus|usr)_[A-Za-z0-9]+\b/g;
 
 /**
