@@ -15,7 +15,7 @@ table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}td,th{bo
 pre{white-space:pre-wrap;margin:0;font-size:.85rem;font-family:inherit}.won{background:#eaf7ee}.lost{background:#fdf0ef}.kept{background:#f4f6f9}.chosen{color:#1e7b3c}td>.badge{display:inline-block;margin-top:.2rem}article .edits,article .subject{margin:.2rem 0}
 .note{color:#5a6877;font-size:.9rem}ul.not-mapped li,ul.mapped li{margin:.3rem 0;overflow-wrap:anywhere}
 @media (max-width:40rem){table.fields,table.fields tbody,table.fields tr,table.fields td{display:block}table.fields thead{display:none}table.fields td.field{font-weight:600;border:0}table.fields td[data-label]::before{content:attr(data-label);display:block;font-size:.8rem;color:#5a6877}}.differs{background:#fff6dd}.ok{color:#1e7b3c}.badge{border-radius:.3rem;padding:0 .3rem;font-size:.8rem;background:#e3e8ee;white-space:nowrap}.badge.warn{background:#fde9b8}
-.id{color:#5a6877;font-size:.8rem}dd,td,li{overflow-wrap:anywhere}
+.id{color:#5a6877;font-size:.8rem}dd,li,td a,td pre{overflow-wrap:anywhere}
 button{font:inherit;padding:.3rem .8rem;border-radius:.3rem;border:1px solid #5a6877;background:#fff;cursor:pointer}#message,.errors{min-height:1.4em;color:#8a1c1c}#message.done{color:#1e7b3c}.errors{font-size:.9rem;padding-left:1.2rem}
 form{display:flex;flex-wrap:wrap;gap:.4rem;margin:.4rem 0}textarea,input,select{font:inherit;padding:.2rem}textarea{width:100%}label{font-size:.85rem;color:#5a6877}
 .hidden{color:#5a6877;font-style:italic}.notice{background:#eef3f8;border-radius:.4rem;padding:.5rem .8rem}.notice form{margin:.3rem 0 0;align-items:center}ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.2rem 0}.closed{color:#5a6877}`;
