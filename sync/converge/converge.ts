@@ -69,6 +69,13 @@ export interface ConvergeInput {
   adoptionWait?: string;
   direction: 'inbound' | 'outbound';
   /**
+   * Why this record's other direction is in flight now (its worker holds the record's work: it may
+   * have sent its side to Numerik and not yet recorded it), or undefined. Asked before a conflict
+   * is recorded: decided meanwhile, that side's own edit would count on both sides, a conflict no
+   * one made. The converge waits instead, busy, and decides again once it is recorded.
+   */
+  otherInFlight?(): Promise<string | undefined>;
+  /**
    * Reads the record again (link and activity as one consistent pair, the post as Numerik has it
    * now), for a converge that lost a race and starts over. Without it, a lost race leaves the work
    * waiting, busy.
@@ -200,6 +207,10 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
   if (excluded) return skip(`${excluded}: the activity is not synced`);
 
   const { exoNow, numerikNow, bases, winner, merge, text, newText, conflicts, toNumerik, card } = decide(activity, link, post, i.lookups);
+  if (card && !deps.preview && i.otherInFlight) {
+    const waiting = await i.otherInFlight();
+    if (waiting) return { kind: 'busy', restarts: 0, reason: waiting };
+  }
   const log: LogEntry[] = (text?.notes ?? []).map((n) => entry('note', n));
   if (card) {
     log.push(
@@ -233,14 +244,15 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     if (!(error instanceof Moved) || !toNumerik.length || deps.preview) throw error;
     // Numerik took Exo's edit, and Exo was saved again before it got Numerik's: the half that
     // happened is recorded, so that starting over sees only the new save and Numerik's edit. When
-    // another worker synced the record meanwhile, its link stands; but what the PATCH replaced in
-    // Numerik is gone from there, so the card keeping it is written whatever moved.
+    // another worker synced the record meanwhile, its link stands; but Numerik lines the PATCH
+    // replaced are gone from there, so the card keeping them is written whatever moved.
     await asSyncWriter(db, async (trx) => {
       try {
         await recheck(db, trx, checkOf(activity.seqno, i.storedLink ?? link, undefined));
       } catch (moved) {
         if (!(moved instanceof Moved)) throw moved;
-        await writeLogWithCards(db, log.filter((e) => e.kind === 'conflict'), trx);
+        // Only Numerik's losing lines were replaced; Exo's are still in Exo and decided again.
+        if (winner === 'exo') await writeLogWithCards(db, log.filter((e) => e.kind === 'conflict'), trx);
         return;
       }
       await updatePostLink(db, activity.seqno, halfAgreed(activity, link, current, bases, merge.toExo, exoNow, winner, i.lookups), trx);

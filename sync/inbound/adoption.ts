@@ -2,7 +2,7 @@ import type { Db } from '../../db/connect.js';
 import { readActivities, type Activity } from '../../db/exo/activities.js';
 import { readCreateIntentRecord } from '../../db/plugin/links/create-intents.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
-import { sendInFlight } from '../../db/plugin/queue/send-in-flight.js';
+import { sendInFlight } from '../../db/plugin/work/in-flight.js';
 import { adoptionVerdict } from '../mapping/adoption-rule.js';
 import { claimOf } from '../mapping/external-ref.js';
 import type { NumerikClient } from '../numerik/client.js';

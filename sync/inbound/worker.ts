@@ -21,6 +21,7 @@ import type { PostLookup } from '../numerik/client.js';
 import { settleNotDone } from '../settle-failure.js';
 import { WORKER_MAX_WAIT_MS, WorkerLoop, drainBatches, idleWait } from '../worker-loop.js';
 import { adoptionOf } from './adoption.js';
+import { sendInFlight } from '../../db/plugin/work/in-flight.js';
 import { failureOf } from '../error-cause.js';
 import { newWorkerId, newest, type WorkerOptions } from '../outbound/worker.js';
 
@@ -209,7 +210,11 @@ export class InboundWorker {
       const again = pair.links.get(g.postId);
       return this.readPost(g.postId, again, again && pair.activities.get(again.activitySeqno));
     };
-    return this.writes(() => converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, ...read, lookups, finish, direction: 'inbound', reread }));
+    const otherInFlight = async () => {
+      const seqno = link?.activitySeqno;
+      return seqno !== undefined && (await sendInFlight(this.o.db, seqno)) ? `Exo's change to activity ${seqno} is being sent: the conflict is decided after it` : undefined;
+    };
+    return this.writes(() => converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, ...read, lookups, finish, direction: 'inbound', reread, otherInFlight }));
   }
 
   /** Links and their activities, of these posts, as consistent pairs. */

@@ -4,6 +4,7 @@ import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
 import { dropCreateIntent, openCreateIntent } from '../../db/plugin/links/create-intents.js';
 import { readPostLinks, sameLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
+import { receiveInFlight } from '../../db/plugin/work/in-flight.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { agreeOnPost } from '../agreed.js';
 import { converge } from '../converge/converge.js';
@@ -182,7 +183,8 @@ async function mergeWithPost(deps: SendDeps, seqno: number, activity: Activity, 
     const pair = await readActivityPairs(deps.db, [seqno]);
     return { link: pair.links.get(seqno), activity: pair.activities.get(seqno), lookup: await deps.client.getPost(postId) };
   };
-  const merged = await converge(deps, { postId, lookup, link, activity, lookups, finish: deps.finish, direction: 'outbound', reread });
+  const otherInFlight = async () => ((await receiveInFlight(deps.db, postId)) ? `Numerik's change to post ${postId} is being applied: the conflict is decided after it` : undefined);
+  const merged = await converge(deps, { postId, lookup, link, activity, lookups, finish: deps.finish, direction: 'outbound', reread, otherInFlight });
   if (merged.kind !== 'done') return merged;
   return { kind: 'done', action: 'merged', postId, log: notes, finished: true, conflict: merged.conflicts.length > 0 };
 }

@@ -73,13 +73,18 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
   });
 
-  it('a Numerik edit while Exo’s edit is being sent is merged, and the conflict of one line is recorded once', async () => {
+  it('a Numerik edit while Exo’s edit is being sent waits for the send, and the conflict of one line is recorded once', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
     const outbound = holdAt('outbound.after-read', (c) => c.seqno === seqno);
     await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
     await outbound.reached;
     numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    await applied(post.id);
+    // The send may be in Numerik already and not yet recorded: the conflict waits for it, busy.
+    await waitFor(
+      async () => (await f.db.table(OBJECTS.inbox).where({ POST_ID: post.id }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
+      20_000,
+      'the inbound side to wait for the send',
+    );
     outbound.release();
     await settled(f);
     const numerik = store().getPost(post.id).body_text;
@@ -100,18 +105,17 @@ forEachTarget('concurrent edits', (engine, target) => {
 
   it('a conflict whose PATCH landed while the other direction synced the record first keeps its losing line on a card', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
-    // Numerik's edit: the inbound side reads it and is held before it decides.
-    const inbound = holdAt('converge.after-read', (c) => c.direction === 'inbound' && c.postId === post.id);
+    // Numerik's edit, its webhook late (Numerik retries it).
+    f.sandbox.faults.set({ pauseWebhooks: true });
     numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    await inbound.reached;
     // Exo's edit of the same line, the newer: the outbound merge decides the line for Exo, PATCHes
     // Numerik's line away, and is held before it commits.
     const outbound = holdAt('converge.after-numerik', (c) => c.direction === 'outbound' && c.seqno === seqno);
     // Saved as Exo stamps a save (its site-time MODIFIEDDATE), a day ahead so that it is the newer in any zone.
     await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty chairs', 'forty-two chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
     await outbound.reached;
-    // The inbound side starts over (Exo was saved), finds both sides already agree, and records it first.
-    inbound.release();
+    // The webhook arrives: the inbound side finds both sides already agree, and records it first.
+    f.sandbox.faults.set({ pauseWebhooks: false });
     await applied(post.id);
     outbound.release();
     await settled(f);
@@ -121,6 +125,23 @@ forEachTarget('concurrent edits', (engine, target) => {
     const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
+  });
+
+  it('an Exo save beside its own edit still being recorded is no conflict: the send in Numerik is not taken for a Numerik edit', async () => {
+    const { post, seqno } = await synced('Agenda\nitem one');
+    const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
+    await exoEdits(seqno, (t) => `${t}\nitem two`);
+    await written.reached;
+    // Numerik holds "item two" (its webhook goes out), the link does not yet; Exo adds the next line.
+    await exoEdits(seqno, (t) => `${t}\nitem three`);
+    await waitFor(
+      async () => (await f.db.table(OBJECTS.inbox).where({ POST_ID: post.id }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
+      20_000,
+      'the inbound side to wait for the send to be recorded',
+    );
+    written.release();
+    await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two', 'item three']);
+    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
   });
 
   it('an Exo save after Numerik took the send, before the write-back, stays and is sent next', async () => {
