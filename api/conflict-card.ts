@@ -14,6 +14,8 @@ export interface CardOptions {
   resolved?: { by: string | null; resolution: string | null } | null;
   /** A field's value as HTML, as the page reads values (names beside ids, the site's times); plain by default. */
   show?: (field: string, v: unknown) => string;
+  /** Numerik users' names the page knows, for an editor the card could not name. */
+  names?: ReadonlyMap<string, string>;
 }
 
 const words = (field: string) => FIELD_WORDS[field as ContentField] ?? field;
@@ -21,7 +23,8 @@ const words = (field: string) => FIELD_WORDS[field as ContentField] ?? field;
 function edit(side: 'exo' | 'numerik', c: Conflict, o: CardOptions): string {
   const e = c.edits?.[side];
   if (!e) return '';
-  return `<span class="edit" data-side="${side}">${side === 'exo' ? 'Exo' : 'Numerik'}: edited by ${o.hidden ? HIDDEN : escape(e.by ?? 'someone unknown')}, ${o.when(e.at)}</span>`;
+  const who = e.by ?? (e.id ? `${o.names?.get(e.id) ?? '(name not known here)'} · ${e.id}` : 'someone unknown');
+  return `<span class="edit" data-side="${side}">${side === 'exo' ? 'Exo' : 'Numerik'}: edited by ${o.hidden ? HIDDEN : escape(who)}, ${o.when(e.at)}</span>`;
 }
 
 /** One side's version of a field: the one the policy put on both sides, or the one kept in the log (no error: nothing is lost). */

@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
 import { escapeHtml as escape } from './html.js';
 import { PAGE_SCRIPT_PATH, PAGE_STYLE_PATH } from './page-assets.js';
-import { fieldLabel } from '../sync/record/field-words.js';
 
 /** A time as the Exo site reads it (its zone), with the UTC instant on hover. */
 export const timeIn = (zone: string) => (iso: string | null) => {
@@ -24,12 +23,6 @@ export const recordLink = (i: { activitySeqno: number | null; postId: string | n
 };
 
 export const value = (v: unknown) => `<pre>${escape(v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v, null, 1))}</pre>`;
-
-/** "Use this version" buttons of one conflict field (or of every field: `field` 'all'). */
-export const choiceButtons = (conflictId: number, field: string, hidden: boolean) =>
-  hidden
-    ? ''
-    : `<span class="choose">${(['exo', 'numerik'] as const).map((side) => `<button class="choose" data-conflict="${conflictId}" data-field="${escape(field)}" data-label="${escape(field === 'all' ? 'every field' : fieldLabel(field))}" data-side="${side}">Use ${side === 'exo' ? "Exo's" : "Numerik's"}</button>`).join(' ')}</span>`;
 
 /** What every page says at its top besides its title. */
 export interface PageFrame {

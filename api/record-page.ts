@@ -1,9 +1,10 @@
 import { OWNERSHIP_WORDS } from '../sync/mapping/ownership.js';
 import type { RecordKey, RecordView } from '../sync/record/record-view.js';
+import { renderConflictCard } from './conflict-card.js';
 import { escapeHtml as escape } from './html.js';
 import { formatCompanyId, parseCompanyId } from '../db/exo/company.js';
 import { DIRECTION_WORDS, fieldLabel, named, valueWords, wallTime, wordsIn, type Reading } from '../sync/record/field-words.js';
-import { choiceButtons, HIDDEN, pageShell, recordLink, timeIn, value, type PageFrame, type When } from './page-shell.js';
+import { HIDDEN, pageShell, recordLink, timeIn, value, type PageFrame, type When } from './page-shell.js';
 
 const ACTIONS: { action: string; label: string; question: string; needsLink: boolean }[] = [
   { action: 'retry', label: 'Retry now', question: 'Send it on its way again now?', needsLink: false },
@@ -54,7 +55,7 @@ ${r.sides.map((s) => `<tr data-field="${s.field}" class="${s.differs ? 'differs'
     ? `<ul class="pending">${pending.map((w) => `<li>${escape(w.side)}: ${escape(w.what)} · ${escape(w.state)} · attempt ${w.attempts}${w.lastError ? ` · <span class="errors reason">${escape(wordsIn(w.lastError, reading.names))}</span>` : ''}</li>`).join('')}</ul>`
     : '<p class="ok">Nothing pending.</p>';
   const open = [...r.open.dead.map((e) => ({ ...e, what: 'Dead letter' })), ...r.open.parked.map((e) => ({ ...e, what: 'Waiting' }))];
-  const conflicts = r.open.conflicts.length ? r.open.conflicts.map((c) => conflictCard(c, when, reading)).join('\n') : '<p class="ok">No conflicts.</p>';
+  const conflicts = r.open.conflicts.length ? r.open.conflicts.map((c) => conflictCard(c, r, when, reading)).join('\n') : '<p class="ok">No conflicts.</p>';
   const account = r.activity && parseCompanyId(r.activity.companyId);
   const body = `<p>${recordLink(r)}${r.numerikError ? ` · <span class="errors" id="numerik-error">${escape(r.numerikError)}</span>` : ''} · <small>times in ${escape(r.timeZone)}, the Exo site's zone</small></p>
 ${link}
@@ -68,14 +69,11 @@ ${open.length ? `<ul class="open">${open.map((e) => `<li>${escape(e.what)} #${e.
   return pageShell(title, false, body, { ...frame, subtitle: subtitle(r, reading) });
 }
 
-/** One conflict card of the record: each field's two versions, the winner's marked, a choice per field while open. */
-function conflictCard(c: RecordView['open']['conflicts'][number], when: When, reading: Reading): string {
-  return `<article class="conflict${c.resolved ? ' closed' : ''}" data-conflict="${c.id}"><h3>#${c.id} <small>${when(c.at)} · ${escape(c.policy)}: ${c.winner === 'exo' ? 'Exo' : 'Numerik'} won · ${
-    c.resolved ? `<span class="resolution">closed: ${escape(wordsIn(c.resolved.resolution ?? '', reading.names))}${c.resolved.by && !c.resolved.resolution?.includes(c.resolved.by) ? ` (${escape(c.resolved.by)})` : ''}</span>` : '<span class="badge warn">to review</span>'
-  }</small></h3>
-<table><thead><tr><th>Field</th><th>Exo</th><th>Numerik</th><th></th></tr></thead><tbody>
-${c.fields.map((f) => `<tr data-field="${escape(f.field)}"><td>${escape(fieldLabel(f.field))}</td><td class="${c.winner === 'exo' ? 'won' : 'lost'}">${shown(f.field, f.exo, reading)}</td><td class="${c.winner === 'numerik' ? 'won' : 'lost'}">${shown(f.field, f.numerik, reading)}</td><td>${choiceButtons(c.id, f.field, c.resolved !== null)}</td></tr>`).join('')}
-</tbody></table></article>`;
+/** One conflict card of the record (api/conflict-card.ts), its fields' "now" the record's both sides as just read. */
+function conflictCard(c: RecordView['open']['conflicts'][number], r: RecordView, when: When, reading: Reading): string {
+  const now = new Map(r.sides.map((side) => [side.field as string, { exo: side.exo, numerik: side.numerik }]));
+  const fields = c.fields.map((f) => ({ ...f, now: f.now ?? now.get(f.field) ?? null }));
+  return renderConflictCard({ ...c, fields }, { when, hidden: false, withRecord: false, resolved: c.resolved, show: (field, v) => shown(field, v, reading), names: reading.names });
 }
 
 /** The page without the admin token, and the search's answers. */

@@ -8,7 +8,10 @@ import { wallClockToInstant } from './time.js';
 
 /** Who made one side's edit of a conflict, and when (UTC): what a person settling it asks first. */
 export interface CardEdit {
+  /** The person's name, where this database knows it. */
   by: string | null;
+  /** The Numerik user's id (a page names it, or says its name is not known here). */
+  id?: string | null;
   at: string | null;
 }
 
@@ -48,7 +51,7 @@ export function cardContext(activity: Activity, post: Post, lookups: Lookups): {
     subject: activity.subject,
     edits: {
       exo: { by: staff ? (staff.name ?? staff.loginId) : activity.modifiedBy === null ? null : `staff ${activity.modifiedBy}`, at: exoAt ? wallClockToInstant(exoAt, lookups.options.timeZone).toISOString() : null },
-      numerik: { by: lookups.userNames.get(user) ?? (userStaff === undefined ? undefined : lookups.staff.get(userStaff)?.name) ?? user, at: post.updated_at },
+      numerik: { by: lookups.userNames.get(user) ?? (userStaff === undefined ? undefined : lookups.staff.get(userStaff)?.name) ?? null, id: user, at: post.updated_at },
     },
   };
 }
