@@ -16,7 +16,7 @@ import type { conflictWinner } from '../mapping/conflict.js';
 import { decide } from './decide.js';
 import { linkCreatedPost, previewCreatedLink } from './link-created.js';
 import { contentOfPost, hashContent, type Content, type ContentField } from '../mapping/content.js';
-import { deletedChange, exoColumnsFor, newActivityRow, type ExoChange } from '../mapping/inbound.js';
+import { actorOf, deletedChange, exoColumnsFor, newActivityRow, type ExoChange } from '../mapping/inbound.js';
 import { activityContent, exclusionOf } from '../mapping/outbound.js';
 import { textToHtml } from '../mapping/text.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
@@ -226,7 +226,8 @@ async function run(deps: ConvergeDeps, i: ConvergeInput): Promise<ConvergeOutcom
     throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
   }
   const current = toNumerik.length ? await sendPatch(deps, post, patchOf(exoNow, merge.toNumerik, newText, activity, i)) : post;
-  const change = exoColumnsFor(merge.toExo, current, activity, inboundContext(i.lookups));
+  // Written to Exo as the Numerik user who made the edit: the PATCH's answer names the sync's own user.
+  const change = exoColumnsFor(merge.toExo, current === post ? post : { ...current, updated_by: actorOf(post) }, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };
   const wrote = Object.keys(change.columns).length > 0;
   try {

@@ -90,10 +90,17 @@ forEachTarget('a conflict card settled field by field', (engine) => {
     expect(f.sandbox.store.posts.get(post.id)!.body_text).toBe('Fix the gate\nTo the school hall');
   });
 
-  // Found while making the choice path right (issue 23, item 2), for the converge's owner: when one
-  // converge both sends Exo's edit to Numerik and writes Numerik's edit to Exo, the columns come
-  // from the post as the PATCH returned it, whose updated_by is the sync's own API user: Ann's edit
-  // lands with MODIFIEDBY = defaultStaff and the log calls the sync's user unknown. The fix is one
-  // line in sync/converge/converge.ts: exoColumnsFor(merge.toExo, { ...current, updated_by: actorOf(post) }, …).
-  it.todo("a merged converge writes Numerik's edit to Exo as the Numerik user who made it, not as the sync's own API user");
+  // Found while making the choice path right (issue 23, item 2): the columns came from the post as
+  // the PATCH returned it, whose updated_by is the sync's own API user.
+  it("a merged converge writes Numerik's edit to Exo as the Numerik user who made it, not as the sync's own API user", async () => {
+    const id = await f.seed.task({ subject: 'Fix the roof', details: 'Fix the roof\nBring ladders', companyId: 'D101', assignedTo: f.staff.ann, end: wall('2026-12-10T09:00:00.000') });
+    await drain();
+    const post = postsByActivity(f.sandbox).get(id)![0]!;
+    await f.db.table('TASKS').where({ SEQNO: id }).update({ DETAILS: 'Fix the roof\nBring long ladders', MODIFIEDBY: f.staff.ann });
+    f.sandbox.store.updatePost(post.id, { due_at: '2026-12-14T20:00:00.000Z' }, undefined, f.users.raj);
+    await drain();
+    expect(f.sandbox.store.posts.get(post.id)!.body_text).toBe('Fix the roof\nBring long ladders');
+    expect(await task(id)).toMatchObject({ MODIFIEDBY: f.staff.raj });
+    expect((await logEntries(f.db, 'note')).filter((e) => e.ACTIVITY_SEQNO === id && /no Exo staff member/.test(String(e.REASON)))).toEqual([]);
+  });
 });
