@@ -142,7 +142,8 @@ forEachTarget('the pages speak an Exo consultant’s words, under a CSP with no 
         const said = (await page.locator('#message').textContent())!;
         await page.waitForLoadState('load');
         await expect.poll(() => page.locator('#message.done').textContent(), { timeout: 10_000 }).toBe(said);
-        await expect.poll(() => card.locator('button.choose[data-field=due_at]').count()).toBe(0);
+        // The page reloads a moment after the choice (so that its message can be read first).
+        await expect.poll(() => card.locator('button.choose[data-field=due_at]').count(), { timeout: 10_000 }).toBe(0);
         await consultantWords(page);
         await shoot(browser, page.url(), 'conflict-card');
 
