@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../../db/exo/activities.js';
 import { hashContent, threeWay, type Content, type ContentField } from '../../../sync/mapping/content.js';
 import { exoColumnsFor, type InboundContext } from '../../../sync/mapping/inbound.js';
-import { activityContent, planOutbound, type OutboundContext } from '../../../sync/mapping/outbound.js';
+import { activityContent, planOutbound } from '../../../sync/mapping/outbound.js';
 import { OWNERSHIPS, type FieldOwnership } from '../../../sync/mapping/ownership.js';
 import type { Post } from '../../../sync/numerik/types.js';
 import { CONTENT_FIELDS } from '../../../sync/record/names.js';
+import { testActivity, testOutboundContext, wall } from '../../support/mapping-inputs.js';
 
 /**
  * Field ownership as laws: a field owned by one side never changes on that side from the other
@@ -34,41 +35,8 @@ const content: fc.Arbitrary<Content> = fc.record({
   tags: fc.constantFrom<string[]>(['Phone call'], ['Meeting', 'VIP'], []),
 });
 
-const wall = (iso: string) => new Date(`${iso}Z`);
-const activity = (over: Partial<Activity> = {}): Activity => ({
-  seqno: 4711,
-  subject: 'Call Jo',
-  details: 'Call Jo\nWants a quote',
-  companyId: 'D101',
-  assignedTo: 1,
-  createdBy: 1,
-  modifiedBy: 1,
-  completed: false,
-  completedAt: null,
-  start: null,
-  end: wall('2026-12-03T10:00:00.000'),
-  type: 5,
-  status: null,
-  deleted: false,
-  eventType: 0,
-  activityType: 1,
-  createdAt: wall('2026-11-27T09:00:00.000'),
-  modifiedAt: wall('2026-11-27T09:00:00.000'),
-  ...over,
-});
-
-const outboundCtx = (over: Partial<OutboundContext> = {}): OutboundContext => ({
-  timeZone: 'Pacific/Auckland',
-  notesFormat: 'text',
-  codePage: 'cp1252',
-  typeTags: new Set(['phone call', 'meeting']),
-  link: undefined,
-  customerId: 'cus_acme',
-  userOf: (staffno) => ({ 1: 'usr_ann', 2: 'usr_raj' })[staffno ?? 0],
-  tagOf: (type) => ({ 5: 'Phone call', 6: 'Meeting' })[type ?? 0],
-  excluded: { staff: new Set(), types: new Set(), statuses: new Set() },
-  ...over,
-});
+const activity = (over: Partial<Activity> = {}): Activity => testActivity({ details: 'Call Jo\nWants a quote', ...over });
+const outboundCtx = testOutboundContext;
 
 const inboundCtx = (fieldOwnership: FieldOwnership): InboundContext => ({
   timeZone: 'Pacific/Auckland',

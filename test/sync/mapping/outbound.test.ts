@@ -5,43 +5,11 @@ import { contentOfPost, hashContent, threeWay, type Content } from '../../../syn
 import { CUSTOMER_NOT_LINKED } from '../../../sync/lens/fields/customer.js';
 import { planOutbound, type LinkState, type OutboundContext, type OutboundPlan } from '../../../sync/mapping/outbound.js';
 import type { SyncOptions } from '../../../sync/options.js';
+import { testActivity, testOutboundContext, wall } from '../../support/mapping-inputs.js';
 
-const wall = (iso: string) => new Date(`${iso}Z`);
-
-const activity = (over: Partial<Activity> = {}): Activity => ({
-  seqno: 4711,
-  subject: 'Call Jo',
-  details: 'Wants a quote for 40 chairs',
-  companyId: 'D101',
-  assignedTo: 1,
-  createdBy: 1,
-  modifiedBy: 1,
-  completed: false,
-  completedAt: null,
-  start: null,
-  end: wall('2026-12-03T10:00:00.000'),
-  type: 5,
-  status: null,
-  deleted: false,
-  eventType: 0,
-  activityType: 1,
-  createdAt: wall('2026-11-27T09:00:00.000'),
-  modifiedAt: wall('2026-11-27T09:00:00.000'),
-  ...over,
-});
-
-const context = (over: Partial<OutboundContext> = {}): OutboundContext => ({
-  timeZone: 'Pacific/Auckland',
-  notesFormat: 'text',
-  codePage: 'cp1252',
-  typeTags: new Set(['phone call', 'meeting']),
-  link: undefined,
-  customerId: 'cus_acme',
-  userOf: (staffno) => ({ 1: 'usr_ann', 2: 'usr_raj' })[staffno ?? 0],
-  tagOf: (type) => ({ 5: 'Phone call', 6: 'Meeting' })[type ?? 0],
-  excluded: { staff: new Set([9]), types: new Set([7]), statuses: new Set([3]) },
-  ...over,
-});
+const activity = testActivity;
+const context = (over: Partial<OutboundContext> = {}): OutboundContext =>
+  testOutboundContext({ excluded: { staff: new Set([9]), types: new Set([7]), statuses: new Set([3]) }, ...over });
 
 const linked = (over: Partial<LinkState> = {}): LinkState => ({
   postId: 'pst_1',
