@@ -39,6 +39,13 @@ forEachTarget('concurrent edits', (engine, target) => {
       20_000,
       'the inbound side to apply the post',
     );
+  /** The inbound side has handed the post's event back, busy: it waits for the other direction. */
+  const inboundWaits = (postId: string) =>
+    waitFor(
+      async () => (await f.db.table(OBJECTS.inbox).where({ POST_ID: postId }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
+      20_000,
+      'the inbound side to wait for the send to be recorded',
+    );
   const synced = async (body: string) => {
     const post = numerikCreates(body);
     await settled(f);
@@ -80,11 +87,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     await outbound.reached;
     numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
     // The send may be in Numerik already and not yet recorded: the conflict waits for it, busy.
-    await waitFor(
-      async () => (await f.db.table(OBJECTS.inbox).where({ POST_ID: post.id }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
-      20_000,
-      'the inbound side to wait for the send',
-    );
+    await inboundWaits(post.id);
     outbound.release();
     await settled(f);
     const numerik = store().getPost(post.id).body_text;
@@ -134,11 +137,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     await written.reached;
     // Numerik holds "item two" (its webhook goes out), the link does not yet; Exo adds the next line.
     await exoEdits(seqno, (t) => `${t}\nitem three`);
-    await waitFor(
-      async () => (await f.db.table(OBJECTS.inbox).where({ POST_ID: post.id }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
-      20_000,
-      'the inbound side to wait for the send to be recorded',
-    );
+    await inboundWaits(post.id);
     written.release();
     await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two', 'item three']);
     expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
