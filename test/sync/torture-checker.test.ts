@@ -63,6 +63,18 @@ describe('the torture history checker', () => {
     expect(kinds(checkHistory([exoEdit('e2')], s))).toEqual(['misplaced', 'misplaced']);
   });
 
+  // Counterexample torture seeds 31337 (pglite), 53003 and 61008 (postgres): an Exo user inserted a
+  // line above the create's first line before the create was sent; the post opens with the subject
+  // (rule 2), the create's first line further down. Still a duplicate when the first line is not
+  // the subject alone, or the create's line is not further down.
+  it("takes a post opening with its subject, above the create's first line moved down, for rule 2, not a duplicated line", () => {
+    const create = exoEdit('c5', 1, 'create');
+    expect(checkHistory([create, exoEdit('e7')], state('Torture 5 c5\nmeeting e7 chairs\nTorture 5 c5 e17'))).toEqual([]);
+    expect(kinds(checkHistory([create], state('Torture 5 c5\nTorture 5 c5')))).toEqual([]);
+    expect(kinds(checkHistory([create], state('Torture 5 c5 e9\nTorture 5 c5')))).toEqual(['duplicated-line']);
+    expect(kinds(checkHistory([create], state('x\nTorture 5 c5\nTorture 5 c5')))).toEqual(['duplicated-line']);
+  });
+
   it('flags sides that differ at rest, in the text and in a field', () => {
     const v = checkHistory([], state('a\nb', { exoText: 'a\nB', fields: { exo: { due_at: '2027-01-01T00:00:00.000Z' } } }));
     expect(kinds(v)).toEqual(['sides-differ', 'sides-differ']);

@@ -42,7 +42,9 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //    a kill -9, test/sync/lost-create-edits.test.ts.
   //  - contention seed 501, Exo lines only on a phantom card: test/sync/concurrency.test.ts, "an
   //    Exo save beside its own edit still being recorded is no conflict…".
-  it.todo('counterexample torture seed 31337 (pglite), again seed 53003 and 61000-range (postgres): the create line of an activity twice on both sides after its create raced an Exo save');
+  //  - seeds 31337, 53003, 61008, the create's line "twice": the post opening with its subject
+  //    (rule 2) after a line was inserted above the create's first line; the checker's own
+  //    counterexample test (test/sync/torture-checker.test.ts) pins it.
   it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run, rarely since the in-flight wait)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {

@@ -135,10 +135,24 @@ interface Location {
 }
 
 /** Where each token occurs in the final state (the subject is the first line again: not counted). */
+/**
+ * A new activity's post opens with its subject unless its details already begin with it (rule 2).
+ * An Exo user who inserts a line above the create's first line before the create is sent leaves
+ * details that no longer begin with it: the post then opens with the subject line ("Torture i cN")
+ * and has the create's first line further down. That opening line is the subject, not the create's
+ * line twice.
+ */
+function withoutOpeningSubject(text: string): string {
+  const [first = '', ...rest] = text.split('\n');
+  const subject = /^Torture \d+ (c\d+)$/.exec(first.trim());
+  return subject && tokensIn(rest.join('\n')).has(subject[1]!) ? rest.join('\n') : text;
+}
+
 function locateTokens(final: FinalState): Map<string, Location[]> {
   const located = new Map<string, Location[]>();
   const add = (text: string, where: Omit<Location, 'count'>) => {
-    for (const [token, count] of tokenCounts(text)) located.set(token, [...(located.get(token) ?? []), { ...where, count }]);
+    const counted = where.place === 'exo-body' || where.place === 'numerik-body' ? withoutOpeningSubject(text) : text;
+    for (const [token, count] of tokenCounts(counted)) located.set(token, [...(located.get(token) ?? []), { ...where, count }]);
   };
   for (const a of final.activities) {
     const { body, comments } = splitExoDetails(a.details);
