@@ -5,14 +5,14 @@ import { expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { silentLogger } from '../../logging/logger.js';
 import { startService, type Service } from '../../service/service.js';
-import { haveChromium, launchChromium } from '../support/browser.js';
+import { ARTIFACTS, haveChromium, launchChromium } from '../support/browser.js';
 import { forEachTarget } from '../support/targets.js';
 import { postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
 
 const TOKEN = 'browser-admin-token-0123456789';
 const wall = (iso: string) => new Date(`${iso}Z`);
 /** Issue 23 asks for these kept out of git (test-artifacts/ is ignored). */
-const SCREENSHOTS = path.join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
+const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
 const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const;
 
 /** Every badge of the Mappings section lies whole inside its card: none is cut off. */
