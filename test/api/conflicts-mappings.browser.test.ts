@@ -11,7 +11,7 @@ import { postsByActivity, syncFixture, type SyncFixture } from '../support/sync.
 
 const TOKEN = 'browser-admin-token-0123456789';
 const wall = (iso: string) => new Date(`${iso}Z`);
-/** Issue 23 asks for these kept out of git (test-artifacts/ is ignored). */
+/** Issue 23 asks for these kept out of git (test/artifacts/ is ignored). */
 const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
 const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const;
 
