@@ -89,7 +89,8 @@ forEachTarget("field ownership: a field owned by one side never changes there fr
     expect(await said()).toEqual([expect.stringMatching(/^would have done nothing/)]);
     await f.db.table('TASKS').where({ SEQNO: id }).update({ DETAILS: 'Shadow me\nline two, edited' });
     await shadow();
-    expect((await said())[1]).toBe('would have updated: sends body_text');
+    // Its own round says so (how many rounds the first change gets in shadow mode is not this test's).
+    expect(await said()).toContain('would have updated: sends body_text');
   });
 
   it('the record page shows who owns each field that is not two-way', async () => {
