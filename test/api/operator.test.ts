@@ -235,7 +235,8 @@ forEachTarget('shutdown', (engine) => {
   it('lets the batch in flight and the request in flight finish, and leaves no lease held', async () => {
     const f = await syncFixture(engine);
     try {
-      const service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 }, worker: { leaseMs: 30_000 } });
+      // A stop waits as long as a loaded engine takes to answer the status request in flight.
+      const service = await startService({ db: f.db, client: f.client, logger: silentLogger, sync: f.options, api: { host: '127.0.0.1', port: 0 }, worker: { leaseMs: 30_000 }, stopTimeoutMs: 60_000 });
       f.sandbox.faults.set({ latencyMs: 400 });
       await f.seed.tasks(5, (i) => ({ subject: `Stopping ${i}`, companyId: 'D101' }));
       await new Promise((r) => setTimeout(r, 150));
@@ -247,7 +248,7 @@ forEachTarget('shutdown', (engine) => {
     } finally {
       await f.close();
     }
-  });
+  }, 90_000);
 
   it('is bounded: work still in flight after the time limit is handed back at once', async () => {
     const f = await syncFixture(engine);

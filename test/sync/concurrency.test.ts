@@ -133,10 +133,13 @@ forEachTarget('concurrent edits', (engine, target) => {
   it('an Exo save beside its own edit still being recorded is no conflict: the send in Numerik is not taken for a Numerik edit', async () => {
     const { post, seqno } = await synced('Agenda\nitem one');
     const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
+    // The webhook of the send waits until Exo has saved again, so the inbound side sees both.
+    f.sandbox.faults.set({ pauseWebhooks: true });
     await exoEdits(seqno, (t) => `${t}\nitem two`);
     await written.reached;
-    // Numerik holds "item two" (its webhook goes out), the link does not yet; Exo adds the next line.
+    // Numerik holds "item two", the link does not yet; Exo adds the next line.
     await exoEdits(seqno, (t) => `${t}\nitem three`);
+    f.sandbox.faults.set({ pauseWebhooks: false });
     await inboundWaits(post.id);
     written.release();
     await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two', 'item three']);
