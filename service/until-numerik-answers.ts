@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logging/logger.js';
-import { MAX_WAIT_MS } from '../sync/numerik/client.js';
 import { NumerikError } from '../sync/numerik/errors.js';
+import { MAX_WAIT_MS } from '../sync/numerik/waits.js';
 import { QUEUE_BACKOFF, backoffDelay } from '../sync/retry-policy.js';
 
 /**

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { MAX_WAIT_MS, type NumerikClient } from './numerik/client.js';
+import type { NumerikClient } from './numerik/client.js';
+import { MAX_WAIT_MS } from './numerik/waits.js';
 import { Pacer } from './pacer.js';
 
 /**

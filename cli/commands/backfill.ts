@@ -38,7 +38,7 @@ async function backfill(c: CliContext, db: Db, range: ChangeRange, opts: { dryRu
     import('../../sync/backfill/backfill.js'),
     import('../../sync/outbound/worker.js'),
     import('../../sync/reference/refresh.js'),
-    import('../../sync/numerik/client.js'),
+    import('../../sync/numerik/waits.js'),
   ]);
   const plan = await planBackfill(db, range);
   const resume = plan.resumeAfter === null ? '' : ` (resuming after activity ${plan.resumeAfter}; ${plan.enqueued} queued before)`;

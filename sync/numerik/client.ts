@@ -1,9 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
-import { silentLogger, type Logger } from '../../logging/logger.js';
-import { HTTP_BACKOFF, backoffDelay, parseRetryAfter, type Backoff } from '../retry-policy.js';
-import { NumerikError, NumerikWaitError, PreconditionFailedError, isTransientStatus } from './errors.js';
+import { parseRetryAfter } from '../retry-policy.js';
+import { NumerikError, PreconditionFailedError, isTransientStatus } from './errors.js';
 import type {
   NumerikCustomer,
   NumerikTag,
@@ -16,43 +14,26 @@ import type {
   Webhook,
   WebhookEventType,
 } from './types.js';
+import { Waits, networkFailure, type Pause, type WaitOptions } from './waits.js';
 
 /**
  * Every wire detail of the Numerik API lives in this file (paths, fields, headers, paging, errors),
  * so adapting to the real API touches it and the sandbox only. Transient failures (network, 5xx,
- * 408, 409, 429) are retried with full-jitter backoff, honouring Retry-After; every wait is bounded.
+ * 408, 409, 429) are retried with full-jitter backoff, honouring Retry-After; every wait is bounded
+ * (waits.ts).
  */
-export interface NumerikClientOptions {
+export interface NumerikClientOptions extends WaitOptions {
   baseUrl: string;
   token: string;
   timeoutMs?: number;
-  /** Attempts after the first; every failure uses one up, a 429 too. */
-  retries?: number;
-  /** The longest one call may take, its waits included: a wait that would end later is not taken. */
-  maxRetryTimeMs?: number;
-  /** The longest single wait this client takes for a Retry-After; a longer one fails at once (NumerikWaitError). */
-  maxWaitMs?: number;
-  backoff?: Backoff;
   /** Concurrent connections to Numerik. */
   connections?: number;
-  logger?: Logger;
-  /** Told, once per pause, when Numerik asks to wait ("Numerik asks to wait 30 s (429)"); by default logged. */
-  onWait?: (text: string) => void;
 }
-
-/**
- * A Retry-After is honoured up to a minute a wait: long enough for a rate limit's window, short
- * enough that a command or a worker never seems hung. A call takes at most two minutes in all.
- */
-export const MAX_WAIT_MS = 60_000;
-export const MAX_RETRY_TIME_MS = 120_000;
-/** A Retry-After beyond an hour is taken as an hour: a wrong header must not stop the sync for days. */
-const MAX_PAUSE_MS = 3_600_000;
 
 /** What the clients made by waitingAtMost share: the connections, and the pause Numerik asked for. */
 interface Shared {
   agent: Agent;
-  pause: { until: number; status: number };
+  pause: Pause;
 }
 
 /** A post as Numerik has it now; a deleted one says when and by whom, where Numerik tells. */
@@ -66,20 +47,6 @@ export const WEBHOOK_EVENTS: WebhookEventType[] = [
   'comment.updated',
   'comment.deleted',
 ];
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
 
 interface Call {
   method: Dispatcher.HttpMethod;
@@ -99,19 +66,19 @@ interface Answer {
 export class NumerikClient {
   private readonly shared: Shared;
   private readonly base: URL;
-  private readonly logger: Logger;
+  private readonly waits: Waits;
 
   constructor(
     private readonly options: NumerikClientOptions,
     shared?: Shared,
   ) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-    this.logger = options.logger ?? silentLogger;
     const timeout = options.timeoutMs ?? 15_000;
     this.shared = shared ?? {
       agent: new Agent({ connections: options.connections ?? 32, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000 }),
       pause: { until: 0, status: 429 },
     };
+    this.waits = new Waits(options, this.shared.pause);
   }
 
   /** Closes the connections, of every client sharing them (waitingAtMost). */
@@ -129,7 +96,7 @@ export class NumerikClient {
 
   /** When Numerik takes calls again, if it asked to wait (Retry-After); undefined when it takes them now. */
   pausedUntil(): Date | undefined {
-    return this.shared.pause.until > Date.now() ? new Date(this.shared.pause.until) : undefined;
+    return this.waits.pausedUntil();
   }
 
   /** One call, no retries (`doctor`): Numerik reachable and the token accepted; and Numerik's clock. */
@@ -195,7 +162,7 @@ export class NumerikClient {
    */
   async createPost(input: PostInput, idempotencyKey: string, options: { lookupFirst?: boolean; adopt?: (found: Post[]) => Post | undefined } = {}): Promise<Post> {
     let attempt = options.lookupFirst ? 1 : 0;
-    return this.retrying(`POST posts (${input.external_ref ?? 'no external_ref'})`, async () => {
+    return this.waits.retrying(`POST posts (${input.external_ref ?? 'no external_ref'})`, async () => {
       attempt += 1;
       if (attempt > 1 && input.external_ref && options.adopt) {
         const existing = await this.once({ method: 'GET', path: 'posts', query: { external_ref: input.external_ref, limit: 50 } });
@@ -227,7 +194,7 @@ export class NumerikClient {
   /** An attachment's bytes as a stream, with what Numerik says about them. */
   async downloadAttachment(postId: string, attachmentId: string): Promise<{ stream: Readable; contentType?: string; contentLength?: number }> {
     const url = new URL(`posts/${encodeURIComponent(postId)}/attachments/${encodeURIComponent(attachmentId)}/content`, this.base);
-    await this.afterPause(`GET ${url.pathname}`);
+    await this.waits.afterPause(`GET ${url.pathname}`);
     const response = await this.send('GET', url, undefined, {});
     if (response.statusCode !== 200) {
       const text = await response.body.text().catch(() => '');
@@ -275,68 +242,14 @@ export class NumerikClient {
   }
 
   private call(call: Call): Promise<Answer> {
-    return this.retrying(`${call.method} /${call.path}`, () => this.once(call));
-  }
-
-  /**
-   * Runs `attempt` until it succeeds, fails for good, or its tries or time are used up; every wait is
-   * decided (and bounded) before it is slept.
-   */
-  private async retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
-    const backoff = this.options.backoff ?? HTTP_BACKOFF;
-    const tries = 1 + (this.options.retries ?? 4);
-    const budget = this.options.maxRetryTimeMs ?? MAX_RETRY_TIME_MS;
-    const started = Date.now();
-    for (let tried = 1; ; tried += 1) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!(error instanceof NumerikError) || !error.transient || error instanceof NumerikWaitError) throw error;
-        // A long pause is said as such, last try or not: the caller waits it out or hands its work back.
-        this.checkPause(what);
-        if (tried >= tries) throw error;
-        // A Retry-After is waited out as the pause, by every call alike; without one (or with 0), the backoff.
-        const wait = Math.max(this.shared.pause.until - Date.now(), error.retryAfterMs ? 0 : backoffDelay(tried, backoff));
-        if (Date.now() - started + wait > budget) throw error;
-        this.logger.debug('numerik: retrying', { call: what, attempt: tried, waitMs: wait, error: error.message });
-        await sleep(wait);
-      }
-    }
-  }
-
-  /** Fails at once when Numerik asked for a longer wait than this client takes. */
-  private checkPause(what: string): void {
-    const { until, status } = this.shared.pause;
-    const limit = this.options.maxWaitMs ?? MAX_WAIT_MS;
-    if (until - Date.now() > limit) throw new NumerikWaitError(new Date(until), limit, status, what);
-  }
-
-  /** Waits out the pause Numerik asked for, if this client takes waits that long. */
-  private async afterPause(what: string): Promise<void> {
-    this.checkPause(what);
-    const left = this.shared.pause.until - Date.now();
-    if (left > 0) await sleep(left);
-  }
-
-  /** Numerik asked to wait: no call goes out before then, from any client sharing this one's pause. */
-  private pauseFor(ms: number, status: number): void {
-    const until = Date.now() + Math.min(ms, MAX_PAUSE_MS);
-    const { pause } = this.shared;
-    if (until <= pause.until) return;
-    // Said once per pause, not once per concurrent call that met it.
-    const news = until - Math.max(pause.until, Date.now()) >= 1000;
-    Object.assign(pause, { until, status });
-    if (!news) return;
-    const text = `Numerik asks to wait ${Math.ceil(ms / 1000)} s (${status})`;
-    if (this.options.onWait) this.options.onWait(text);
-    else this.logger.warn(text);
+    return this.waits.retrying(`${call.method} /${call.path}`, () => this.once(call));
   }
 
   /** One HTTP exchange, its failure classified. */
   private async once(call: Call): Promise<Answer> {
     const url = new URL(call.path, this.base);
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    await this.afterPause(`${call.method} ${url.pathname}`);
+    await this.waits.afterPause(`${call.method} ${url.pathname}`);
     const response = await this.send(call.method, url, call.body, call.headers ?? {});
     const text = await response.body.text().catch((error: unknown) => {
       throw networkFailure(call.method, url.pathname, error);
@@ -376,16 +289,10 @@ export class NumerikClient {
     const what = status === 401 || status === 403 ? 'Numerik refused the API token' : `Numerik answered ${status}`;
     const transient = isTransientStatus(status);
     const retryAfterMs = parseRetryAfter(retryAfter);
-    if (transient && retryAfterMs) this.pauseFor(retryAfterMs, status);
+    if (transient && retryAfterMs) this.waits.pauseFor(retryAfterMs, status);
     // The cause first (a dead letter's reason is read, and cut, from the left), then the request.
     return new NumerikError(`${what}${detail ? `: ${detail}` : ''} (${method} ${path})`, transient, status, retryAfterMs);
   }
-}
-
-function networkFailure(method: string, path: string, error: unknown): NumerikError {
-  const code = (error as { code?: string }).code ?? '';
-  const message = error instanceof Error ? error.message : String(error);
-  return new NumerikError(`Numerik not reachable (${code || message}) (${method} ${path})`, NETWORK_CODES.has(code) || !code, undefined);
 }
 
 function parseOrUndefined(text: string): unknown {
