@@ -194,13 +194,16 @@ async function mergeWithPost(deps: SendDeps, seqno: number, activity: Activity, 
  * 3), and a view that changed without changing the post is recorded as the link's Exo side.
  */
 async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extract<OutboundPlan, { kind: 'unchanged' }>, lookups: Lookups): Promise<void> {
-  const record = async (trx: Knex.Transaction) => {
-    // A linked activity's content does not hold its subject: the write changes nothing recorded.
-    if (plan.content && plan.hash) {
-      await updatePostLink(db, activity.seqno, { exoHash: plan.hash, exoContent: JSON.stringify(plan.content), exoAssignedTo: activity.assignedTo }, trx);
-    } else if (link.exoAssignedTo !== activity.assignedTo) await updatePostLink(db, activity.seqno, { exoAssignedTo: activity.assignedTo }, trx);
-  };
+  // A linked activity's content does not hold its subject: the write changes nothing recorded.
+  const recorded = plan.content && plan.hash ? { exoHash: plan.hash, exoContent: JSON.stringify(plan.content), exoAssignedTo: activity.assignedTo } : undefined;
+  const assignee = link.exoAssignedTo !== activity.assignedTo ? { exoAssignedTo: activity.assignedTo } : undefined;
   const subject = plan.subject === undefined ? undefined : { from: activity.subject, to: plan.subject };
+  // The echo of the sync's own write (every create's): nothing to write, so nothing to re-check.
+  if (!recorded && !assignee && !subject) return;
+  const record = async (trx: Knex.Transaction) => {
+    const columns = recorded ?? assignee;
+    if (columns) await updatePostLink(db, activity.seqno, columns, trx);
+  };
   const first = (trx: Knex.Transaction) => recheck(db, trx, { seqno: activity.seqno, link });
   await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false, by: lookups.systemStaff, first }, record);
 }

@@ -121,6 +121,29 @@ describe('the torture history checker', () => {
     expect(checkHistory(overlapping, at('X'))).toEqual([]);
   });
 
+  // Seeds 61010 and 77001: an Exo user gave the activity to Raj and back to Ann while a Numerik user
+  // gave the post to Raj; the sync read Exo before and after, unchanged, and Numerik's Raj stood.
+  it('a field one side wrote A→B→A while the other wrote C: C stands (the sync compares states); an edit on top of C is still a lost update', () => {
+    const assignee = (side: 'exo' | 'numerik', token: string, before: string, value: string, at: number): Edit => ({
+      token,
+      side,
+      kind: 'field',
+      field: 'assignee_id',
+      before,
+      value,
+      target: side === 'exo' ? { side, seqno: 1 } : { side, postId: 'pst_1' },
+      startedAt: at - 5,
+      commitAt: at - 1,
+      doneAt: at,
+    });
+    const at = (value: string) => state('a', { fields: { exo: { assignee_id: value }, numerik: { assignee_id: value } } });
+    const excursion = [assignee('exo', 'f1', 'ann', 'raj', 10), assignee('numerik', 'f2', 'ann', 'raj', 12), assignee('exo', 'f3', 'raj', 'ann', 20)];
+    expect(checkHistory(excursion, at('raj'))).toEqual([]);
+    // Exo's last edit began from Numerik's value, carried over: it is a change, and losing it is a lost update.
+    const onTop = [assignee('numerik', 'f2', 'ann', 'raj', 12), assignee('exo', 'f3', 'raj', 'ann', 20)];
+    expect(kinds(checkHistory(onTop, at('raj')))).toEqual(['lost-field-update']);
+  });
+
   it('an edit that never committed must be nowhere', () => {
     const failed = { ...exoEdit('e2'), failed: 'deadlock' };
     expect(checkHistory([failed], state('a'))).toEqual([]);

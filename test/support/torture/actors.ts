@@ -125,6 +125,7 @@ export async function exoFieldEdit(w: World, rng: Prng): Promise<void> {
       const to = row.ASSIGNED_TO === staff.ann ? staff.raj : staff.ann;
       columns = { ASSIGNED_TO: to };
       edit.value = to === staff.ann ? users.ann : users.raj;
+      if (row.ASSIGNED_TO === staff.ann || row.ASSIGNED_TO === staff.raj) edit.before = row.ASSIGNED_TO === staff.ann ? users.ann : users.raj;
     }
     await trx(tasks(w))
       .where({ SEQNO: seqno })
@@ -182,8 +183,10 @@ export function numerikFieldEdit(w: World, rng: Prng): void {
       edit.value = value;
       store.updatePost(postId, { due_at: value }, undefined, actor);
     } else {
-      const value = store.getPost(postId).assignee_id === users.ann ? users.raj : users.ann;
+      const before = store.getPost(postId).assignee_id;
+      const value = before === users.ann ? users.raj : users.ann;
       edit.value = value;
+      edit.before = before;
       store.updatePost(postId, { assignee_id: value }, undefined, actor);
     }
   });

@@ -264,6 +264,24 @@ function checkCards(cards: readonly ConflictCard[], history: readonly Edit[], pa
 }
 
 /**
+ * The sync compares states, not writes: a side that wrote A→B→A between two of its reads did not
+ * change the field, and the other side's value stands. So a final value is also right when it is
+ * the last write W of one side and the other side ended where it stood before an edit of its own
+ * that began before W (A→…→A, as each actor read it). An edit made on top of W's value, once the
+ * sync carried it over, began from W's value, so losing it is still found.
+ */
+function nettedOut(edits: readonly Edit[], final: string): boolean {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const lastOf = (side: Side) => edits.filter((e) => e.side === side).reduce<Edit | undefined>((a, b) => (!a || b.doneAt > a.doneAt ? b : a), undefined);
+  return (['exo', 'numerik'] as const).some((side) => {
+    const w = lastOf(side);
+    const other = lastOf(side === 'exo' ? 'numerik' : 'exo');
+    if (!w || !other || !same(w.value, JSON.parse(final))) return false;
+    return edits.some((e) => e.side === other.side && e.before !== undefined && same(e.before, other.value) && e.startedAt < w.doneAt);
+  });
+}
+
+/**
  * A field is a register: the last write wins, unless a conflict card kept it as the losing side.
  * "Last" is by commit; writes whose commits may have overlapped the last one's are all taken as
  * possibly last (the harness knows a commit only as the interval it was in flight).
@@ -288,7 +306,7 @@ function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly Con
     const kept = cards.some(
       (c) => (c.seqno === pair.seqno || c.postId === pair.postId) && c.fields.includes(field) && candidates.some((e) => JSON.stringify(c[loser(c)][field] ?? null) === JSON.stringify(e.value ?? null)),
     );
-    if (kept) continue;
+    if (kept || nettedOut(edits, final)) continue;
     const wrote = candidates.map((e) => `${e.side} ${e.token} ${JSON.stringify(e.value)}`).join(', ');
     violations.push({ kind: 'lost-field-update', message: `${field} of ${pair.seqno} is ${final} at rest; the last write was ${wrote}, and no conflict card kept it`, seqno: pair.seqno, postId: pair.postId });
   }

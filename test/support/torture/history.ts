@@ -23,6 +23,8 @@ export interface Edit {
   field?: FieldName;
   /** The value a field edit wrote, as Numerik would hold it. */
   value?: string | null;
+  /** The value the field held on its side just before the edit, where the actor read it. */
+  before?: string | null;
   /**
    * When the edit started, when its commit was asked for, and when that returned (ms since the
    * epoch): the commit took effect somewhere in [commitAt, doneAt]. A Numerik edit is one instant.
