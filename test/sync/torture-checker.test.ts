@@ -121,7 +121,7 @@ describe('the torture history checker', () => {
     expect(checkHistory(overlapping, at('X'))).toEqual([]);
   });
 
-  // Seeds 61010 and 77001: an Exo user gave the activity to Raj and back to Ann while a Numerik user
+  // Seeds 61010, 77001 and 88023: an Exo user gave the activity to Raj and back to Ann while a Numerik user
   // gave the post to Raj; the sync read Exo before and after, unchanged, and Numerik's Raj stood.
   it('a field one side wrote A→B→A while the other wrote C: C stands (the sync compares states); an edit on top of C is still a lost update', () => {
     const assignee = (side: 'exo' | 'numerik', token: string, before: string, value: string, at: number): Edit => ({
@@ -142,6 +142,9 @@ describe('the torture history checker', () => {
     // Exo's last edit began from Numerik's value, carried over: it is a change, and losing it is a lost update.
     const onTop = [assignee('numerik', 'f2', 'ann', 'raj', 12), assignee('exo', 'f3', 'raj', 'ann', 20)];
     expect(kinds(checkHistory(onTop, at('raj')))).toEqual(['lost-field-update']);
+    // Seed 88023: Numerik went raj→ann; before that reached Exo, an Exo user went raj→ann→raj.
+    const stale = [assignee('numerik', 'f16', 'ann', 'raj', 799), assignee('numerik', 'f21', 'raj', 'ann', 1079), assignee('exo', 'f77', 'raj', 'ann', 4740), assignee('exo', 'f80', 'ann', 'raj', 4791)];
+    expect(checkHistory(stale, at('ann'))).toEqual([]);
   });
 
   it('an edit that never committed must be nowhere', () => {

@@ -266,18 +266,20 @@ function checkCards(cards: readonly ConflictCard[], history: readonly Edit[], pa
 /**
  * The sync compares states, not writes: a side that wrote A→B→A between two of its reads did not
  * change the field, and the other side's value stands. So a final value is also right when it is
- * the last write W of one side and the other side ended where it stood before an edit of its own
- * that began before W (A→…→A, as each actor read it). An edit made on top of W's value, once the
- * sync carried it over, began from W's value, so losing it is still found.
+ * the last write W of one side, and the other side ended at the value it held before an edit of its
+ * own that began after W's side last wrote before W, and before W's value reached it (its actor
+ * read something else). An edit made on top of W's value once the sync carried it over began from
+ * W's value, so losing it is still found.
  */
 function nettedOut(edits: readonly Edit[], final: string): boolean {
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  const lastOf = (side: Side) => edits.filter((e) => e.side === side).reduce<Edit | undefined>((a, b) => (!a || b.doneAt > a.doneAt ? b : a), undefined);
+  const bySide = (side: Side) => edits.filter((e) => e.side === side).sort((a, b) => a.doneAt - b.doneAt);
   return (['exo', 'numerik'] as const).some((side) => {
-    const w = lastOf(side);
-    const other = lastOf(side === 'exo' ? 'numerik' : 'exo');
-    if (!w || !other || !same(w.value, JSON.parse(final))) return false;
-    return edits.some((e) => e.side === other.side && e.before !== undefined && same(e.before, other.value) && e.startedAt < w.doneAt);
+    const mine = bySide(side);
+    const theirs = bySide(side === 'exo' ? 'numerik' : 'exo');
+    const [w, previous, other] = [mine.at(-1), mine.at(-2), theirs.at(-1)];
+    if (!w || !other || JSON.stringify(w.value ?? null) !== final) return false;
+    return theirs.some((e) => e.before !== undefined && same(e.before, other.value) && !same(e.before, w.value) && e.startedAt > (previous?.doneAt ?? -Infinity));
   });
 }
 
