@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { migrationOptions } from '../config/schema.js';
 import type { Dialect } from '../db/dialect/dialect.js';
-import { mssqlDialect } from '../db/dialect/mssql.js';
-import { postgresDialect } from '../db/dialect/postgres.js';
+import { mssqlDialect } from '../db/dialect/mssql/index.js';
+import { postgresDialect } from '../db/dialect/postgres/index.js';
 import { checkExoSchema } from '../db/exo/check.js';
 import { describeTarget } from '../db/target.js';
 import { migrationStatus } from '../migrations/drift.js';

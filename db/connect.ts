@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Dialect } from './dialect/dialect.js';
-import { mssqlDialect } from './dialect/mssql.js';
+import { mssqlDialect } from './dialect/mssql/index.js';
 import { withoutData } from './dialect/error-cause.js';
-import { postgresDialect } from './dialect/postgres.js';
+import { postgresDialect } from './dialect/postgres/index.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { describeTarget, type DbTarget, type MssqlTarget } from './target.js';
 

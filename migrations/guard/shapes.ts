@@ -1,4 +1,4 @@
-import { ECHO_KEY } from '../../db/dialect/mssql.js';
+import { ECHO_KEY } from '../../db/dialect/mssql/runtime.js';
 import { checkParsed } from './ast.js';
 import { EXO_TABLE_EXTRA_FIELDS, EXO_TABLE_TASKS, isExoTable, requireOurs } from './names.js';
 import { IDENT, QNAME, normalise, parseQualified, splitStatements, unquote } from './sql-text.js';

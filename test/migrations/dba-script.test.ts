@@ -1,7 +1,7 @@
 import sql from 'mssql';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import { mssqlDialect } from '../../db/dialect/mssql.js';
+import { mssqlDialect } from '../../db/dialect/mssql/index.js';
 import { exoSeed, taskRow } from '../../db/exo/fixture/seed.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
 import { setKeys } from '../../db/plugin/queue/fan-out.js';

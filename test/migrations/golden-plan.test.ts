@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MSSQL_RUNTIME, mssqlDialect } from '../../db/dialect/mssql.js';
-import { postgresDialect } from '../../db/dialect/postgres.js';
+import { mssqlDialect } from '../../db/dialect/mssql/index.js';
+import { MSSQL_RUNTIME } from '../../db/dialect/mssql/runtime.js';
+import { postgresDialect } from '../../db/dialect/postgres/index.js';
 import { taskRow } from '../../db/exo/fixture/seed.js';
 import { recordFieldsUpdate } from '../../db/exo/record-fields.js';
 import nodeSqlParser from 'node-sql-parser';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mssqlDialect } from '../../db/dialect/mssql.js';
-import { postgresDialect } from '../../db/dialect/postgres.js';
+import { mssqlDialect } from '../../db/dialect/mssql/index.js';
+import { postgresDialect } from '../../db/dialect/postgres/index.js';
 import { checkStatement, guardContext, guardStatements, GuardError, GuardRefusal } from '../../migrations/guard/index.js';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../migrations/migration.js';
 import { historyStatement, plan } from '../../migrations/plan.js';
