@@ -1,6 +1,6 @@
 import { benchAttachments } from './attachments.js';
 import { benchBackfill } from './backfill.js';
-import { benchContention } from './contention.js';
+import { benchContention } from './contention/index.js';
 import { benchInbound } from './inbound.js';
 import { benchOutbound } from './outbound.js';
 import { benchRecordFields } from './record-fields.js';
