@@ -5,7 +5,8 @@ import type { PostLink } from '../../db/plugin/links/posts.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import type { ConvergeOutcome } from '../converge/converge.js';
 import type { NumerikClient } from '../numerik/client.js';
-import { NumerikError } from '../numerik/errors.js';
+import { failureOf } from '../error-cause.js';
+import { NumerikError, NumerikWaitError } from '../numerik/errors.js';
 import type { SyncOptions } from '../options.js';
 import { folderLink, syncPostFiles } from './sync-files.js';
 
@@ -58,6 +59,9 @@ export async function attachmentsJob(
     }
     return close(log);
   } catch (error) {
+    // Numerik asked for a longer wait than a worker holds work: no failure of the job's, so it is
+    // handed back until then, uncounted, as the post workers hand theirs back.
+    if (error instanceof NumerikWaitError) return failureOf(error, deps.db.dialect);
     const code = (error as NodeJS.ErrnoException).code;
     const message = DISK_FULL.has(code ?? '') ? `attachments: the disk is full writing ${options.attachmentsRoot}` : `attachments: ${(error as Error).message}`;
     if (error instanceof NumerikError && !error.transient) return { kind: 'dead', error: message };

@@ -2,6 +2,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NumerikClient } from '../numerik/client.js';
+import { NumerikWaitError } from '../numerik/errors.js';
 import type { Post } from '../numerik/types.js';
 import type { SyncOptions } from '../options.js';
 import { AttachmentTooLarge, downloadAttachment } from './download.js';
@@ -78,8 +79,8 @@ async function folderName(folder: string, filename: string, known: IndexedFile |
  * changed files are downloaded, identical ones kept (renamed as they were in Numerik), removed ones
  * moved to `removed/`; what came from where is kept in attachments.json. A file over the size limit,
  * or with a name the file system refuses, is refused and logged once; a file that failed for a
- * passing reason is listed in `failed` and the others still come; a full disk or an unusable share
- * stops the job.
+ * passing reason is listed in `failed` and the others still come; a full disk, an unusable share or
+ * Numerik asking for a long wait (NumerikWaitError) stops the job.
  */
 export async function syncPostFiles(client: NumerikClient, post: Post, seqno: number, options: SyncOptions): Promise<FileSync> {
   const root = await rootOf(options);
@@ -138,7 +139,8 @@ async function syncHeldFolder(client: NumerikClient, post: Post, seqno: number, 
       } catch (error) {
         // One bad file never stops the others: refused for good, or tried again with the job.
         const code = (error as NodeJS.ErrnoException).code ?? '';
-        if (FOLDER_FAILED.has(code)) throw error;
+        // Numerik's long wait is every file's, not this one's: the job is handed back whole until it ends.
+        if (FOLDER_FAILED.has(code) || error instanceof NumerikWaitError) throw error;
         if (error instanceof AttachmentTooLarge || FILE_REFUSED.has(code)) {
           const reason = error instanceof AttachmentTooLarge ? error.message : `${attachment.filename}: the file system refused the name ${JSON.stringify(name)} (${code})`;
           refused.set(attachment.id, { id: attachment.id, filename: attachment.filename, reason });
