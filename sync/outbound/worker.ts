@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
-import pLimit from 'p-limit';
 import type { Db } from '../../db/connect.js';
 import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
@@ -25,6 +24,7 @@ import { WORKER_MAX_WAIT_MS, WorkerLoop, drainBatches, idleWait } from '../worke
 import { MAX_RESTARTS } from '../commit-check.js';
 import { readActivityPairs } from '../read-set.js';
 import { sendActivity, type Outcome } from './send.js';
+import { SendSlots } from './send-slots.js';
 
 export interface WorkerOptions {
   db: Db;
@@ -33,7 +33,7 @@ export interface WorkerOptions {
   logger?: Logger;
   workerId?: string;
   batchSize?: number;
-  /** Items handled at once. */
+  /** Items handled at once; the outbound worker's two lanes share them. */
   concurrency?: number;
   leaseMs?: number;
   /** Told how long each activity's send took (metrics). */
@@ -69,8 +69,9 @@ export const newWorkerId = (role: string) => `${role}@${hostname()}:${process.pi
  * Drains X_NUMERIK_QUEUE into Numerik. A batch is claimed with a lease; the rows of one activity
  * become one send of the activity's current row; a row is finished only while its lease is held.
  * Several workers may drain one queue; one that dies loses its lease and another takes over.
- * Live changes and a backfill's history are claimed by two loops, each with its own batch and its
- * own sends in flight: a live edit waits for neither a history batch nor the history queued ahead.
+ * Live changes and a backfill's history are claimed by two loops, each with its own batch: a live
+ * edit waits for neither a history batch nor the history queued ahead. Their sends share one budget
+ * (SendSlots), live first.
  */
 export class OutboundWorker {
   readonly id: string;
@@ -80,12 +81,14 @@ export class OutboundWorker {
   private readonly lookups: ReturnType<typeof cachedLookups>;
   private readonly release: ReturnType<typeof shadowRelease>;
   private readonly unreadableSets = new Set<string>();
+  private readonly slots: SendSlots;
 
   private readonly o: WorkerOptions;
 
   constructor(options: WorkerOptions) {
     const o = (this.o = { ...options, client: options.client.waitingAtMost(WORKER_MAX_WAIT_MS) });
     this.id = o.workerId ?? newWorkerId('outbound');
+    this.slots = new SendSlots(o.concurrency ?? 16);
     this.logger = o.logger ?? silentLogger;
     this.lookups = cachedLookups(o.db);
     this.release = shadowRelease(o.db, OBJECTS.queue, 'outbound', this.logger);
@@ -142,10 +145,9 @@ export class OutboundWorker {
         this.stats.batches += 1;
         return rows.length;
       }
-      const limit = pLimit(this.o.concurrency ?? 16);
       const outcomes = await Promise.all(
         groups.map((g) =>
-          limit(async (): Promise<Exclude<Outcome, { kind: 'moved' }>> => {
+          this.slots.run(lane ?? 'live', async (): Promise<Exclude<Outcome, { kind: 'moved' }>> => {
             // Claimed this often without finishing: the worker holding it kept dying.
             if (g.attempts > options.maxAttempts) return { kind: 'dead', error: `gave up after ${g.attempts - 1} attempts that never finished` };
             if (unsettled.has(g.seqno)) return { kind: 'busy', restarts: 0, reason: 'its link kept changing while it was read' };
@@ -154,7 +156,7 @@ export class OutboundWorker {
             let [activity, link] = [activities.get(g.seqno), links.get(g.seqno)];
             // Read → decide → commit-if-unchanged: a send whose read set moved is read and decided again.
             for (let restarts = 1; ; restarts += 1) {
-              const outcome = await sendActivity({ db, client: this.o.client, finish }, g.seqno, activity, link, lookups, g.attempts);
+              const outcome = await sendActivity({ db, client: this.o.client, finish, worker: this.id }, g.seqno, activity, link, lookups, g.attempts);
               if (outcome.kind !== 'moved') {
                 this.o.onSend?.((performance.now() - started) / 1000);
                 return outcome;
