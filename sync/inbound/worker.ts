@@ -21,7 +21,7 @@ import type { PostLookup } from '../numerik/client.js';
 import { settleNotDone } from '../settle-failure.js';
 import { WORKER_MAX_WAIT_MS, WorkerLoop, drainBatches, idleWait } from '../worker-loop.js';
 import { adoptionOf } from './adoption.js';
-import { sendInFlight } from '../../db/plugin/work/in-flight.js';
+import { receiveInFlight, sendInFlight } from '../../db/plugin/work/in-flight.js';
 import { failureOf } from '../error-cause.js';
 import { newWorkerId, newest, type WorkerOptions } from '../outbound/worker.js';
 
@@ -212,7 +212,9 @@ export class InboundWorker {
     };
     const otherInFlight = async () => {
       const seqno = link?.activitySeqno;
-      return seqno !== undefined && (await sendInFlight(this.o.db, seqno)) ? `Exo's change to activity ${seqno} is being sent: the conflict is decided after it` : undefined;
+      if (seqno !== undefined && (await sendInFlight(this.o.db, seqno))) return `Exo's change to activity ${seqno} is being sent: the conflict is decided after it`;
+      if (await receiveInFlight(this.o.db, g.postId, this.id)) return `another worker is applying post ${g.postId}: the conflict is decided after it`;
+      return undefined;
     };
     return this.writes(() => converge({ db: this.o.db, client: this.o.client }, { postId: g.postId, ...read, lookups, finish, direction: 'inbound', reread, otherInFlight }));
   }

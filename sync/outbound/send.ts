@@ -4,7 +4,7 @@ import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
 import { dropCreateIntent, openCreateIntent } from '../../db/plugin/links/create-intents.js';
 import { readPostLinks, sameLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
-import { receiveInFlight } from '../../db/plugin/work/in-flight.js';
+import { receiveInFlight, sendInFlight } from '../../db/plugin/work/in-flight.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { agreeOnPost } from '../agreed.js';
 import { converge } from '../converge/converge.js';
@@ -55,6 +55,8 @@ export interface SendDeps {
   client: NumerikClient;
   /** Finishes this activity's queue rows inside `trx`, if this worker still holds them. */
   finish(trx: Knex.Transaction): Promise<boolean>;
+  /** The sending worker's id: another worker's send of the same activity is told from its own. */
+  worker: string;
 }
 
 const entry = (seqno: number, kind: LogEntry['kind'], reason: string, postId?: string, detail?: unknown): LogEntry => ({
@@ -183,7 +185,12 @@ async function mergeWithPost(deps: SendDeps, seqno: number, activity: Activity, 
     const pair = await readActivityPairs(deps.db, [seqno]);
     return { link: pair.links.get(seqno), activity: pair.activities.get(seqno), lookup: await deps.client.getPost(postId) };
   };
-  const otherInFlight = async () => ((await receiveInFlight(deps.db, postId)) ? `Numerik's change to post ${postId} is being applied: the conflict is decided after it` : undefined);
+  // Either direction's work in flight may be in Numerik and not yet recorded: its echo would be taken for an edit.
+  const otherInFlight = async () => {
+    if (await receiveInFlight(deps.db, postId)) return `Numerik's change to post ${postId} is being applied: the conflict is decided after it`;
+    if (await sendInFlight(deps.db, seqno, deps.worker)) return `another worker is sending activity ${seqno}: the conflict is decided after it`;
+    return undefined;
+  };
   const merged = await converge(deps, { postId, lookup, link, activity, lookups, finish: deps.finish, direction: 'outbound', reread, otherInFlight });
   if (merged.kind !== 'done') return merged;
   return { kind: 'done', action: 'merged', postId, log: notes, finished: true, conflict: merged.conflicts.length > 0 };

@@ -146,6 +146,31 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
   });
 
+  // Torture seeds 88004, 88010, 88022, 88035 (PostgreSQL): a second worker's merge took the first
+  // worker's send, in Numerik but not yet recorded, for a Numerik edit; Exo's next line went onto a card.
+  it('a second worker sending the next Exo save while the first worker’s send is in Numerik, not yet recorded, waits for it: no conflict', async () => {
+    const { post, seqno } = await synced('Agenda\nitem one');
+    const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
+    await exoEdits(seqno, (t) => `${t}\nitem two`);
+    await written.reached;
+    // The next save is claimed by a second worker: its PATCH meets Numerik's newer version, and it merges.
+    await exoEdits(seqno, (t) => `${t}\nitem three`);
+    const second = f.worker();
+    second.start();
+    try {
+      await waitFor(
+        async () => (await f.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
+        20_000,
+        'the second worker to wait for the first one’s send',
+      );
+      written.release();
+      await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two', 'item three']);
+    } finally {
+      await second.stop();
+    }
+    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
+  });
+
   it('an Exo save after Numerik took the send, before the write-back, stays and is sent next', async () => {
     const { post, seqno } = await synced('Agenda\nitem one');
     const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);

@@ -44,7 +44,7 @@ forEachTarget('a create retried after its lost post was adopted', (engine) => {
     expect((await readPostLinks(f.db, [seqno])).get(seqno)?.postId).toBe(lost.id);
 
     // Its outbound side read the links before that, and tries the create again (attempt 2).
-    const outcome = await sendActivity({ db: f.db, client: f.client, finish: async () => true }, seqno, activity, undefined, lookups, 2);
+    const outcome = await sendActivity({ db: f.db, client: f.client, finish: async () => true, worker: 'test' }, seqno, activity, undefined, lookups, 2);
     expect(outcome.kind).toBe('retry');
     expect(postsByActivity(f.sandbox).get(seqno)?.map((p) => p.id)).toEqual([lost.id]);
     // Started over, it finds the link and brings the two together: still the one post.
@@ -168,7 +168,7 @@ forEachTarget('a create retry adopts only the sync\'s own post', (engine) => {
     store().deletePost(lost.id, f.users.ann);
     const before = stored(mine.id);
 
-    const outcome = await sendActivity({ db: f.db, client: f.client, finish: async () => true }, seqno, activity, undefined, lookups, 2);
+    const outcome = await sendActivity({ db: f.db, client: f.client, finish: async () => true, worker: 'test' }, seqno, activity, undefined, lookups, 2);
     expect(outcome).toMatchObject({ kind: 'park', reason: expect.stringContaining(`post ${mine.id} carries the external_ref of activity ${seqno}'s create but was made`) });
     expect(stored(mine.id)).toEqual(before);
     expect(liveFor(seqno)).toEqual([mine.id]);

@@ -35,7 +35,7 @@ forEachTarget('edits made while a create\'s answer was lost', (engine) => {
     f.sandbox.faults.set({ dropCreateResponses: 1 });
     // A worker that dies with the lost answer: no retry of its own.
     const dying = new NumerikClient({ baseUrl: f.sandbox.url, token: f.sandbox.token, retries: 0 });
-    const first = await sendActivity({ db: f.db, client: dying, finish: async () => true }, seqno, activity, undefined, lookups, 1);
+    const first = await sendActivity({ db: f.db, client: dying, finish: async () => true, worker: 'test' }, seqno, activity, undefined, lookups, 1);
     expect(first.kind).toBe('retry');
     const [post] = postsByActivity(f.sandbox).get(seqno) ?? [];
     expect(post?.body_text).toBe(CREATED);
