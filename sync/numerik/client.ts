@@ -194,18 +194,22 @@ export class NumerikClient {
   /** An attachment's bytes as a stream, with what Numerik says about them. */
   async downloadAttachment(postId: string, attachmentId: string): Promise<{ stream: Readable; contentType?: string; contentLength?: number }> {
     const url = new URL(`posts/${encodeURIComponent(postId)}/attachments/${encodeURIComponent(attachmentId)}/content`, this.base);
-    await this.waits.afterPause(`GET ${url.pathname}`);
-    const response = await this.send('GET', url, undefined, {});
-    if (response.statusCode !== 200) {
-      const text = await response.body.text().catch(() => '');
-      throw this.failure('GET', url.pathname, response.statusCode, text, response.headers['retry-after']);
-    }
-    const length = response.headers['content-length'];
-    return {
-      stream: response.body,
-      contentType: headerValue(response.headers['content-type']),
-      contentLength: length === undefined ? undefined : Number(headerValue(length)),
-    };
+    const what = `GET ${url.pathname}`;
+    // Within the same bounded waits as every call: a 429 here is a pause, not this file's failure.
+    return this.waits.retrying(what, async () => {
+      await this.waits.afterPause(what);
+      const response = await this.send('GET', url, undefined, {});
+      if (response.statusCode !== 200) {
+        const text = await response.body.text().catch(() => '');
+        throw this.failure('GET', url.pathname, response.statusCode, text, response.headers['retry-after']);
+      }
+      const length = response.headers['content-length'];
+      return {
+        stream: response.body,
+        contentType: headerValue(response.headers['content-type']),
+        contentLength: length === undefined ? undefined : Number(headerValue(length)),
+      };
+    });
   }
 
   // ---- webhooks ----

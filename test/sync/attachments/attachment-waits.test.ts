@@ -39,11 +39,11 @@ forEachTarget('the attachment job while Numerik asks to wait', (engine) => {
     await client.close();
   });
 
-  /** A Numerik post with two files, written to Exo: its attachment job waits in the inbox. */
-  async function postWithFiles(name: string): Promise<{ postId: string; worker: InboundWorker }> {
+  /** A Numerik post with files, written to Exo: its attachment job waits in the inbox. */
+  async function postWithFiles(name: string, files = ['a.txt', 'b.txt']): Promise<{ postId: string; worker: InboundWorker }> {
     const { store } = f.sandbox;
     const { post } = store.createPost({ type: 'note', customer_id: f.customers.acme, body_text: name } as PostInput, f.users.ann);
-    for (const file of ['a.txt', 'b.txt']) store.putAttachment(post.id, { filename: file, contentType: 'text/plain', content: Buffer.from(`${name} ${file}`) });
+    for (const file of files) store.putAttachment(post.id, { filename: file, contentType: 'text/plain', content: Buffer.from(`${name} ${file}`) });
     await storeEvent(f.db, { eventId: `evt_${post.id}`, type: 'post.updated', postId: post.id, version: store.getPost(post.id).version, source: 'webhook' });
     client = new NumerikClient({ baseUrl: f.sandbox.url, token: f.sandbox.token, backoff: { baseMs: 10, capMs: 100 }, onWait: () => undefined });
     const worker = new InboundWorker({ db: f.db, client, options: optionsSource(f.db, f.options), leaseMs: 10_000 });
@@ -53,7 +53,7 @@ forEachTarget('the attachment job while Numerik asks to wait', (engine) => {
   }
 
   /** The job was handed back, its attempt not counted, ready when Numerik is; then Numerik answers and the files come. */
-  async function handedBackThenDownloaded(postId: string, worker: InboundWorker, asked: number, call: RegExp): Promise<void> {
+  async function handedBackThenDownloaded(postId: string, worker: InboundWorker, asked: number, call: RegExp, files = ['a.txt', 'b.txt']): Promise<void> {
     const [row] = await jobOf(postId);
     expect(row).toMatchObject({ STATE: 'ready', CLAIMED_BY: null, ATTEMPTS: 0 });
     expect(row!.LAST_ERROR).toMatch(/^Numerik asks to wait \d+ s \(429\), longer than the 5 s exo-numerik waits at a time: try again after \d\d:\d\d:\d\d UTC/);
@@ -67,8 +67,8 @@ forEachTarget('the attachment job while Numerik asks to wait', (engine) => {
     expect(await jobOf(postId)).toEqual([]);
     expect(worker.stats).toMatchObject({ retried: 1, dead: 0 });
     const [link] = (await f.db.table(OBJECTS.postLink).where({ POST_ID: postId }).select('ACTIVITY_SEQNO')) as { ACTIVITY_SEQNO: number }[];
-    expect((await readdir(path.join(root, String(link!.ACTIVITY_SEQNO)))).sort()).toEqual(['a.txt', 'attachments.json', 'b.txt']);
-    expect((await logEntries(f.db, 'synced')).filter((e) => e.POST_ID === postId).map((e) => e.REASON)).toContain('attachments: downloaded 2, kept 0, renamed 0, moved 0 to removed/');
+    expect((await readdir(path.join(root, String(link!.ACTIVITY_SEQNO)))).sort()).toEqual([...files, 'attachments.json'].sort());
+    expect((await logEntries(f.db, 'synced')).filter((e) => e.POST_ID === postId).map((e) => e.REASON)).toContain(`attachments: downloaded ${files.length}, kept 0, renamed 0, moved 0 to removed/`);
   }
 
   it('a 429 with a long Retry-After on reading the post hands the job back uncounted; the files come once Numerik answers', async () => {
@@ -79,17 +79,19 @@ forEachTarget('the attachment job while Numerik asks to wait', (engine) => {
     await handedBackThenDownloaded(postId, worker, asked, new RegExp(`GET /posts/${postId}\\)$`));
   }, 60_000);
 
-  it('a 429 with a long Retry-After met between downloads hands the whole job back uncounted, not file by file', async () => {
-    const { postId, worker } = await postWithFiles('Download refused');
-    // Numerik answers the job's read of the post, then asks to wait: the first download meets the 429.
-    const { store } = f.sandbox;
-    const read = store.getPost.bind(store);
-    const asked = Date.now();
-    vi.spyOn(store, 'getPost').mockImplementationOnce((id) => {
-      rateLimited();
-      return read(id);
-    });
-    expect(await worker.runBatch()).toBe(1);
-    await handedBackThenDownloaded(postId, worker, asked, /\/attachments\/[^/]+\/content\)$/);
-  }, 60_000);
+  // Numerik answers the job's read of the post, then asks to wait: the first download meets the 429.
+  for (const files of [['a.txt', 'b.txt'], ['only.txt']]) {
+    it(`a 429 with a long Retry-After on a download hands the whole job back uncounted, not file by file (${files.length} file(s))`, async () => {
+      const { postId, worker } = await postWithFiles('Download refused', files);
+      const { store } = f.sandbox;
+      const read = store.getPost.bind(store);
+      const asked = Date.now();
+      vi.spyOn(store, 'getPost').mockImplementationOnce((id) => {
+        rateLimited();
+        return read(id);
+      });
+      expect(await worker.runBatch()).toBe(1);
+      await handedBackThenDownloaded(postId, worker, asked, /\/attachments\/[^/]+\/content\)$/, files);
+    }, 60_000);
+  }
 });
