@@ -12,10 +12,10 @@ import { tortureRun } from '../support/torture/run.js';
  */
 /**
  * What the checker still finds that the sync does not yet prevent (issue 21, open; `npm run
- * torture` finds them in a minority of histories): cards the checker finds nothing lost for, a
- * conflict kept on two cards, and a field written A→B→A on one side while the other changed it
- * (three-way: no change on that side; the checker wants the last write). Reported by the run and
- * listed below as to-do, never counted as passed. A lost update is no longer among them.
+ * torture` finds them in a minority of histories): cards the checker finds nothing lost for, and a
+ * conflict kept on two cards. A field's last write lost stays listed until runs show it never comes
+ * back now that the checker knows a side's A→B→A is no change to a state-based sync. Reported by
+ * the run and listed below as to-do, never counted as passed. A lost update is no longer among them.
  */
 const OPEN: readonly ViolationKind[] = ['conflict-recorded-twice', 'phantom-conflict', 'lost-field-update'];
 
@@ -42,6 +42,11 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //    a kill -9, test/sync/lost-create-edits.test.ts.
   //  - contention seed 501, Exo lines only on a phantom card: test/sync/concurrency.test.ts, "an
   //    Exo save beside its own edit still being recorded is no conflict…".
+  //  - seeds 88004, 88010, 88022, 88035, Exo's next line on a card: a second worker's merge took the
+  //    first worker's send, in Numerik but not yet recorded, for a Numerik edit:
+  //    test/sync/concurrency.test.ts, "a second worker sending the next Exo save…".
+  //  - seeds 61010, 77001, 88023, a field's "lost" last write: that side went A→B→A before the other
+  //    side's write reached it; the checker's counterexample test pins it.
   //  - seeds 31337, 53003, 61008, the create's line "twice": the post opening with its subject
   //    (rule 2) after a line was inserted above the create's first line; the checker's own
   //    counterexample test (test/sync/torture-checker.test.ts) pins it.
