@@ -134,7 +134,6 @@ interface Location {
   count: number;
 }
 
-/** Where each token occurs in the final state (the subject is the first line again: not counted). */
 /**
  * A new activity's post opens with its subject unless its details already begin with it (rule 2).
  * An Exo user who inserts a line above the create's first line before the create is sent leaves
@@ -148,6 +147,7 @@ function withoutOpeningSubject(text: string): string {
   return subject && tokensIn(rest.join('\n')).has(subject[1]!) ? rest.join('\n') : text;
 }
 
+/** Where each token occurs in the final state (the subject is the first line again: not counted). */
 function locateTokens(final: FinalState): Map<string, Location[]> {
   const located = new Map<string, Location[]>();
   const add = (text: string, where: Omit<Location, 'count'>) => {
