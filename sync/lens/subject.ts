@@ -37,6 +37,32 @@ export function openingText(subject: string | null, details: string): string {
   return details ? `${line}\n${details}` : line;
 }
 
+/**
+ * The text of an activity linked as created, its view not yet written into it: as its create read
+ * it, the subject in front only if the create put it there. A save since may have changed whether
+ * the details begin with the subject (a line inserted above it), not what the create did: of the
+ * two readings, the one nearer the created text is the create's.
+ */
+export function asCreatedText(subject: string | null, details: string, created: string | undefined): string {
+  const opened = openingText(subject, details);
+  if (created === undefined || opened === details) return opened;
+  return linesApart(created, details) < linesApart(created, opened) ? details : opened;
+}
+
+/** How many lines one text has that the other lacks, counted both ways. */
+function linesApart(a: string, b: string): number {
+  const left = new Map<string, number>();
+  for (const line of a.split('\n')) left.set(line, (left.get(line) ?? 0) + 1);
+  let apart = 0;
+  for (const line of b.split('\n')) {
+    const n = left.get(line) ?? 0;
+    if (n > 0) left.set(line, n - 1);
+    else apart += 1;
+  }
+  for (const n of left.values()) apart += n;
+  return apart;
+}
+
 /** Text that is Exo's already (placeholders and all) cut to fit SUBJECT, never inside a placeholder. */
 export function fitSubject(view: string): string {
   const kept = Array.from(view).slice(0, LIMITS.SUBJECT).join('');

@@ -54,6 +54,26 @@ forEachTarget('edits made while a create\'s answer was lost', (engine) => {
     expect(await logEntries(f.db, 'conflict')).toEqual([]);
   }
 
+  // Torture seeds 93005, 93038: the activity's details began with its subject, so the create did not
+  // put the subject in front (rule 2); a line Jo inserted above it must not bring a second one.
+  it("a line inserted above the first while the create's answer was lost is Jo's only edit: the subject line is not doubled", async () => {
+    f = await syncFixture(engine);
+    await f.refresh();
+    const seqno = await f.seed.task({ subject: 'Answer lost', details: 'Answer lost\nCall Jo', companyId: 'D101', assignedTo: f.staff.ann });
+    const lookups = await loadLookups(f.db, await optionsSource(f.db, f.options)());
+    const activity = (await readActivities(f.db, [seqno])).get(seqno);
+    f.sandbox.faults.set({ dropCreateResponses: 1 });
+    const dying = new NumerikClient({ baseUrl: f.sandbox.url, token: f.sandbox.token, retries: 0 });
+    expect((await sendActivity({ db: f.db, client: dying, finish: async () => true, worker: 'test' }, seqno, activity, undefined, lookups, 1)).kind).toBe('retry');
+    const [post] = postsByActivity(f.sandbox).get(seqno) ?? [];
+    expect(post?.body_text).toBe('Answer lost\nCall Jo');
+    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: 'Urgent\nAnswer lost\nCall Jo' });
+    await f.worker().drain();
+    expect(f.sandbox.store.posts.get(post!.id)!.body_text).toBe('Urgent\nAnswer lost\nCall Jo');
+    expect((await readActivities(f.db, [seqno])).get(seqno)!.details).toBe('Urgent\nAnswer lost\nCall Jo');
+    expect(await logEntries(f.db, 'conflict')).toEqual([]);
+  });
+
   it("the create's retry finds the post: Ann's edit and Jo's both reach both sides, no conflict", async () => {
     const { seqno, postId } = await lostCreateThenBothEdit();
     await f.worker().drain();

@@ -1,7 +1,7 @@
 import { textGet } from '../activity-text.js';
 import { splitDetails } from '../details.js';
 import { lineText } from '../line-endings.js';
-import { openingText } from '../subject.js';
+import { asCreatedText, openingText } from '../subject.js';
 import { textOfView } from '../view-text.js';
 import { htmlToText } from '../../mapping/text.js';
 import type { FieldLens } from './field-lens.js';
@@ -29,7 +29,13 @@ export const textLens: FieldLens = {
     const { body } = splitDetails(activity.details);
     // Details Exo shows empty are empty, whatever CRs its save left (a CRLF before the comments marker).
     const emptied = lineText(body) === '';
-    const view = ctx.link && !ctx.link.asCreated ? (emptied ? activity.subject?.trim() || body : body) : openingText(activity.subject, body);
+    const view = !ctx.link
+      ? openingText(activity.subject, body)
+      : ctx.link.asCreated
+        ? asCreatedText(activity.subject, body, ctx.link.exoBase?.body_text)
+        : emptied
+          ? activity.subject?.trim() || body
+          : body;
     return { body_text: ctx.notesFormat === 'html' ? htmlToText(textOfView(view, ctx.codePage)) : view };
   },
 };
