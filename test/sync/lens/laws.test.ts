@@ -6,7 +6,7 @@ import { decodeChars, storable } from '../../../sync/lens/chars.js';
 import { commentsText } from '../../../sync/lens/comments.js';
 import { CUT_MARKER, isCommentsMarker, isCutMarker } from '../../../sync/lens/control-lines.js';
 import { splitDetails } from '../../../sync/lens/details.js';
-import { subjectOf } from '../../../sync/lens/subject.js';
+import { asCreatedText, openingText, subjectOf } from '../../../sync/lens/subject.js';
 import { charCount, lineOfView, textOfView, viewOfLine, viewOfText } from '../../../sync/lens/view-text.js';
 import type { NumerikComment } from '../../../sync/numerik/types.js';
 import { applyEdits, body, line, lineEdits, type Cell } from '../../support/text-arbitraries.js';
@@ -145,6 +145,21 @@ describe('the text lens: laws (fast-check, fixed seed)', () => {
         expect(onlyStorable(subject)).toBe(true);
         expect(first.startsWith(decodeChars(subject, CP))).toBe(true);
         if (charCount(viewOfText(first, CP)) <= 60 && !first.includes('[')) expect(decodeChars(subject, CP)).toBe(first);
+      }),
+      params(),
+    );
+  });
+
+  it('an activity linked as created reads as its create read it; a line inserted above brings no second subject line', () => {
+    fc.assert(
+      fc.property(typed, body, typed, (subject, details, above) => {
+        const created = openingText(subject, details);
+        expect(asCreatedText(subject, details, created)).toBe(created);
+        // Seeds 93005, 93038 of the torture run: the details began with the subject, then a line went above.
+        const begins = `${subject.trim()}\n${details}`;
+        if (subject.trim() && !above.trimStart().startsWith(subject.trim())) {
+          expect(asCreatedText(subject, `${above}\n${begins}`, openingText(subject, begins))).toBe(`${above}\n${begins}`);
+        }
       }),
       params(),
     );
