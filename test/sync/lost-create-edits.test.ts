@@ -5,6 +5,7 @@ import { readPostLinks } from '../../db/plugin/links/posts.js';
 import { InboundWorker } from '../../sync/inbound/worker.js';
 import { loadLookups } from '../../sync/lookups.js';
 import { NumerikClient } from '../../sync/numerik/client.js';
+import type { Post } from '../../sync/numerik/types.js';
 import { optionsSource } from '../../sync/options-source.js';
 import { sendActivity } from '../../sync/outbound/send.js';
 import { logEntries, postsByActivity, syncFixture, type SyncFixture } from '../support/sync.js';
@@ -25,11 +26,11 @@ forEachTarget('edits made while a create\'s answer was lost', (engine) => {
   const CREATED = 'Answer lost\nCall Jo\nabout the chairs\nthen lunch';
   const MERGED = 'Answer lost\nCall Jo\nabout the chairs and tables\nthen lunch\nbring samples';
 
-  /** The first create reaches Numerik and its answer is lost; then Ann edits the post and Jo the activity. */
-  async function lostCreateThenBothEdit(): Promise<{ seqno: number; postId: string }> {
+  /** An activity whose first create reaches Numerik with its answer lost: the post as created. */
+  async function lostCreate(details: string, created: string): Promise<{ seqno: number; post: Post }> {
     f = await syncFixture(engine);
     await f.refresh();
-    const seqno = await f.seed.task({ subject: 'Answer lost', details: 'Call Jo\nabout the chairs\nthen lunch', companyId: 'D101', assignedTo: f.staff.ann });
+    const seqno = await f.seed.task({ subject: 'Answer lost', details, companyId: 'D101', assignedTo: f.staff.ann });
     const lookups = await loadLookups(f.db, await optionsSource(f.db, f.options)());
     const activity = (await readActivities(f.db, [seqno])).get(seqno);
     f.sandbox.faults.set({ dropCreateResponses: 1 });
@@ -38,10 +39,16 @@ forEachTarget('edits made while a create\'s answer was lost', (engine) => {
     const first = await sendActivity({ db: f.db, client: dying, finish: async () => true, worker: 'test' }, seqno, activity, undefined, lookups, 1);
     expect(first.kind).toBe('retry');
     const [post] = postsByActivity(f.sandbox).get(seqno) ?? [];
-    expect(post?.body_text).toBe(CREATED);
-    f.sandbox.store.updatePost(post!.id, { body_text: CREATED.replace('about the chairs', 'about the chairs and tables') }, undefined, f.users.ann);
+    expect(post?.body_text).toBe(created);
+    return { seqno, post: post! };
+  }
+
+  /** The first create's answer is lost; then Ann edits the post and Jo the activity. */
+  async function lostCreateThenBothEdit(): Promise<{ seqno: number; postId: string }> {
+    const { seqno, post } = await lostCreate('Call Jo\nabout the chairs\nthen lunch', CREATED);
+    f.sandbox.store.updatePost(post.id, { body_text: CREATED.replace('about the chairs', 'about the chairs and tables') }, undefined, f.users.ann);
     await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: 'Call Jo\nabout the chairs\nthen lunch\nbring samples' });
-    return { seqno, postId: post!.id };
+    return { seqno, postId: post.id };
   }
 
   async function expectBothEditsOnBothSides(seqno: number, postId: string) {
@@ -57,19 +64,10 @@ forEachTarget('edits made while a create\'s answer was lost', (engine) => {
   // Torture seeds 93005, 93038: the activity's details began with its subject, so the create did not
   // put the subject in front (rule 2); a line Jo inserted above it must not bring a second one.
   it("a line inserted above the first while the create's answer was lost is Jo's only edit: the subject line is not doubled", async () => {
-    f = await syncFixture(engine);
-    await f.refresh();
-    const seqno = await f.seed.task({ subject: 'Answer lost', details: 'Answer lost\nCall Jo', companyId: 'D101', assignedTo: f.staff.ann });
-    const lookups = await loadLookups(f.db, await optionsSource(f.db, f.options)());
-    const activity = (await readActivities(f.db, [seqno])).get(seqno);
-    f.sandbox.faults.set({ dropCreateResponses: 1 });
-    const dying = new NumerikClient({ baseUrl: f.sandbox.url, token: f.sandbox.token, retries: 0 });
-    expect((await sendActivity({ db: f.db, client: dying, finish: async () => true, worker: 'test' }, seqno, activity, undefined, lookups, 1)).kind).toBe('retry');
-    const [post] = postsByActivity(f.sandbox).get(seqno) ?? [];
-    expect(post?.body_text).toBe('Answer lost\nCall Jo');
+    const { seqno, post } = await lostCreate('Answer lost\nCall Jo', 'Answer lost\nCall Jo');
     await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: 'Urgent\nAnswer lost\nCall Jo' });
     await f.worker().drain();
-    expect(f.sandbox.store.posts.get(post!.id)!.body_text).toBe('Urgent\nAnswer lost\nCall Jo');
+    expect(f.sandbox.store.posts.get(post.id)!.body_text).toBe('Urgent\nAnswer lost\nCall Jo');
     expect((await readActivities(f.db, [seqno])).get(seqno)!.details).toBe('Urgent\nAnswer lost\nCall Jo');
     expect(await logEntries(f.db, 'conflict')).toEqual([]);
   });
