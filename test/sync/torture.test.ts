@@ -50,6 +50,9 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //  - seeds 31337, 53003, 61008, the create's line "twice": the post opening with its subject
   //    (rule 2) after a line was inserted above the create's first line; the checker's own
   //    counterexample test (test/sync/torture-checker.test.ts) pins it.
+  // Seed 97014 (PostgreSQL, 4985c5e): Numerik's due_at, written 1.1 s after Exo's, lost to Exo's with no
+  // card (unique values, not an A→B→A): not yet understood. Replay: npm run torture -- --engine postgres --seed 97014 --histories 1
+  it.todo("a field's last write survives or is kept on a card: seed 97014 lost Numerik's later due_at without one (issue 21)");
   it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run, rarely since the in-flight wait)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {
