@@ -77,6 +77,11 @@ export function mergeText(ours: string, base: string, theirs: string, winner: Si
   if (theirs === base || ours === theirs) return { text: ours, conflicts: [] };
   if (ours === base) return { text: theirs, conflicts: [] };
   const [a, o, b] = [ours.split('\n'), base.split('\n'), theirs.split('\n')];
+  // One side's change is already in the other's text, with the other's own edits beside it: the
+  // echo of a send whose answer was lost (a worker killed after Numerik took it). Not a conflict;
+  // and where the other's edits are only beside part of it, the same holds of each region below.
+  if (holdsChange(b, o, a)) return { text: theirs, conflicts: [] };
+  if (holdsChange(a, o, b)) return { text: ours, conflicts: [] };
   // What all three share at the start and end needs no diff (a long post, one line edited).
   let start = 0;
   while (start < a.length && start < o.length && start < b.length && a[start] === o[start] && o[start] === b[start]) start += 1;
@@ -96,10 +101,43 @@ export function mergeText(ours: string, base: string, theirs: string, winner: Si
     if (region.ok) merged.push(...region.ok);
     else if (region.conflict) {
       const { a: exo, b: numerik, o: was } = region.conflict;
-      conflicts.push({ exo: exo.join('\n'), numerik: numerik.join('\n'), base: was.join('\n') });
-      merged.push(...(winner === 'exo' ? exo : numerik));
+      if (holdsChange(numerik, was, exo)) merged.push(...numerik);
+      else if (holdsChange(exo, was, numerik)) merged.push(...exo);
+      else {
+        conflicts.push({ exo: exo.join('\n'), numerik: numerik.join('\n'), base: was.join('\n') });
+        merged.push(...(winner === 'exo' ? exo : numerik));
+      }
     }
   }
   merged.push(...a.slice(a.length - end));
   return { text: merged.join('\n'), conflicts };
+}
+
+/**
+ * Whether `other` already holds what `changed` did to `base` (whole texts, or one region): every
+ * line it added is there, in its order, and no line it removed is. A change that adds nothing (a
+ * deletion, a reorder) is never taken as held: against an edit of the same lines it stays a conflict.
+ */
+function holdsChange(other: string[], base: string[], changed: string[]): boolean {
+  const counts = (lines: string[]) => lines.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+  const [now, was, held] = [counts(changed), counts(base), counts(other)];
+  let added = false;
+  for (const line of new Set([...now.keys(), ...was.keys()])) {
+    const [n, w, h] = [now.get(line) ?? 0, was.get(line) ?? 0, held.get(line) ?? 0];
+    if (n > w && h < n) return false;
+    if (n < w && h > n) return false;
+    added ||= n > w;
+  }
+  if (!added) return false;
+  // The changed side's lines that `other` has, in the changed side's order, are in `other` in that order.
+  const left = new Map(held);
+  const shared: string[] = [];
+  for (const line of changed) {
+    const n = left.get(line) ?? 0;
+    if (n > 0) shared.push(line);
+    left.set(line, n - 1);
+  }
+  let at = 0;
+  for (const line of other) if (line === shared[at]) at += 1;
+  return at === shared.length;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../../db/exo/activities.js';
 import { textGet } from '../../../sync/lens/activity-text.js';
-import { putText } from '../../../sync/lens/body.js';
+import { mergeText, putText } from '../../../sync/lens/body.js';
 import { splitDetails } from '../../../sync/lens/details.js';
 import { textLens } from '../../../sync/lens/fields/text.js';
 import { charCount } from '../../../sync/lens/view-text.js';
@@ -125,6 +125,22 @@ describe('the text lens: counterexamples found by fast-check', () => {
       // Saved by the memo, deleting any one of the three blank lines reads "\r\n": the put is the same for each.
       expect(putText('\n', '\r\n\n', '\r\n\n', CP).text).toBe('\r\n');
       expect(putText(memo('\n'), '\r\n\n', '\r\n\n', CP).text).toBe('\r\n');
+    });
+  });
+  describe('the merge (laws.test.ts, and the torture run)', () => {
+    it('an Exo line a killed worker sent, and a Numerik edit of the next line made on top of it, is no conflict', () => {
+      // Torture seed 98008 (card 303): Numerik held "follow e82 samples", the line Exo inserted,
+      // and had edited the line below and added one; the card kept Exo's two lines, which Numerik held.
+      const base = 'call e19 chairs';
+      const exo = 'follow e82 samples\ncall e19 chairs';
+      const numerik = 'follow e82 samples\ncall e19 chairs n107\ninvoice n106 price';
+      for (const winner of ['exo', 'numerik'] as const) expect(mergeText(exo, base, numerik, winner)).toEqual({ text: numerik, conflicts: [] });
+    });
+
+    it('the echo beside the other side’s edit, seen only in its region: a deletion held by the other side is no conflict', () => {
+      // Found by the merge law: Numerik's change (the first line deleted, a line added at the end)
+      // is all in Exo's text, whose own new first line diff3 aligns against the deleted one.
+      expect(mergeText('beside0: \nl1: ##Comments##\nsent0: ', 'l0: \nl1: ##Comments##', 'l1: ##Comments##\nsent0: ', 'exo')).toEqual({ text: 'beside0: \nl1: ##Comments##\nsent0: ', conflicts: [] });
     });
   });
 });

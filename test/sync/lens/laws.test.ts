@@ -200,6 +200,36 @@ describe('the text lens: laws (fast-check, fixed seed)', () => {
         params(),
       );
     });
+
+    // Torture seed 98008: an Exo line sent by a worker killed before it recorded the send, and a
+    // Numerik edit of the next line made on top of it: the card kept "Exo's" lines, which Numerik held.
+    it('one side’s change already in the other’s lines (its echo), with the other’s own edits beside it: the other’s lines, no conflict', () => {
+      const inserts = fc.array(fc.record({ op: fc.constant('insert' as const), at: fc.nat(), line }), { minLength: 1, maxLength: 4 });
+      fc.assert(
+        fc.property(distinct('l'), lineEdits, inserts, fc.constantFrom<'exo' | 'numerik'>('exo', 'numerik'), fc.boolean(), (lines, edits, others, winner, exoFirst) => {
+          const sent = edit(lines, edits, 'sent');
+          fc.pre(sent.some((l) => l.startsWith('sent')));
+          const beside = edit(sent, others, 'beside');
+          const [base, echoed, holder] = [lines.join('\n'), sent.join('\n'), beside.join('\n')];
+          // Either side may be the one whose change came back with the other's edits beside it.
+          const merged = exoFirst ? mergeText(echoed, base, holder, winner) : mergeText(holder, base, echoed, winner);
+          expect(merged).toEqual({ text: holder, conflicts: [] });
+        }),
+        params(),
+      );
+    });
+
+    it('a deletion on one side and an edit of the same line on the other stays a conflict', () => {
+      fc.assert(
+        fc.property(distinct('l'), fc.nat(), line, fc.constantFrom<'exo' | 'numerik'>('exo', 'numerik'), (lines, at, b, winner) => {
+          const i = at % lines.length;
+          const deleted = lines.filter((_, j) => j !== i).join('\n');
+          const edited = lines.map((x, j) => (j === i ? `numerik: ${b}` : x)).join('\n');
+          expect(mergeText(deleted, lines.join('\n'), edited, winner).conflicts).toEqual([{ exo: '', numerik: `numerik: ${b}`, base: lines[i] }]);
+        }),
+        params(),
+      );
+    });
   });
 
   it('a post of 1 MB: an edit of its first line changes only that line in Numerik', () => {
