@@ -62,6 +62,28 @@ export async function writeLogWithCards(db: Db, entries: readonly LogEntry[], tr
 }
 
 /**
+ * Writes one conflict's card now, in its own transaction, ahead of the send that overwrites its
+ * losing side in Numerik (kept only by the card once that send lands). Returns how to take it
+ * back, when the send is known not to have landed: the card as it was before, unless it changed since.
+ */
+export async function writeCardAhead(db: Db, entry: LogEntry): Promise<() => Promise<void>> {
+  type Card = { ID: number | string; REASON: string; DETAIL: string | null } | undefined;
+  const open = (trx: Knex.Transaction): Promise<Card> =>
+    trx(`${db.target.schema}.${OBJECTS.log}`).where({ KIND: 'conflict', ACTIVITY_SEQNO: entry.activitySeqno }).whereNull('RESOLVED_AT').orderBy('ID', 'desc').first('ID', 'REASON', 'DETAIL');
+  const [before, written] = await db.knex.transaction(async (trx) => {
+    const was = await open(trx);
+    await writeLogWithCards(db, [entry], trx);
+    return [was, await open(trx)];
+  });
+  return async () => {
+    if (!written) return;
+    const unchanged = db.knex(`${db.target.schema}.${OBJECTS.log}`).where({ ID: written.ID, DETAIL: written.DETAIL });
+    if (before?.ID === written.ID) await unchanged.update({ REASON: before.REASON, DETAIL: before.DETAIL });
+    else await unchanged.delete();
+  };
+}
+
+/**
  * Adds a person's choices to an open card, and closes it (`how` of all its choices) once every field has one. The
  * row is locked first, so that two people choosing different fields of one card at once both land.
  * Returns the fields still open; `closed` when the card was closed meanwhile; `taken` naming a

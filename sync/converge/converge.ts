@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
+import { writeCardAhead } from '../../db/plugin/conflict-cards.js';
 import { readPostLinks, sameLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { splitDetails } from '../lens/details.js';
@@ -170,8 +171,18 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
     const waiting = await i.otherInFlight();
     if (waiting) return { kind: 'busy', restarts: 0, reason: waiting };
   }
-  const log = decisionLog(decision, activity, post, entry);
-  const current = await sendToNumerik(deps, i, link, activity, post, decision);
+  const decided = decisionLog(decision, activity, post, entry);
+  // Exo's side of a conflict overwrites Numerik's in the PATCH: its card is written first, so that a
+  // worker killed before the commit loses nothing; taken back when Numerik refuses the PATCH.
+  const ahead = card?.winner === 'exo' && toNumerik.length && !deps.preview ? await writeCardAhead(deps.db, decided.find((e) => e.kind === 'conflict')!) : undefined;
+  let current: Post;
+  try {
+    current = await sendToNumerik(deps, i, link, activity, post, decision);
+  } catch (error) {
+    if (ahead && (error instanceof Moved || error instanceof PreconditionFailedError)) await ahead();
+    throw error;
+  }
+  const log = ahead ? decided.filter((e) => e.kind !== 'conflict') : decided;
   // Written to Exo as the Numerik user who made the edit: the PATCH's answer names the sync's own user.
   const change = exoColumnsFor(merge.toExo, current === post ? post : { ...current, updated_by: actorOf(post) }, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };

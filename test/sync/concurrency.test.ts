@@ -130,19 +130,61 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
   });
 
-  it('an Exo save beside its own edit still being recorded is no conflict: the send in Numerik is not taken for a Numerik edit', async () => {
+  // Torture seed 98032 (PostgreSQL): Numerik's lines, PATCHed away for Exo's newer ones, were
+  // logged only by the commit; the worker was killed in between, and they were in no card.
+  it('a conflict Exo won whose worker dies after the PATCH, before its commit, still keeps Numerik’s line on a card', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    armFailpoint(
+      'converge.after-numerik',
+      (c) => {
+        if (c.direction === 'outbound' && c.seqno === seqno) throw new Error('killed after Numerik took the send');
+      },
+      { once: true },
+    );
+    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty chairs', 'forty-two chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+    await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
+    expect(await details(seqno)).toBe('Quote\nforty-two chairs');
+    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
+  });
+
+  it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    const outbound = holdAt('converge.after-read', (c) => c.direction === 'outbound' && c.seqno === seqno);
+    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty chairs', 'forty-two chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+    await outbound.reached;
+    numerikEdits(post.id, (t) => t.replace('fifty chairs', 'sixty chairs'));
+    outbound.release();
+    await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]!.DETAIL).toContain('sixty chairs');
+    expect(conflicts[0]!.DETAIL).not.toContain('fifty chairs');
+  });
+
+  it('an Exo save on top of its own edit still being recorded is no conflict: the send in Numerik is not taken for a Numerik edit', async () => {
     const { post, seqno } = await synced('Agenda\nitem one');
     const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
     // The webhook of the send waits until Exo has saved again, so the inbound side sees both.
     f.sandbox.faults.set({ pauseWebhooks: true });
     await exoEdits(seqno, (t) => `${t}\nitem two`);
     await written.reached;
-    // Numerik holds "item two", the link does not yet; Exo adds the next line.
-    await exoEdits(seqno, (t) => `${t}\nitem three`);
+    // Numerik holds "item two", the link does not yet; Exo edits that line again.
+    await exoEdits(seqno, (t) => t.replace('item two', 'item two and three'));
     f.sandbox.faults.set({ pauseWebhooks: false });
     await inboundWaits(post.id);
     written.release();
-    await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two', 'item three']);
+    await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two and three']);
     expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
   });
 
@@ -153,8 +195,8 @@ forEachTarget('concurrent edits', (engine, target) => {
     const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
     await exoEdits(seqno, (t) => `${t}\nitem two`);
     await written.reached;
-    // The next save is claimed by a second worker: its PATCH meets Numerik's newer version, and it merges.
-    await exoEdits(seqno, (t) => `${t}\nitem three`);
+    // The next save (the same line again) is claimed by a second worker: its PATCH meets Numerik's newer version, and it merges.
+    await exoEdits(seqno, (t) => t.replace('item two', 'item two and three'));
     const second = f.worker();
     second.start();
     try {
@@ -164,10 +206,29 @@ forEachTarget('concurrent edits', (engine, target) => {
         'the second worker to wait for the first one’s send',
       );
       written.release();
-      await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two', 'item three']);
+      await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two and three']);
     } finally {
       await second.stop();
     }
+    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
+  });
+
+  // Torture seed 98008 (PostgreSQL): a worker killed after Numerik took its send; a Numerik user
+  // then edited the line beside the sent one. The merge took the echo for an Exo edit in conflict.
+  it('an Exo line sent by a worker that died before recording it, and a Numerik edit beside it: both kept, no conflict', async () => {
+    const { post, seqno } = await synced('Agenda\nitem one\nitem two');
+    // The Numerik user edits before either direction records the send; then the worker dies.
+    armFailpoint(
+      'outbound.after-numerik',
+      (c) => {
+        if (c.seqno !== seqno) return;
+        numerikEdits(post.id, (t) => t.replace('item one', 'item one, edited in Numerik'));
+        throw new Error('killed after Numerik took the send');
+      },
+      { once: true },
+    );
+    await exoEdits(seqno, (t) => t.replace('item one', 'item zero\nitem one'));
+    await expectBothSidesHold(post.id, seqno, ['Agenda', 'item zero', 'item one, edited in Numerik', 'item two']);
     expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
   });
 
