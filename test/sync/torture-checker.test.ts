@@ -116,6 +116,9 @@ describe('the torture history checker', () => {
     expect(kinds(checkHistory(history, at('X')))).toEqual(['lost-field-update']);
     const kept = { ...at('X'), conflicts: [{ id: 3, seqno: 1, postId: 'pst_1', winner: 'numerik' as const, fields: ['due_at'], exo: { due_at: 'Y' }, numerik: { due_at: 'X' } }] };
     expect(checkHistory(history, kept)).toEqual([]);
+    // Seed 98020: the same race decided again went onto the open card, with each losing value on it.
+    const again = { ...at('X'), conflicts: [{ ...kept.conflicts[0]!, exo: { due_at: 'W\n…\nY' } }] };
+    expect(checkHistory(history, again)).toEqual([]);
     // Two commits whose windows overlap: either may be the last.
     const overlapping = [due('numerik', 'f1', 'X', 20), { ...due('exo', 'f2', 'Y', 21), commitAt: 15 }];
     expect(checkHistory(overlapping, at('X'))).toEqual([]);

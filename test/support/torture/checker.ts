@@ -283,6 +283,11 @@ function nettedOut(edits: readonly Edit[], final: string): boolean {
   });
 }
 
+/** A card's versions of a field: the same race decided again goes onto the open card, each losing value after the last ("\n…\n"). */
+function versionsOf(value: unknown): string[] {
+  return typeof value === 'string' ? value.split('\n…\n').map((v) => JSON.stringify(v)) : [JSON.stringify(value ?? null)];
+}
+
 /**
  * A field is a register: the last write wins, unless a conflict card kept it as the losing side.
  * "Last" is by commit; writes whose commits may have overlapped the last one's are all taken as
@@ -306,7 +311,7 @@ function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly Con
     const final = JSON.stringify(pair.post!.fields[field] ?? null);
     if (candidates.some((e) => JSON.stringify(e.value ?? null) === final)) continue;
     const kept = cards.some(
-      (c) => (c.seqno === pair.seqno || c.postId === pair.postId) && c.fields.includes(field) && candidates.some((e) => JSON.stringify(c[loser(c)][field] ?? null) === JSON.stringify(e.value ?? null)),
+      (c) => (c.seqno === pair.seqno || c.postId === pair.postId) && c.fields.includes(field) && candidates.some((e) => versionsOf(c[loser(c)][field]).includes(JSON.stringify(e.value ?? null))),
     );
     if (kept || nettedOut(edits, final)) continue;
     const wrote = candidates.map((e) => `${e.side} ${e.token} ${JSON.stringify(e.value)}`).join(', ');
