@@ -10,8 +10,9 @@ import { writeLogWithCards } from '../../db/plugin/conflict-cards.js';
 import { agreedState } from '../agreed.js';
 import { Moved, recheck, type ReadSet } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
-import { textPut } from '../lens/activity-text.js';
-import { outboundContext, type Lookups } from '../lookups.js';
+import { textGet, textPut } from '../lens/activity-text.js';
+import { putText, uncontested } from '../lens/body.js';
+import { inboundContext, outboundContext, type Lookups } from '../lookups.js';
 import { contentOfPost, hashContent, type Content } from '../mapping/content.js';
 import type { ExoChange } from '../mapping/inbound.js';
 import { activityContent } from '../mapping/outbound.js';
@@ -130,8 +131,9 @@ export async function recordHalfAgreed(db: Db, i: ConvergeInput, link: PostLink,
       if (decision.winner === 'exo') await writeLogWithCards(db, log.filter((e) => e.kind === 'conflict'), trx);
       return;
     }
-    await updatePostLink(db, sent.seqno, halfAgreed(sent, link, post, decision, i.lookups), trx);
-    await writeLogWithCards(db, log, trx);
+    const half = halfAgreed(sent, link, post, decision, i.lookups);
+    await updatePostLink(db, sent.seqno, half.change, trx);
+    await writeLogWithCards(db, half.reopened ? log.filter((e) => e.kind !== 'conflict') : log, trx);
   });
 }
 
@@ -139,14 +141,31 @@ export async function recordHalfAgreed(db: Db, i: ConvergeInput, link: PostLink,
  * The link after Numerik took Exo's edit but Exo did not take Numerik's (a save came first): Exo's
  * side is the activity that was sent; Numerik's side is its old base with Exo's edit applied, and
  * its version the old one, so that what Numerik changed is still a change, and Exo's edit is not.
+ * A conflict Numerik won is `reopened`: Exo's losing side is still in Exo, so both sides keep their
+ * base there (of the text, the lines in conflict) and the next decision, with the save that came
+ * first, decides it again and writes its one card.
  */
-function halfAgreed(sent: Activity, link: PostLink, post: Post, { bases, merge, exoNow, winner }: Decision, lookups: Lookups): PostLinkChange {
+function halfAgreed(sent: Activity, link: PostLink, post: Post, decision: Decision, lookups: Lookups): { change: PostLinkChange; reopened: boolean } {
+  const { bases, merge, exoNow, numerikNow: numerikRead, winner, text: put } = decision;
   // Exo's side in the form the next decision reads it in: the link keeps its version, so an
   // activity linked as created is still read as a new one.
   const ctx = outboundContext(sent, link, lookups);
   const numerikNow = contentOfPost(post);
   const exoContent = activityContent(sent, ctx, ctx.customerId ?? bases.exo.customer_id);
-  const text = exoNow.body_text === bases.exo.body_text ? bases.numerik.body_text : textPut(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, bases.numerik.body_text, winner, ctx).text;
+  let text = exoNow.body_text === bases.exo.body_text ? bases.numerik.body_text : textPut(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, bases.numerik.body_text, winner, ctx).text;
+  // Lines are reopened where the view is plain text the next decision reads the same way.
+  const reopened = winner === 'numerik' && decision.conflicts.length > 0 && (!put?.conflicts.length || (lookups.options.notesFormat === 'text' && !ctx.link?.asCreated));
+  if (reopened) {
+    for (const f of merge.conflicts) Object.assign(exoContent, { [f]: bases.exo[f] });
+    if (put?.conflicts.length) {
+      const exoEdit = putText(exoNow.body_text, bases.exo.body_text, bases.numerik.body_text, lookups.codePage);
+      text = uncontested(exoEdit.text, exoEdit.base, numerikRead.body_text);
+      exoContent.body_text = textGet({ body_text: text, body_html: '', comments: post.comments }, inboundContext(lookups)).body;
+    }
+  }
   const content = { ...numerikNow, ...Object.fromEntries(merge.toExo.map((f) => [f, bases.numerik[f]])), body_text: text } as Content;
-  return { exoHash: hashContent(exoContent), exoContent: JSON.stringify(exoContent), exoAssignedTo: sent.assignedTo, numerikContent: JSON.stringify(content), numerikHash: hashContent(content) };
+  return {
+    change: { exoHash: hashContent(exoContent), exoContent: JSON.stringify(exoContent), exoAssignedTo: sent.assignedTo, numerikContent: JSON.stringify(content), numerikHash: hashContent(content) },
+    reopened,
+  };
 }

@@ -1,4 +1,4 @@
-import { diff3Merge } from 'node-diff3';
+import { diff3Merge, diffIndices } from 'node-diff3';
 import { isCutMarker } from './control-lines.js';
 import { withPostLineEndings, withViewLineEndings } from './line-endings.js';
 import { textOfView } from './view-text.js';
@@ -111,6 +111,42 @@ export function mergeText(ours: string, base: string, theirs: string, winner: Si
   }
   merged.push(...a.slice(a.length - end));
   return { text: merged.join('\n'), conflicts };
+}
+
+/**
+ * What both sides hold when Exo's change (`ours`, from `base`) landed in Numerik's text (`theirs`)
+ * only where the two do not conflict: `base` with Exo's uncontested edits, `base`'s lines where they
+ * conflict, and none of Numerik's own edits. (The bases of a merge half done, decided again.)
+ */
+export function uncontested(ours: string, base: string, theirs: string): string {
+  const [a, o, b] = [ours.split('\n'), base.split('\n'), theirs.split('\n')];
+  const hunks = [...diffIndices(o, a).map((h) => ({ ours: true, h })), ...diffIndices(o, b).map((h) => ({ ours: false, h }))].sort((x, y) => x.h.buffer1[0] - y.h.buffer1[0]);
+  const out: string[] = [];
+  let at = 0;
+  for (let i = 0; i < hunks.length; ) {
+    // A region as diff3 groups it: the hunks of either side that overlap or touch.
+    const start = hunks[i]!.h.buffer1[0];
+    let end = start;
+    const group: typeof hunks = [];
+    for (; i < hunks.length && hunks[i]!.h.buffer1[0] <= end; i += 1) {
+      end = Math.max(end, hunks[i]!.h.buffer1[0] + hunks[i]!.h.buffer1[1]);
+      group.push(hunks[i]!);
+    }
+    const was = o.slice(start, end);
+    const side = (lines: string[], mine: boolean) => {
+      const hs = group.filter((g) => g.ours === mine).map((g) => g.h);
+      if (!hs.length) return was;
+      const from = Math.min(...hs.map((h) => h.buffer2[0])) - (Math.min(...hs.map((h) => h.buffer1[0])) - start);
+      const to = Math.max(...hs.map((h) => h.buffer2[0] + h.buffer2[1])) + (end - Math.max(...hs.map((h) => h.buffer1[0] + h.buffer1[1])));
+      return lines.slice(from, to);
+    };
+    const [exo, numerik] = [side(a, true), side(b, false)];
+    const landed = group.every((g) => g.ours) || exo.join('\n') === numerik.join('\n') || holdsChange(numerik, was, exo) || holdsChange(exo, was, numerik);
+    out.push(...o.slice(at, start), ...(landed ? exo : was));
+    at = end;
+  }
+  out.push(...o.slice(at));
+  return out.join('\n');
 }
 
 /**

@@ -154,6 +154,28 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
   });
 
+  // Torture seeds 97018, 98016, 98036 (PostgreSQL): a conflict Numerik won, its commit overtaken by an
+  // Exo save; the card kept Exo's line, which stayed in Exo, and the next decision went Exo's way.
+  it('a conflict Numerik won whose commit an Exo save overtook is decided again with that save: one card, of the decision that landed', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs\nten tables');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    const outbound = holdAt('converge.after-numerik', (c) => c.direction === 'outbound' && c.seqno === seqno);
+    // Exo's edit of the same line, the older (Numerik's line wins), and a line of its own that is sent.
+    await exoEdits(seqno, (t) => `${t.replace('forty chairs', 'forty-two chairs')}\ndelivery friday`);
+    await outbound.reached;
+    // Before the commit, the Exo user edits that line again: now the newer.
+    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty-two chairs', 'forty-five chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+    outbound.release();
+    await waitFor(async () => store().getPost(post.id).body_text.includes('forty-five'), 20_000, 'Numerik to take the second save');
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-five chairs\nten tables\ndelivery friday');
+    expect(await details(seqno)).toBe('Quote\nforty-five chairs\nten tables\ndelivery friday');
+    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    expect(conflicts.map((c) => JSON.parse(c.DETAIL!) as { winner: string; numerik: { body_text: string } })).toEqual([expect.objectContaining({ winner: 'exo', numerik: { body_text: 'fifty chairs' } })]);
+  });
+
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
     f.sandbox.faults.set({ pauseWebhooks: true });

@@ -4,6 +4,7 @@ import { textGet } from '../../../sync/lens/activity-text.js';
 import { mergeText, putText } from '../../../sync/lens/body.js';
 import { splitDetails } from '../../../sync/lens/details.js';
 import { textLens } from '../../../sync/lens/fields/text.js';
+import { openingText } from '../../../sync/lens/subject.js';
 import { charCount } from '../../../sync/lens/view-text.js';
 import { deletedChange, type InboundContext } from '../../../sync/mapping/inbound.js';
 import type { OutboundContext } from '../../../sync/mapping/outbound.js';
@@ -127,6 +128,15 @@ describe('the text lens: counterexamples found by fast-check', () => {
       expect(putText(memo('\n'), '\r\n\n', '\r\n\n', CP).text).toBe('\r\n');
     });
   });
+  describe('the subject of a new activity (laws.test.ts, seed 20261201, and the torture run)', () => {
+    it('a line inserted above details that began with the subject, before the first send read them: the subject was put in front again', () => {
+      // Shrunk by fast-check: subject "\ud800", details "\ud800\n" with "!" inserted above.
+      expect(openingText('\ud800', '!\n\ud800\n')).toBe('!\n\ud800\n');
+      // Torture seed 98023: Exo's insert above the create's first line, saved with CRLF line breaks.
+      expect(openingText('Torture 2 c2', 'friday e10 chairs\r\nTorture 2 c2\r\nfriday and chairs')).toBe('friday e10 chairs\r\nTorture 2 c2\r\nfriday and chairs');
+    });
+  });
+
   describe('the merge (laws.test.ts, and the torture run)', () => {
     it('an Exo line a killed worker sent, and a Numerik edit of the next line made on top of it, is no conflict', () => {
       // Torture seed 98008 (card 303): Numerik held "follow e82 samples", the line Exo inserted,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { textGet, textPut } from '../../../sync/lens/activity-text.js';
-import { mergeText, putText } from '../../../sync/lens/body.js';
+import { mergeText, putText, uncontested } from '../../../sync/lens/body.js';
 import { decodeChars, storable } from '../../../sync/lens/chars.js';
 import { commentsText } from '../../../sync/lens/comments.js';
 import { CUT_MARKER, isCommentsMarker, isCutMarker } from '../../../sync/lens/control-lines.js';
@@ -165,6 +165,23 @@ describe('the text lens: laws (fast-check, fixed seed)', () => {
     );
   });
 
+  it('a new activity’s text holds its subject’s line once: a line inserted above the details’ first line before the first send reads them changes nothing else', () => {
+    fc.assert(
+      fc.property(typed, body, typed, (subject, details, above) => {
+        const line = subject.trim();
+        // Seeds 98023, 98093, 98112 of the torture run: the details began with the subject, and a
+        // line went above it before the create read them; read before that save, the create sent
+        // the details as they were, and the save then came as an insert above.
+        const begins = `${line}\n${details}`;
+        expect(openingText(subject, `${above}\n${begins}`)).toBe(`${above}\n${openingText(subject, begins)}`);
+        // Rule 2 otherwise: details that hold no line beginning with the subject get it in front.
+        const held = details.split('\n').some((l) => l.trimStart().startsWith(line));
+        if (line && details && !held) expect(openingText(subject, details)).toBe(`${line}\n${details}`);
+      }),
+      params(),
+    );
+  });
+
   describe('the merge (diff3, line by line)', () => {
     /** Distinct lines, so that what a change touches is unambiguous. */
     const distinct = (prefix: string) => fc.array(line, { minLength: 1, maxLength: 10 }).map((ls) => ls.map((l, i) => `${prefix}${i}: ${l}`));
@@ -214,6 +231,24 @@ describe('the text lens: laws (fast-check, fixed seed)', () => {
           // Either side may be the one whose change came back with the other's edits beside it.
           const merged = exoFirst ? mergeText(echoed, base, holder, winner) : mergeText(holder, base, echoed, winner);
           expect(merged).toEqual({ text: holder, conflicts: [] });
+        }),
+        params(),
+      );
+    });
+
+    it('a merge half done (Numerik took Exo’s uncontested edits, Exo took nothing) decides again exactly the conflict it had', () => {
+      const [BOTH, AFTER] = ['-- the line both sides change --', '-- unchanged line after it --'];
+      fc.assert(
+        fc.property(distinct('left'), distinct('right'), lineEdits, lineEdits, line, line, fc.constantFrom<'exo' | 'numerik'>('exo', 'numerik'), (left, right, exoEdits, numerikEdits, x, y, winner) => {
+          const exoLeft = edit(left, exoEdits, 'exo');
+          const base = [...left, PIVOT, BOTH, AFTER, ...right].join('\n');
+          const ours = [...exoLeft, PIVOT, `exo: ${x}`, AFTER, ...right].join('\n');
+          const theirs = [...left, PIVOT, `numerik: ${y}`, AFTER, ...edit(right, numerikEdits, 'numerik')].join('\n');
+          const half = uncontested(ours, base, theirs);
+          expect(half).toBe([...exoLeft, PIVOT, BOTH, AFTER, ...right].join('\n'));
+          // What Numerik holds once the half that happened landed: Exo's uncontested edits, its own lines.
+          const sent = mergeText(ours, base, theirs, 'numerik').text;
+          expect(mergeText(ours, half, sent, winner)).toEqual(mergeText(ours, base, theirs, winner));
         }),
         params(),
       );
