@@ -29,26 +29,16 @@ export function subjectOf(text: string, codePage: string): string {
 
 /**
  * The text of a post made for a new Exo activity: the subject as its first line, then the details,
- * unless the details already hold the subject's line (one that begins with it; then it would be
- * there twice). Not only their first line: an Exo user may insert a line above it before the first
- * send reads the activity, and whether that send read the save or not must not decide whether the
- * subject's line is there once or twice (torture seeds 98023, 98093, 98112).
+ * unless the details already begin with the subject, or hold its line further down (then it would
+ * be there twice). A line that is the subject, not only the first: an Exo user may insert a line
+ * above it before the first send reads the activity, and whether that send read the save or not
+ * must not decide whether the subject's line is there once or twice (torture seeds 98023, 98093,
+ * 98112). A later line that only begins with the subject is the user's own: the subject goes in front.
  */
 export function openingText(subject: string | null, details: string): string {
   const line = subject?.trim() ?? '';
-  if (!line || details.trimStart().startsWith(line) || holdsLineStarting(details, line)) return details || line;
+  if (!line || details.trimStart().startsWith(line) || details.split('\n').some((l) => l.trim() === line)) return details || line;
   return details ? `${line}\n${details}` : line;
-}
-
-/** Whether a line of `text` begins with `start` (after its leading blanks). */
-function holdsLineStarting(text: string, start: string): boolean {
-  for (let from = 0; from <= text.length; ) {
-    const end = text.indexOf('\n', from);
-    if (text.slice(from, end === -1 ? text.length : end).trimStart().startsWith(start)) return true;
-    if (end === -1) break;
-    from = end + 1;
-  }
-  return false;
 }
 
 /**

@@ -135,6 +135,10 @@ describe('the text lens: counterexamples found by fast-check', () => {
       // Torture seed 98023: Exo's insert above the create's first line, saved with CRLF line breaks.
       expect(openingText('Torture 2 c2', 'friday e10 chairs\r\nTorture 2 c2\r\nfriday and chairs')).toBe('friday e10 chairs\r\nTorture 2 c2\r\nfriday and chairs');
     });
+
+    it('a later line that only begins with the subject is the user’s own text: the subject still opens the post (rule 2)', () => {
+      expect(openingText('Meeting', 'Agenda\nMeeting room booked')).toBe('Meeting\nAgenda\nMeeting room booked');
+    });
   });
 
   describe('the merge (laws.test.ts, and the torture run)', () => {

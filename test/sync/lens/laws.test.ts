@@ -174,8 +174,8 @@ describe('the text lens: laws (fast-check, fixed seed)', () => {
         // the details as they were, and the save then came as an insert above.
         const begins = `${line}\n${details}`;
         expect(openingText(subject, `${above}\n${begins}`)).toBe(`${above}\n${openingText(subject, begins)}`);
-        // Rule 2 otherwise: details that hold no line beginning with the subject get it in front.
-        const held = details.split('\n').some((l) => l.trimStart().startsWith(line));
+        // Rule 2 otherwise: details that neither begin with the subject nor hold its line get it in front.
+        const held = details.trimStart().startsWith(line) || details.split('\n').some((l) => l.trim() === line);
         if (line && details && !held) expect(openingText(subject, details)).toBe(`${line}\n${details}`);
       }),
       params(),
