@@ -33,6 +33,7 @@ export function agreedState(after: Activity, post: Post, lookups: Lookups): Agre
     numerikHash: hashContent(numerikContent),
     numerikContent: JSON.stringify(numerikContent),
     postUrl: post.web_url ?? null,
+    sending: null,
     createdAt: new Date(),
     syncedAt: new Date(),
   };

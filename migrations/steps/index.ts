@@ -6,10 +6,11 @@ import { createIntents } from './0004-create-intents.js';
 import { recordFields } from './0005-record-fields.js';
 import { bulkCapture } from './0006-bulk-capture.js';
 import { createIntentContent } from './0007-create-intent-content.js';
+import { postLinkSending } from './0008-post-link-sending.js';
 
 /**
  * Every migration, in the order it is applied. A migration is frozen once released: each spells out
  * its own tables instead of sharing helpers a later edit could change under it (the drift check
  * would report such a change as "statements changed after it was applied").
  */
-export const MIGRATIONS: readonly Migration[] = [pluginTables, changeCapture, folderField, createIntents, recordFields, bulkCapture, createIntentContent];
+export const MIGRATIONS: readonly Migration[] = [pluginTables, changeCapture, folderField, createIntents, recordFields, bulkCapture, createIntentContent, postLinkSending];

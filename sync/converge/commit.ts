@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { readActivities, type Activity } from '../../db/exo/activities.js';
 import { asSyncWriter, updateActivity } from '../../db/exo/write-activity.js';
 import { dropCreateIntent } from '../../db/plugin/links/create-intents.js';
-import { insertPostLink, updatePostLink, type PostLink, type PostLinkChange } from '../../db/plugin/links/posts.js';
+import { insertPostLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import { ATTACHMENTS_JOB, storeEventOnce } from '../../db/plugin/inbox/store-event.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { writeLogWithCards } from '../../db/plugin/conflict-cards.js';
@@ -19,6 +19,7 @@ import { activityContent } from '../mapping/outbound.js';
 import type { Post } from '../numerik/types.js';
 import type { ConvergeDeps, ConvergeInput, ConvergeOutcome } from './converge.js';
 import type { Decision } from './decide.js';
+import type { Agreement } from '../pending-send.js';
 
 /** The work rows were taken over by another worker: the commit's transaction rolls back. */
 export class LeaseLost extends Error {}
@@ -145,7 +146,7 @@ export async function recordHalfAgreed(db: Db, i: ConvergeInput, link: PostLink,
  * base there (of the text, the lines in conflict) and the next decision, with the save that came
  * first, decides it again and writes its one card.
  */
-function halfAgreed(sent: Activity, link: PostLink, post: Post, decision: Decision, lookups: Lookups): { change: PostLinkChange; reopened: boolean } {
+export function halfAgreed(sent: Activity, link: PostLink, post: Post, decision: Decision, lookups: Lookups): { change: Agreement; reopened: boolean } {
   const { bases, merge, exoNow, numerikNow: numerikRead, winner, text: put } = decision;
   // Exo's side in the form the next decision reads it in: the link keeps its version, so an
   // activity linked as created is still read as a new one.

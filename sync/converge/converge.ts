@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
 import { writeCardAhead } from '../../db/plugin/conflict-cards.js';
-import { readPostLinks, sameLink, type PostLink } from '../../db/plugin/links/posts.js';
+import { readPostLinks, recordSending, sameLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { splitDetails } from '../lens/details.js';
 import { textOfView } from '../lens/view-text.js';
@@ -15,9 +15,10 @@ import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { MAX_RESTARTS, Moved, lostRace } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
+import { pendingSend, withLandedSend } from '../pending-send.js';
 import { PreconditionFailedError } from '../numerik/errors.js';
 import type { Post, PostPatch } from '../numerik/types.js';
-import { changeLog, checkOf, committer, LeaseLost, recordHalfAgreed, recordLink, writeActivity, type Committer, type Entry } from './commit.js';
+import { changeLog, checkOf, committer, halfAgreed, LeaseLost, recordHalfAgreed, recordLink, writeActivity, type Committer, type Entry } from './commit.js';
 import { decide, type Decision } from './decide.js';
 import { markDeleted } from './deleted.js';
 import { linkCreatedPost, previewCreatedLink } from './link-created.js';
@@ -165,7 +166,7 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   const excluded = exclusionOf(activity, i.lookups.excluded);
   if (excluded) return skip(`${excluded}: the activity is not synced`);
 
-  const decision = decide(activity, link, post, i.lookups);
+  const decision = decide(activity, withLandedSend(link, post), post, i.lookups);
   const { merge, conflicts, toNumerik, card } = decision;
   if (card && !deps.preview && i.otherInFlight) {
     const waiting = await i.otherInFlight();
@@ -175,11 +176,15 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   // Exo's side of a conflict overwrites Numerik's in the PATCH: its card is written first, so that a
   // worker killed before the commit loses nothing; taken back when Numerik refuses the PATCH.
   const ahead = card?.winner === 'exo' && toNumerik.length && !deps.preview ? await writeCardAhead(deps.db, decided.find((e) => e.kind === 'conflict')!) : undefined;
+  const patch = patchOf(decision.exoNow, merge.toNumerik, decision.newText, activity, i);
+  // What the commit records of the send, if its worker dies first (sync/pending-send.ts).
+  const putBack =
+    toNumerik.length && !deps.preview ? await recordSending(deps.db, link, pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change)) : undefined;
   let current: Post;
   try {
-    current = await sendToNumerik(deps, i, link, activity, post, decision);
+    current = await sendToNumerik(deps, i, link, activity, post, toNumerik.length ? patch : undefined);
   } catch (error) {
-    if (ahead && (error instanceof Moved || error instanceof PreconditionFailedError)) await ahead();
+    if (error instanceof Moved || error instanceof PreconditionFailedError) await Promise.all([ahead?.(), putBack?.()]);
     throw error;
   }
   const log = ahead ? decided.filter((e) => e.kind !== 'conflict') : decided;
@@ -220,15 +225,15 @@ function decisionLog({ text, card, conflicts, winner, exoNow, numerikNow }: Deci
   return log;
 }
 
-/** The post once Numerik has what was decided for it: as read when nothing is. */
-async function sendToNumerik(deps: ConvergeDeps, i: ConvergeInput, link: PostLink, activity: Activity, post: Post, { exoNow, merge, newText, toNumerik }: Decision): Promise<Post> {
-  if (!toNumerik.length) return post;
+/** The post once Numerik has what was decided for it (`patch`): as read when nothing is. */
+async function sendToNumerik(deps: ConvergeDeps, i: ConvergeInput, link: PostLink, activity: Activity, post: Post, patch: PostPatch | undefined): Promise<Post> {
+  if (!patch) return post;
   // Numerik is sent only what was decided from the link as it still is (the commit re-checks it too,
   // but a PATCH is not taken back).
   if (!deps.preview && !sameLink((await readPostLinks(deps.db, [activity.seqno])).get(activity.seqno), i.storedLink ?? link)) {
     throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
   }
-  return sendPatch(deps, post, patchOf(exoNow, merge.toNumerik, newText, activity, i));
+  return sendPatch(deps, post, patch);
 }
 
 /** Numerik's side of a converge: the PATCH (If-Match the version read), or in a preview its record. */

@@ -20,7 +20,7 @@ import type { Post } from '../numerik/types.js';
  * A token recorded before the create's content was kept has no base: the post as found stands in
  * for it (Exo's differences from it are then taken as Exo's edits).
  */
-export function createdLink(activity: Activity, post: Post, intent: Pick<CreateIntent, 'content'>): Omit<PostLink, 'createdAt' | 'syncedAt'> {
+export function createdLink(activity: Activity, post: Post, intent: Pick<CreateIntent, 'content'>): Omit<PostLink, 'createdAt' | 'syncedAt' | 'sending'> {
   const base = intent.content ? (JSON.parse(intent.content) as Content) : contentOfPost(post);
   const hash = hashContent(base);
   const json = JSON.stringify(base);
@@ -60,5 +60,5 @@ export async function linkCreatedPost(db: Db, activity: Activity, post: Post, lo
 /** As linkCreatedPost, decided only (preview, shadow): the link it would record, nothing written. */
 export async function previewCreatedLink(db: Db, activity: Activity, post: Post): Promise<PostLink> {
   const intent = await readCreateIntentRecord(db, activity.seqno);
-  return { ...createdLink(activity, post, intent ?? {}), createdAt: new Date(), syncedAt: new Date() };
+  return { ...createdLink(activity, post, intent ?? {}), sending: null, createdAt: new Date(), syncedAt: new Date() };
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
 import { writeBackText } from '../../db/exo/write-back.js';
 import { dropCreateIntent, openCreateIntent } from '../../db/plugin/links/create-intents.js';
-import { readPostLinks, sameLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
+import { readPostLinks, recordSending, sameLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import { receiveInFlight, sendInFlight } from '../../db/plugin/work/in-flight.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { agreeOnPost } from '../agreed.js';
@@ -21,6 +21,7 @@ import { PreconditionFailedError } from '../numerik/errors.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { lostRace, recheck } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
+import { patchedBase, pendingSend } from '../pending-send.js';
 import { readActivityPairs } from '../read-set.js';
 import type { Post } from '../numerik/types.js';
 import { AdoptionRefusedError, adoptOnRetry } from './create-retry.js';
@@ -159,10 +160,15 @@ async function update(
 ): Promise<Outcome> {
   let post: Post;
   await failpoint('outbound.after-read', { seqno, postId: plan.postId, direction: 'outbound' });
+  // A send of an earlier worker may have landed unrecorded: only the post tells (the merge reads it).
+  if (link.sending) return mergeWithPost(deps, seqno, activity, link, await deps.client.getPost(plan.postId), lookups, notes);
+  const agreed = { exoHash: plan.hash, exoContent: JSON.stringify(plan.content), exoAssignedTo: activity.assignedTo, ...patchedBase(link, plan.patch) };
+  const putBack = link.numerikVersion === null ? undefined : await recordSending(deps.db, link, pendingSend(link.numerikVersion, plan.patch, agreed));
   try {
     post = await deps.client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
+    await putBack?.();
     const fresh = (await readPostLinks(deps.db, [seqno])).get(seqno);
     // Another worker synced this activity meanwhile (a version, or only its bases): start over from what it left.
     if (!sameLink(fresh, link)) return { kind: 'moved', reason: 'another worker synced this activity meanwhile' };

@@ -2,6 +2,11 @@
 -- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
 -- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
+-- ===== 0008-post-link-sending (down): X_NUMERIK_POST_LINK.SENDING: the agreement a send in flight would record (nullable)
+SET LOCK_TIMEOUT 5000;
+ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] DROP COLUMN [SENDING];
+SET LOCK_TIMEOUT -1;
+
 -- ===== 0007-create-intent-content (down): X_NUMERIK_CREATE_INTENT.CONTENT: the content each post is created with (nullable)
 SET LOCK_TIMEOUT 5000;
 ALTER TABLE [dbo].[X_NUMERIK_CREATE_INTENT] DROP COLUMN [CONTENT];

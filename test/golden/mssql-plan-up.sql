@@ -149,3 +149,8 @@ SET LOCK_TIMEOUT -1;
 SET LOCK_TIMEOUT 5000;
 ALTER TABLE [dbo].[X_NUMERIK_CREATE_INTENT] ADD [CONTENT] nvarchar(max) null;
 SET LOCK_TIMEOUT -1;
+
+-- ===== 0008-post-link-sending (up): X_NUMERIK_POST_LINK.SENDING: the agreement a send in flight would record (nullable)
+SET LOCK_TIMEOUT 5000;
+ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] ADD [SENDING] nvarchar(max) null;
+SET LOCK_TIMEOUT -1;

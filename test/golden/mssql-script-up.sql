@@ -1,5 +1,5 @@
 -- exo-numerik migration script: migrate up, SQL Server 2016 or later, schema dbo
--- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content
+-- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content, 0008-post-link-sending
 -- Run with: sqlcmd -S <server> -d <Exo database> -E -b -i <this file>   (or open in SSMS and press F5)
 -- Each migration is one transaction. If any statement fails, that transaction is rolled back,
 -- an error is raised, and nothing after it runs (SET NOEXEC ON).
@@ -375,6 +375,22 @@ INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALU
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0007-create-intent-content failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+COMMIT TRANSACTION;
+GO
+
+-- ===== 0008-post-link-sending (up): X_NUMERIK_POST_LINK.SENDING: the agreement a send in flight would record (nullable)
+BEGIN TRANSACTION;
+GO
+ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] ADD [SENDING] nvarchar(max) null;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0008-post-link-sending failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0008-post-link-sending', N'ea4a218412a5e735febdbb54c35f0a62b969b58faf48425447f49a1173986ed7', SYSUTCDATETIME());
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0008-post-link-sending failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
 COMMIT TRANSACTION;
 GO

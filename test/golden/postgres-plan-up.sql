@@ -192,3 +192,7 @@ CREATE TRIGGER "X_NUMERIK_TASKS_CAPTURE_DEL" AFTER DELETE ON "public"."TASKS" RE
 -- ===== 0007-create-intent-content (up): X_NUMERIK_CREATE_INTENT.CONTENT: the content each post is created with (nullable)
 SET LOCAL lock_timeout = '5s';
 alter table "public"."X_NUMERIK_CREATE_INTENT" add column "CONTENT" text null;
+
+-- ===== 0008-post-link-sending (up): X_NUMERIK_POST_LINK.SENDING: the agreement a send in flight would record (nullable)
+SET LOCAL lock_timeout = '5s';
+alter table "public"."X_NUMERIK_POST_LINK" add column "SENDING" text null;

@@ -176,6 +176,35 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(conflicts.map((c) => JSON.parse(c.DETAIL!) as { winner: string; numerik: { body_text: string } })).toEqual([expect.objectContaining({ winner: 'exo', numerik: { body_text: 'fifty chairs' } })]);
   });
 
+  // Torture seeds 98072, 99044, 99046 (PostgreSQL): an Exo user's change sent by a worker that died
+  // before recording it, then taken back in Exo; the send in Numerik was taken for a Numerik edit,
+  // and the value the user had taken back came back over their last save.
+  for (const path of ['a plain send', 'a merge'] as const) {
+    it(`an Exo edit sent by a worker that died before recording it (${path}), then taken back in Exo: the last save stands on both sides`, async () => {
+      const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
+      // The merge path: a Numerik edit elsewhere first, so the send meets a newer version and merges.
+      if (path === 'a merge') {
+        f.sandbox.faults.set({ pauseWebhooks: true });
+        numerikEdits(post.id, (t) => t.replace('six lamps', 'eight lamps'));
+      }
+      armFailpoint(
+        path === 'a merge' ? 'converge.after-numerik' : 'outbound.after-numerik',
+        (c) => {
+          if (c.seqno === seqno && c.direction === 'outbound') throw new Error('killed after Numerik took the send');
+        },
+        { once: true },
+      );
+      await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+      await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
+      await exoEdits(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
+      f.sandbox.faults.set({ pauseWebhooks: false });
+      await settled(f);
+      const text = `Quote\nforty chairs\nten tables\n${path === 'a merge' ? 'eight' : 'six'} lamps`;
+      expect(store().getPost(post.id).body_text).toBe(text);
+      expect(await details(seqno)).toBe(text);
+    });
+  }
+
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
     f.sandbox.faults.set({ pauseWebhooks: true });
@@ -204,7 +233,12 @@ forEachTarget('concurrent edits', (engine, target) => {
     // Numerik holds "item two", the link does not yet; Exo edits that line again.
     await exoEdits(seqno, (t) => t.replace('item two', 'item two and three'));
     f.sandbox.faults.set({ pauseWebhooks: false });
-    await inboundWaits(post.id);
+    // The inbound side finds the send recorded as in flight (and landed), or waits for it, busy.
+    await waitFor(
+      async () => (await f.db.table(OBJECTS.inbox).where({ POST_ID: post.id }).andWhere((q) => q.whereNull('LAST_ERROR').orWhereNot('LAST_ERROR', 'like', 'busy:%')).first('ID')) === undefined,
+      20_000,
+      'the inbound side to decide on the post',
+    );
     written.release();
     await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two and three']);
     expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
@@ -212,7 +246,7 @@ forEachTarget('concurrent edits', (engine, target) => {
 
   // Torture seeds 88004, 88010, 88022, 88035 (PostgreSQL): a second worker's merge took the first
   // worker's send, in Numerik but not yet recorded, for a Numerik edit; Exo's next line went onto a card.
-  it('a second worker sending the next Exo save while the first worker’s send is in Numerik, not yet recorded, waits for it: no conflict', async () => {
+  it('a second worker sending the next Exo save while the first worker’s send is in Numerik, not yet recorded: no conflict', async () => {
     const { post, seqno } = await synced('Agenda\nitem one');
     const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
     await exoEdits(seqno, (t) => `${t}\nitem two`);
@@ -222,10 +256,13 @@ forEachTarget('concurrent edits', (engine, target) => {
     const second = f.worker();
     second.start();
     try {
+      // It finds the first send recorded as in flight (and landed) and sends the save, or waits for it, busy.
       await waitFor(
-        async () => (await f.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
+        async () =>
+          store().getPost(post.id).body_text.includes('item two and three') ||
+          (await f.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
         20_000,
-        'the second worker to wait for the first one’s send',
+        'the second worker to decide on the activity',
       );
       written.release();
       await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two and three']);

@@ -22,6 +22,8 @@ export interface PostLink {
   numerikContent: string | null;
   /** The post's page in Numerik's web app, as Numerik last gave it (web_url). */
   postUrl: string | null;
+  /** JSON: a send in flight, recorded before its PATCH (sync/pending-send.ts); cleared by every recorded agreement. */
+  sending: string | null;
   createdAt: Date;
   syncedAt: Date;
 }
@@ -39,6 +41,7 @@ interface Row {
   NUMERIK_HASH: string | null;
   NUMERIK_CONTENT: string | null;
   POST_URL: string | null;
+  SENDING: string | null;
   CREATED_AT: Date;
   SYNCED_AT: Date;
 }
@@ -56,11 +59,12 @@ const fromRow = (r: Row): PostLink => ({
   numerikHash: r.NUMERIK_HASH,
   numerikContent: r.NUMERIK_CONTENT,
   postUrl: r.POST_URL,
+  sending: r.SENDING ?? null,
   createdAt: r.CREATED_AT,
   syncedAt: r.SYNCED_AT,
 });
 
-export type PostLinkChange = Partial<Omit<PostLink, 'activitySeqno' | 'postId' | 'postType' | 'origin' | 'createdAt' | 'syncedAt'>>;
+export type PostLinkChange = Partial<Omit<PostLink, 'activitySeqno' | 'postId' | 'postType' | 'origin' | 'createdAt' | 'syncedAt' | 'sending'>>;
 
 const toColumns = (change: PostLinkChange) =>
   Object.fromEntries(
@@ -97,7 +101,7 @@ export async function readPostLinksByPost(db: Db, postIds: readonly string[], tr
 }
 
 /** Inserts a new link; false when the activity or the post is linked already (another worker won). */
-export async function insertPostLink(db: Db, link: Omit<PostLink, 'createdAt' | 'syncedAt'>, trx?: Knex.Transaction): Promise<boolean> {
+export async function insertPostLink(db: Db, link: Omit<PostLink, 'createdAt' | 'syncedAt' | 'sending'>, trx?: Knex.Transaction): Promise<boolean> {
   try {
     await table(db, trx).insert({
       ACTIVITY_SEQNO: link.activitySeqno,
@@ -125,7 +129,19 @@ export async function updatePostLink(db: Db, seqno: number, change: PostLinkChan
     const version = change.numerikVersion;
     q = q.andWhere((w) => w.whereNull('NUMERIK_VERSION').orWhere('NUMERIK_VERSION', '<=', version));
   }
-  return (await q.update({ ...toColumns(change), SYNCED_AT: new Date() })) > 0;
+  // Whatever is recorded now is what both sides agree on: a send in flight is that, or starts over.
+  return (await q.update({ ...toColumns(change), SENDING: null, SYNCED_AT: new Date() })) > 0;
+}
+
+/**
+ * Records a send in flight (JSON) on the link as `read`, before its PATCH; the link's agreement is
+ * left as it is. Returns how to put back what was recorded before, when the PATCH did not land.
+ */
+export async function recordSending(db: Db, read: PostLink, sending: string): Promise<() => Promise<void>> {
+  await table(db).where({ ACTIVITY_SEQNO: read.activitySeqno }).update({ SENDING: sending });
+  return async () => {
+    await table(db).where({ ACTIVITY_SEQNO: read.activitySeqno, SENDING: sending }).update({ SENDING: read.sending });
+  };
 }
 
 /** One activity's link, read under a short update lock held to the end of `trx` (the commit's re-check). */

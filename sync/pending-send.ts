@@ -1,0 +1,43 @@
+import type { PostLink, PostLinkChange } from '../db/plugin/links/posts.js';
+import { contentOfPost, hashContent, type Content } from './mapping/content.js';
+import type { Post, PostPatch } from './numerik/types.js';
+
+/** The agreement a link records once both sides hold the same (its version apart). */
+export type Agreement = Required<Pick<PostLinkChange, 'exoHash' | 'exoContent' | 'exoAssignedTo' | 'numerikHash' | 'numerikContent'>>;
+
+/** A send in flight (X_NUMERIK_POST_LINK.SENDING), recorded before its PATCH. */
+interface PendingSend {
+  /** The version the PATCH is made If-Match: the post's, when the send was decided. */
+  version: number;
+  /** The values Numerik holds once the PATCH lands, by field. */
+  sent: Record<string, unknown>;
+  /** What the commit after the PATCH would record (or, when Exo is saved meanwhile, the half of it that happened). */
+  agreed: Agreement;
+}
+
+/** The SENDING of a PATCH made If-Match `version`, whose landing makes the link record `agreed`. */
+export function pendingSend(version: number, patch: PostPatch, agreed: Agreement): string {
+  const sent = Object.fromEntries(Object.entries(patch).filter(([f]) => f !== 'body_html'));
+  return JSON.stringify({ version, sent, agreed } satisfies PendingSend);
+}
+
+/** The link's Numerik side with `patch` applied: what Numerik holds once a PATCH made on that base lands. */
+export function patchedBase(link: PostLink, patch: PostPatch): Pick<Agreement, 'numerikHash' | 'numerikContent'> {
+  const base = JSON.parse(link.numerikContent ?? '{}') as Content;
+  const content = { ...base, ...Object.fromEntries(Object.entries(patch).filter(([f]) => f !== 'body_html')) } as Content;
+  return { numerikContent: JSON.stringify(content), numerikHash: hashContent(content) };
+}
+
+/**
+ * The link as the next decision reads it. A send whose PATCH landed (the post is past the version it
+ * was made on and holds every value it sent) while its worker died before the commit would else be
+ * taken for a Numerik user's edit: an Exo save since it would then count for nothing, and the sent
+ * value come back over it. Its agreement is read instead; anything else leaves the link as it is.
+ */
+export function withLandedSend(link: PostLink, post: Post): PostLink {
+  if (!link.sending) return link;
+  const pending = JSON.parse(link.sending) as PendingSend;
+  const now = contentOfPost(post) as unknown as Record<string, unknown>;
+  const holds = Object.entries(pending.sent).every(([f, v]) => JSON.stringify(now[f] ?? null) === JSON.stringify(v ?? null));
+  return post.version > pending.version && holds ? { ...link, ...pending.agreed } : link;
+}

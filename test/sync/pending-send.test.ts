@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { PostLink } from '../../db/plugin/links/posts.js';
+import type { Post } from '../../sync/numerik/types.js';
+import { patchedBase, pendingSend, withLandedSend } from '../../sync/pending-send.js';
+
+const base = { type: 'task', body_text: 'Quote\nforty chairs', assignee_id: 'usr_ann', due_at: null, completed: false, completed_at: null, customer_id: 'cus_1', tags: [] };
+const link: PostLink = {
+  activitySeqno: 7,
+  postId: 'pst_7',
+  postType: 'task',
+  origin: 'exo',
+  state: 'active',
+  exoHash: 'exo-old',
+  exoContent: JSON.stringify(base),
+  exoAssignedTo: 1,
+  numerikVersion: 4,
+  numerikHash: 'numerik-old',
+  numerikContent: JSON.stringify(base),
+  postUrl: null,
+  sending: null,
+  createdAt: new Date(0),
+  syncedAt: new Date(0),
+};
+const post = (version: number, over: Partial<typeof base> = {}) => ({ id: 'pst_7', version, ...base, ...over, body_html: '', comments: [], updated_at: '2026-12-06T00:00:00Z' }) as unknown as Post;
+
+describe('a send recorded before its PATCH (X_NUMERIK_POST_LINK.SENDING)', () => {
+  const patch = { assignee_id: 'usr_raj', body_html: '<p>ignored</p>' };
+  const agreed = { exoHash: 'exo-sent', exoContent: '{"sent":true}', exoAssignedTo: 2, ...patchedBase(link, patch) };
+  const sending = { ...link, sending: pendingSend(4, patch, agreed) };
+
+  it('landed (a later version holds every value it sent): the link reads as the agreement it would have recorded, its version kept', () => {
+    expect(withLandedSend(sending, post(5, { assignee_id: 'usr_raj' }))).toEqual({ ...sending, ...agreed });
+    expect(JSON.parse(agreed.numerikContent!)).toEqual({ ...base, assignee_id: 'usr_raj' });
+  });
+
+  it('not landed (no later version, or a value it sent not there): the link as it is', () => {
+    expect(withLandedSend(sending, post(4, { assignee_id: 'usr_raj' }))).toBe(sending);
+    expect(withLandedSend(sending, post(5))).toBe(sending);
+    expect(withLandedSend(link, post(5, { assignee_id: 'usr_raj' }))).toBe(link);
+  });
+});
