@@ -173,21 +173,16 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
     if (waiting) return { kind: 'busy', restarts: 0, reason: waiting };
   }
   const decided = decisionLog(decision, activity, post, entry);
-  // Exo's side of a conflict overwrites Numerik's in the PATCH: its card is written first, so that a
-  // worker killed before the commit loses nothing; taken back when Numerik refuses the PATCH.
-  const ahead = card?.winner === 'exo' && toNumerik.length && !deps.preview ? await writeCardAhead(deps.db, decided.find((e) => e.kind === 'conflict')!) : undefined;
-  const patch = patchOf(decision.exoNow, merge.toNumerik, decision.newText, activity, i);
-  // What the commit records of the send, if its worker dies first (sync/pending-send.ts).
-  const putBack =
-    toNumerik.length && !deps.preview ? await recordSending(deps.db, link, pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change)) : undefined;
+  const patch = toNumerik.length ? patchOf(decision.exoNow, merge.toNumerik, decision.newText, activity, i) : undefined;
+  const ahead = patch && !deps.preview ? await writeAhead(deps, i, link, activity, post, decision, decided, patch) : undefined;
   let current: Post;
   try {
-    current = await sendToNumerik(deps, i, link, activity, post, toNumerik.length ? patch : undefined);
+    current = await sendToNumerik(deps, i, link, activity, post, patch);
   } catch (error) {
-    if (error instanceof Moved || error instanceof PreconditionFailedError) await Promise.all([ahead?.(), putBack?.()]);
+    if (error instanceof Moved || error instanceof PreconditionFailedError) await ahead?.takeBack();
     throw error;
   }
-  const log = ahead ? decided.filter((e) => e.kind !== 'conflict') : decided;
+  const log = ahead?.carded ? decided.filter((e) => e.kind !== 'conflict') : decided;
   // Written to Exo as the Numerik user who made the edit: the PATCH's answer names the sync's own user.
   const change = exoColumnsFor(merge.toExo, current === post ? post : { ...current, updated_by: actorOf(post) }, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };
@@ -223,6 +218,25 @@ function decisionLog({ text, card, conflicts, winner, exoNow, numerikNow }: Deci
     );
   }
   return log;
+}
+
+/**
+ * What is written before the PATCH, so that a worker killed before the commit loses nothing: the
+ * card of a conflict Exo won (the PATCH overwrites Numerik's side, kept only there), and the send
+ * itself (sync/pending-send.ts: what the commit would record). Taken back when Numerik refuses the
+ * PATCH, or the link moved before it was sent.
+ */
+async function writeAhead(deps: ConvergeDeps, i: ConvergeInput, link: PostLink, activity: Activity, post: Post, decision: Decision, log: LogEntry[], patch: PostPatch): Promise<{ carded: boolean; takeBack(): Promise<void> }> {
+  const card = decision.card?.winner === 'exo' ? await writeCardAhead(deps.db, log.find((e) => e.kind === 'conflict')!) : undefined;
+  const agreed = halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change;
+  const sending = await recordSending(deps.db, link, pendingSend(post.version, patch, agreed));
+  return {
+    carded: card !== undefined,
+    async takeBack() {
+      await card?.();
+      await sending();
+    },
+  };
 }
 
 /** The post once Numerik has what was decided for it (`patch`): as read when nothing is. */
