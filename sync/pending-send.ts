@@ -13,12 +13,19 @@ interface PendingSend {
   sent: Record<string, unknown>;
   /** What the commit after the PATCH would record (or, when Exo is saved meanwhile, the half of it that happened). */
   agreed: Agreement;
+  /** The version the PATCH made, once it answered: landed, whatever Numerik users changed since. */
+  landed?: number;
 }
 
 /** The SENDING of a PATCH made If-Match `version`, whose landing makes the link record `agreed`. */
 export function pendingSend(version: number, patch: PostPatch, agreed: Agreement): string {
   const sent = Object.fromEntries(Object.entries(patch).filter(([f]) => f !== 'body_html'));
   return JSON.stringify({ version, sent, agreed } satisfies PendingSend);
+}
+
+/** The SENDING once its PATCH answered with the post at `version`. */
+export function landedAt(sending: string, version: number): string {
+  return JSON.stringify({ ...(JSON.parse(sending) as PendingSend), landed: version });
 }
 
 /** The link's Numerik side with `patch` applied: what Numerik holds once a PATCH made on that base lands. */
@@ -29,15 +36,17 @@ export function patchedBase(link: PostLink, patch: PostPatch): Pick<Agreement, '
 }
 
 /**
- * The link as the next decision reads it. A send whose PATCH landed (the post is past the version it
- * was made on and holds every value it sent) while its worker died before the commit would else be
- * taken for a Numerik user's edit: an Exo save since it would then count for nothing, and the sent
- * value come back over it. Its agreement is read instead; anything else leaves the link as it is.
+ * The link as the next decision reads it. A send whose PATCH landed while its worker died before the
+ * commit would else be taken for a Numerik user's edit: an Exo save since it would then count for
+ * nothing, and the sent value come back over it. Its agreement is read instead, when the PATCH is
+ * known to have answered, or the post is past the version it was made on and holds every value it
+ * sent (the worker died before it could say); anything else leaves the link as it is.
  */
 export function withLandedSend(link: PostLink, post: Post): PostLink {
   if (!link.sending) return link;
   const pending = JSON.parse(link.sending) as PendingSend;
   const now = contentOfPost(post) as unknown as Record<string, unknown>;
-  const holds = Object.entries(pending.sent).every(([f, v]) => JSON.stringify(now[f] ?? null) === JSON.stringify(v ?? null));
-  return post.version > pending.version && holds ? { ...link, ...pending.agreed } : link;
+  const holds = () => Object.entries(pending.sent).every(([f, v]) => JSON.stringify(now[f] ?? null) === JSON.stringify(v ?? null));
+  const landed = pending.landed !== undefined ? post.version >= pending.landed : post.version > pending.version && holds();
+  return landed ? { ...link, ...pending.agreed } : link;
 }

@@ -15,7 +15,7 @@ import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { MAX_RESTARTS, Moved, lostRace } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
-import { pendingSend, withLandedSend } from '../pending-send.js';
+import { landedAt, pendingSend, withLandedSend } from '../pending-send.js';
 import { PreconditionFailedError } from '../numerik/errors.js';
 import type { Post, PostPatch } from '../numerik/types.js';
 import { changeLog, checkOf, committer, halfAgreed, LeaseLost, recordHalfAgreed, recordLink, writeActivity, type Committer, type Entry } from './commit.js';
@@ -178,6 +178,7 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   let current: Post;
   try {
     current = await sendToNumerik(deps, i, link, activity, post, patch);
+    if (current !== post) await ahead?.landed(current.version);
   } catch (error) {
     if (error instanceof Moved || error instanceof PreconditionFailedError) await ahead?.takeBack();
     throw error;
@@ -223,19 +224,29 @@ function decisionLog({ text, card, conflicts, winner, exoNow, numerikNow }: Deci
 /**
  * What is written before the PATCH, so that a worker killed before the commit loses nothing: the
  * card of a conflict Exo won (the PATCH overwrites Numerik's side, kept only there), and the send
- * itself (sync/pending-send.ts: what the commit would record). Taken back when Numerik refuses the
- * PATCH, or the link moved before it was sent.
+ * itself (sync/pending-send.ts: what the commit would record), marked landed once the PATCH answers.
+ * Taken back when Numerik refuses the PATCH, or the link moved before it was sent.
  */
-async function writeAhead(deps: ConvergeDeps, i: ConvergeInput, link: PostLink, activity: Activity, post: Post, decision: Decision, log: LogEntry[], patch: PostPatch): Promise<{ carded: boolean; takeBack(): Promise<void> }> {
+async function writeAhead(
+  deps: ConvergeDeps,
+  i: ConvergeInput,
+  link: PostLink,
+  activity: Activity,
+  post: Post,
+  decision: Decision,
+  log: LogEntry[],
+  patch: PostPatch,
+): Promise<{ carded: boolean; takeBack(): Promise<void>; landed(version: number): Promise<void> }> {
   const card = decision.card?.winner === 'exo' ? await writeCardAhead(deps.db, log.find((e) => e.kind === 'conflict')!) : undefined;
-  const agreed = halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change;
-  const sending = await recordSending(deps.db, link, pendingSend(post.version, patch, agreed));
+  const pending = pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change);
+  const sending = await recordSending(deps.db, link, pending);
   return {
     carded: card !== undefined,
     async takeBack() {
       await card?.();
-      await sending();
+      await sending.putBack();
     },
+    landed: (version) => sending.replace(landedAt(pending, version)),
   };
 }
 

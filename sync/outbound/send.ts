@@ -21,7 +21,7 @@ import { PreconditionFailedError } from '../numerik/errors.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { lostRace, recheck } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
-import { patchedBase, pendingSend } from '../pending-send.js';
+import { landedAt, patchedBase, pendingSend } from '../pending-send.js';
 import { readActivityPairs } from '../read-set.js';
 import type { Post } from '../numerik/types.js';
 import { AdoptionRefusedError, adoptOnRetry } from './create-retry.js';
@@ -163,12 +163,14 @@ async function update(
   // A send of an earlier worker may have landed unrecorded: only the post tells (the merge reads it).
   if (link.sending) return mergeWithPost(deps, seqno, activity, link, await deps.client.getPost(plan.postId), lookups, notes);
   const agreed = { exoHash: plan.hash, exoContent: JSON.stringify(plan.content), exoAssignedTo: activity.assignedTo, ...patchedBase(link, plan.patch) };
-  const putBack = link.numerikVersion === null ? undefined : await recordSending(deps.db, link, pendingSend(link.numerikVersion, plan.patch, agreed));
+  const pending = link.numerikVersion === null ? undefined : pendingSend(link.numerikVersion, plan.patch, agreed);
+  const sending = pending === undefined ? undefined : await recordSending(deps.db, link, pending);
   try {
     post = await deps.client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
+    if (pending) await sending?.replace(landedAt(pending, post.version));
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
-    await putBack?.();
+    await sending?.putBack();
     const fresh = (await readPostLinks(deps.db, [seqno])).get(seqno);
     // Another worker synced this activity meanwhile (a version, or only its bases): start over from what it left.
     if (!sameLink(fresh, link)) return { kind: 'moved', reason: 'another worker synced this activity meanwhile' };

@@ -179,30 +179,34 @@ forEachTarget('concurrent edits', (engine, target) => {
   // Torture seeds 98072, 99044, 99046 (PostgreSQL): an Exo user's change sent by a worker that died
   // before recording it, then taken back in Exo; the send in Numerik was taken for a Numerik edit,
   // and the value the user had taken back came back over their last save.
+  // Seed 95201: the same, taken back in Numerik instead; the send was read as never landed.
   for (const path of ['a plain send', 'a merge'] as const) {
-    it(`an Exo edit sent by a worker that died before recording it (${path}), then taken back in Exo: the last save stands on both sides`, async () => {
-      const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
-      // The merge path: a Numerik edit elsewhere first, so the send meets a newer version and merges.
-      if (path === 'a merge') {
-        f.sandbox.faults.set({ pauseWebhooks: true });
-        numerikEdits(post.id, (t) => t.replace('six lamps', 'eight lamps'));
-      }
-      armFailpoint(
-        path === 'a merge' ? 'converge.after-numerik' : 'outbound.after-numerik',
-        (c) => {
-          if (c.seqno === seqno && c.direction === 'outbound') throw new Error('killed after Numerik took the send');
-        },
-        { once: true },
-      );
-      await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-      await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
-      await exoEdits(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
-      f.sandbox.faults.set({ pauseWebhooks: false });
-      await settled(f);
-      const text = `Quote\nforty chairs\nten tables\n${path === 'a merge' ? 'eight' : 'six'} lamps`;
-      expect(store().getPost(post.id).body_text).toBe(text);
-      expect(await details(seqno)).toBe(text);
-    });
+    for (const by of ['Exo', 'Numerik'] as const) {
+      it(`an Exo edit sent by a worker that died before recording it (${path}), then taken back in ${by}: the last edit stands on both sides`, async () => {
+        const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
+        // The merge path: a Numerik edit elsewhere first, so the send meets a newer version and merges.
+        if (path === 'a merge') {
+          f.sandbox.faults.set({ pauseWebhooks: true });
+          numerikEdits(post.id, (t) => t.replace('six lamps', 'eight lamps'));
+        }
+        armFailpoint(
+          path === 'a merge' ? 'converge.after-numerik' : 'outbound.after-numerik',
+          (c) => {
+            if (c.seqno === seqno && c.direction === 'outbound') throw new Error('killed after Numerik took the send');
+          },
+          { once: true },
+        );
+        await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+        await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
+        if (by === 'Exo') await exoEdits(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
+        else numerikEdits(post.id, (t) => t.replace('forty-two chairs', 'forty chairs'));
+        f.sandbox.faults.set({ pauseWebhooks: false });
+        await settled(f);
+        const text = `Quote\nforty chairs\nten tables\n${path === 'a merge' ? 'eight' : 'six'} lamps`;
+        expect(store().getPost(post.id).body_text).toBe(text);
+        expect(await details(seqno)).toBe(text);
+      });
+    }
   }
 
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PostLink } from '../../db/plugin/links/posts.js';
 import type { Post } from '../../sync/numerik/types.js';
-import { patchedBase, pendingSend, withLandedSend } from '../../sync/pending-send.js';
+import { landedAt, patchedBase, pendingSend, withLandedSend } from '../../sync/pending-send.js';
 
 const base = { type: 'task', body_text: 'Quote\nforty chairs', assignee_id: 'usr_ann', due_at: null, completed: false, completed_at: null, customer_id: 'cus_1', tags: [] };
 const link: PostLink = {
@@ -31,6 +31,12 @@ describe('a send recorded before its PATCH (X_NUMERIK_POST_LINK.SENDING)', () =>
   it('landed (a later version holds every value it sent): the link reads as the agreement it would have recorded, its version kept', () => {
     expect(withLandedSend(sending, post(5, { assignee_id: 'usr_raj' }))).toEqual({ ...sending, ...agreed });
     expect(JSON.parse(agreed.numerikContent!)).toEqual({ ...base, assignee_id: 'usr_raj' });
+  });
+
+  it('known to have answered: landed, even once a Numerik user changed what it sent', () => {
+    const answered = { ...sending, sending: landedAt(sending.sending, 5) };
+    expect(withLandedSend(answered, post(6))).toEqual({ ...answered, ...agreed });
+    expect(withLandedSend(answered, post(4))).toBe(answered);
   });
 
   it('not landed (no later version, or a value it sent not there): the link as it is', () => {

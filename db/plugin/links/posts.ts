@@ -135,12 +135,15 @@ export async function updatePostLink(db: Db, seqno: number, change: PostLinkChan
 
 /**
  * Records a send in flight (JSON) on the link as `read`, before its PATCH; the link's agreement is
- * left as it is. Returns how to put back what was recorded before, when the PATCH did not land.
+ * left as it is. Returns how to put back what was recorded before (the PATCH did not land), and how
+ * to replace it with what is known once the PATCH answered: each only while it is still there.
  */
-export async function recordSending(db: Db, read: PostLink, sending: string): Promise<() => Promise<void>> {
+export async function recordSending(db: Db, read: PostLink, sending: string): Promise<{ putBack(): Promise<void>; replace(next: string): Promise<void> }> {
+  const ours = () => table(db).where({ ACTIVITY_SEQNO: read.activitySeqno, SENDING: sending });
   await table(db).where({ ACTIVITY_SEQNO: read.activitySeqno }).update({ SENDING: sending });
-  return async () => {
-    await table(db).where({ ACTIVITY_SEQNO: read.activitySeqno, SENDING: sending }).update({ SENDING: read.sending });
+  return {
+    putBack: async () => void (await ours().update({ SENDING: read.sending })),
+    replace: async (next) => void (await ours().update({ SENDING: next })),
   };
 }
 
