@@ -12,10 +12,11 @@ import { tortureRun } from '../support/torture/run.js';
  */
 /**
  * What the checker still finds that the sync does not yet prevent (issue 21, open; `npm run
- * torture` finds them in a minority of histories): cards the checker finds nothing lost for, and a
- * conflict kept on two cards. A field's last write lost stays listed until runs show it never comes
- * back now that the checker knows a side's A→B→A is no change to a state-based sync. Reported by
- * the run and listed below as to-do, never counted as passed. A lost update is no longer among them.
+ * torture` finds them in a few histories in a hundred): cards the checker finds nothing lost for,
+ * and a conflict kept on two cards. A field's last write lost stays listed until longer runs show
+ * it never comes back (its last causes, a worker killed mid-send, are fixed and pinned by failpoint
+ * tests). Reported by the run and listed below as to-do, never counted as passed. A lost update is
+ * no longer among them.
  */
 const OPEN: readonly ViolationKind[] = ['conflict-recorded-twice', 'phantom-conflict', 'lost-field-update'];
 
@@ -50,10 +51,22 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //  - seeds 31337, 53003, 61008, the create's line "twice": the post opening with its subject
   //    (rule 2) after a line was inserted above the create's first line; the checker's own
   //    counterexample test (test/sync/torture-checker.test.ts) pins it.
-  // Seed 97014 (PostgreSQL, 4985c5e): Numerik's due_at, written 1.1 s after Exo's, lost to Exo's with no
-  // card (unique values, not an A→B→A): not yet understood. Replay: npm run torture -- --engine postgres --seed 97014 --histories 1
-  it.todo("a field's last write survives or is kept on a card: seed 97014 lost Numerik's later due_at without one (issue 21)");
-  it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run, rarely since the in-flight wait)');
+  //  - seed 98008, a card keeping an Exo line Numerik held (the echo of a killed worker's send with a
+  //    Numerik edit beside it): test/sync/concurrency.test.ts, "an Exo line sent by a worker that died
+  //    before recording it, and a Numerik edit beside it…", and the merge laws (test/sync/lens).
+  //  - seeds 98032, 98113 (and likely 97014, a field), Numerik lines lost with no card: a worker killed
+  //    between the PATCH of a conflict Exo won and the commit that logged it:
+  //    test/sync/concurrency.test.ts, "a conflict Exo won whose worker dies after the PATCH…".
+  //  - seed 98020, a field "lost" that the card kept, the same race merged onto it (each value after
+  //    the last): the checker's counterexample test.
+  //  - seeds 97018, 98016, 98036, a stale card or one conflict on two cards: a conflict Numerik won
+  //    whose commit an Exo save overtook: test/sync/concurrency.test.ts, "…is decided again with that save…".
+  //  - seeds 98023, 98093, 98112, the create's line twice after an insert above it before the first
+  //    send: test/sync/first-send-subject.test.ts and the subject law.
+  //  - seeds 98072, 99044, 99046, 95201, a field's last write lost: a worker killed after its send
+  //    landed, the change then taken back in Exo or in Numerik: test/sync/concurrency.test.ts, "an Exo
+  //    edit sent by a worker that died before recording it…" (four cases).
+  it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run in a few histories in a hundred)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {
     const result = await tortureRun(engine, { seed: 2, editMs: 1_500, records: 3, quiesceMs: 40_000, sabotage: true });
