@@ -5,7 +5,7 @@ import { writeBackText } from '../../db/exo/write-back.js';
 import { dropCreateIntent, openCreateIntent } from '../../db/plugin/links/create-intents.js';
 import { readPostLinks, recordSending, sameLink, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import { receiveInFlight, sendInFlight } from '../../db/plugin/work/in-flight.js';
-import type { LogEntry } from '../../db/plugin/log.js';
+import { writeLog, type LogEntry } from '../../db/plugin/log.js';
 import { agreeOnPost } from '../agreed.js';
 import { converge } from '../converge/converge.js';
 import { linkCreatedPost } from '../converge/link-created.js';
@@ -177,7 +177,12 @@ async function update(
     // Numerik changed the post since the two last agreed: merge both sides' changes.
     return mergeWithPost(deps, seqno, activity, link, await deps.client.getPost(plan.postId), lookups, notes);
   }
-  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', read: link });
+  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', read: link }).catch(async (error: unknown) => {
+    // Numerik took the edit, and the other direction recorded the record first (its webhook is
+    // quick): the send starts over and finds nothing left to send, but what the edit did is said.
+    if (lostRace(deps.db, error)) await writeLog(deps.db, notes);
+    throw error;
+  });
   return {
     kind: 'done',
     action: 'updated',

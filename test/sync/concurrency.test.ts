@@ -6,6 +6,7 @@ import { readPostLinks } from '../../db/plugin/links/posts.js';
 import { asSyncWriter } from '../../db/exo/write-activity.js';
 import type { Service } from '../../service/service.js';
 import { disarmAll, holdAt, armFailpoint } from '../../sync/failpoints.js';
+import { CUT_MARKER } from '../../sync/lens/control-lines.js';
 import type { Post, PostInput } from '../../sync/numerik/types.js';
 import { readActivityPairs } from '../../sync/read-set.js';
 import { logEntries, settled, withRunningSite, type SyncFixture } from '../support/sync.js';
@@ -208,6 +209,21 @@ forEachTarget('concurrent edits', (engine, target) => {
       });
     }
   }
+
+  // CI (SQL Server, a loaded machine): the echo's webhook was applied before the send recorded
+  // itself; the send started over, found nothing left to send, and its note was never written.
+  it('an Exo edit whose send the other direction records first still logs what it did (the cut marker line deleted)', async () => {
+    const text = Array.from({ length: 300 }, (_, i) => `line ${i + 1}: ${'words and more words '.repeat(2)}`.trimEnd()).join('\n');
+    const { post, seqno } = await synced(text);
+    const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
+    await exoEdits(seqno, (d) => d.replace(`\n${CUT_MARKER}`, '').replace('line 2:', 'line two:'));
+    await written.reached;
+    await applied(post.id);
+    written.release();
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe(text.replace('line 2:', 'line two:'));
+    expect((await logEntries(f.db, 'note')).some((e) => e.ACTIVITY_SEQNO === seqno && e.REASON.startsWith('the cut marker line was deleted in Exo'))).toBe(true);
+  });
 
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
