@@ -30,6 +30,11 @@ forEachTarget('concurrent edits', (engine, target) => {
   const exoEdits = async (seqno: number, edit: (text: string) => string) => {
     await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: edit(await details(seqno)) });
   };
+  /** As Exo stamps a save (its site-time MODIFIEDDATE), a day ahead so that it is the newer in any zone. */
+  const exoSavesNewer = async (seqno: number, edit: (text: string) => string) => {
+    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: edit(await details(seqno)), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+  };
+  const conflictsOf = async (seqno: number) => (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
   /** The inbound side has applied the post's current version (the link records it). */
   const applied = (postId: string) =>
     waitFor(
@@ -78,7 +83,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     await applied(post.id);
     outbound.release();
     await expectBothSidesHold(post.id, seqno, ['Call Jo', 'numerik: forty of them', 'thanks', 'exo: call on Friday']);
-    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
+    expect((await conflictsOf(seqno))).toHaveLength(0);
   });
 
   it('a Numerik edit while Exo’s edit is being sent waits for the send, and the conflict of one line is recorded once', async () => {
@@ -94,7 +99,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     const numerik = store().getPost(post.id).body_text;
     expect(await details(seqno)).toBe(numerik);
     expect(['Quote\nforty-two chairs', 'Quote\nfifty chairs']).toContain(numerik);
-    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    const conflicts = (await conflictsOf(seqno));
     expect(conflicts).toHaveLength(1);
     // The losing line is kept on the card, which stays open: the other direction carrying the very
     // edit that caused it is no later change.
@@ -115,8 +120,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     // Exo's edit of the same line, the newer: the outbound merge decides the line for Exo, PATCHes
     // Numerik's line away, and is held before it commits.
     const outbound = holdAt('converge.after-numerik', (c) => c.direction === 'outbound' && c.seqno === seqno);
-    // Saved as Exo stamps a save (its site-time MODIFIEDDATE), a day ahead so that it is the newer in any zone.
-    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty chairs', 'forty-two chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
     await outbound.reached;
     // The webhook arrives: the inbound side finds both sides already agree, and records it first.
     f.sandbox.faults.set({ pauseWebhooks: false });
@@ -126,7 +130,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
     expect(await details(seqno)).toBe('Quote\nforty-two chairs');
     // Numerik's line is gone from Numerik: the card is where it is kept.
-    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    const conflicts = (await conflictsOf(seqno));
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
   });
@@ -144,13 +148,13 @@ forEachTarget('concurrent edits', (engine, target) => {
       },
       { once: true },
     );
-    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty chairs', 'forty-two chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
     await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
     f.sandbox.faults.set({ pauseWebhooks: false });
     await settled(f);
     expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
     expect(await details(seqno)).toBe('Quote\nforty-two chairs');
-    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    const conflicts = (await conflictsOf(seqno));
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
   });
@@ -166,14 +170,14 @@ forEachTarget('concurrent edits', (engine, target) => {
     await exoEdits(seqno, (t) => `${t.replace('forty chairs', 'forty-two chairs')}\ndelivery friday`);
     await outbound.reached;
     // Before the commit, the Exo user edits that line again: now the newer.
-    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty-two chairs', 'forty-five chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+    await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty-five chairs'));
     outbound.release();
     await waitFor(async () => store().getPost(post.id).body_text.includes('forty-five'), 20_000, 'Numerik to take the second save');
     f.sandbox.faults.set({ pauseWebhooks: false });
     await settled(f);
     expect(store().getPost(post.id).body_text).toBe('Quote\nforty-five chairs\nten tables\ndelivery friday');
     expect(await details(seqno)).toBe('Quote\nforty-five chairs\nten tables\ndelivery friday');
-    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    const conflicts = (await conflictsOf(seqno));
     expect(conflicts.map((c) => JSON.parse(c.DETAIL!) as { winner: string; numerik: { body_text: string } })).toEqual([expect.objectContaining({ winner: 'exo', numerik: { body_text: 'fifty chairs' } })]);
   });
 
@@ -230,14 +234,14 @@ forEachTarget('concurrent edits', (engine, target) => {
     f.sandbox.faults.set({ pauseWebhooks: true });
     numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
     const outbound = holdAt('converge.after-read', (c) => c.direction === 'outbound' && c.seqno === seqno);
-    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: (await details(seqno)).replace('forty chairs', 'forty-two chairs'), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
     await outbound.reached;
     numerikEdits(post.id, (t) => t.replace('fifty chairs', 'sixty chairs'));
     outbound.release();
     await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
     f.sandbox.faults.set({ pauseWebhooks: false });
     await settled(f);
-    const conflicts = (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
+    const conflicts = (await conflictsOf(seqno));
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.DETAIL).toContain('sixty chairs');
     expect(conflicts[0]!.DETAIL).not.toContain('fifty chairs');
@@ -261,7 +265,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     );
     written.release();
     await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two and three']);
-    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
+    expect((await conflictsOf(seqno))).toHaveLength(0);
   });
 
   // Torture seeds 88004, 88010, 88022, 88035 (PostgreSQL): a second worker's merge took the first
@@ -289,7 +293,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     } finally {
       await second.stop();
     }
-    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
+    expect((await conflictsOf(seqno))).toHaveLength(0);
   });
 
   // Torture seed 98008 (PostgreSQL): a worker killed after Numerik took its send; a Numerik user
@@ -308,7 +312,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     );
     await exoEdits(seqno, (t) => t.replace('item one', 'item zero\nitem one'));
     await expectBothSidesHold(post.id, seqno, ['Agenda', 'item zero', 'item one, edited in Numerik', 'item two']);
-    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toHaveLength(0);
+    expect((await conflictsOf(seqno))).toHaveLength(0);
   });
 
   it('an Exo save after Numerik took the send, before the write-back, stays and is sent next', async () => {
