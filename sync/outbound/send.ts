@@ -48,8 +48,11 @@ export type Outcome =
   | { kind: 'retry'; error: string; retryAfterMs?: number }
   | { kind: 'dead'; error: string }
   | { kind: 'busy'; restarts: number; reason: string }
-  /** What the send was decided from moved before it committed: read it again and decide again. */
-  | { kind: 'moved'; reason: string };
+  /**
+   * What the send was decided from moved before it committed: read it again and decide again.
+   * `landed`: its PATCH is in Numerik (the other direction recorded it first), so the edit was carried.
+   */
+  | { kind: 'moved'; reason: string; landed?: boolean };
 
 export interface SendDeps {
   db: Db;
@@ -177,18 +180,17 @@ async function update(
     // Numerik changed the post since the two last agreed: merge both sides' changes.
     return mergeWithPost(deps, seqno, activity, link, await deps.client.getPost(plan.postId), lookups, notes);
   }
-  const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', read: link }).catch(async (error: unknown) => {
+  const sent = entry(seqno, 'synced', `updated ${post.type} ${post.id}: ${Object.keys(plan.patch).filter((k) => k !== 'body_html').join(', ')}`, post.id);
+  try {
+    const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', read: link });
+    return { kind: 'done', action: 'updated', postId: plan.postId, log: [...notes, ...written, sent] };
+  } catch (error) {
+    if (!lostRace(deps.db, error)) throw error;
     // Numerik took the edit, and the other direction recorded the record first (its webhook is
     // quick): the send starts over and finds nothing left to send, but what the edit did is said.
-    if (lostRace(deps.db, error)) await writeLog(deps.db, notes);
-    throw error;
-  });
-  return {
-    kind: 'done',
-    action: 'updated',
-    postId: plan.postId,
-    log: [...notes, ...written, entry(seqno, 'synced', `updated ${post.type} ${post.id}: ${Object.keys(plan.patch).filter((k) => k !== 'body_html').join(', ')}`, post.id)],
-  };
+    await writeLog(deps.db, [...notes, sent]);
+    return { kind: 'moved', reason: causeOf(error), landed: true };
+  }
 }
 
 /** A three-way merge of the activity and its post (converge), finishing the queue rows with it. */

@@ -155,12 +155,15 @@ export class OutboundWorker {
             const started = performance.now();
             let [activity, link] = [activities.get(g.seqno), links.get(g.seqno)];
             // Read → decide → commit-if-unchanged: a send whose read set moved is read and decided again.
+            let landed = false;
             for (let restarts = 1; ; restarts += 1) {
               const outcome = await sendActivity({ db, client: this.o.client, finish, worker: this.id }, g.seqno, activity, link, lookups, g.attempts);
               if (outcome.kind !== 'moved') {
                 this.o.onSend?.((performance.now() - started) / 1000);
-                return outcome;
+                // An edit an earlier round carried is a change made, even if nothing was left to send after it.
+                return landed && outcome.kind === 'done' && outcome.action === 'unchanged' ? { ...outcome, action: 'updated' } : outcome;
               }
+              landed ||= outcome.landed === true;
               this.stats.restarts += 1;
               const again = await readActivityPairs(db, [g.seqno]);
               if (restarts >= MAX_RESTARTS || again.unsettled.length) return { kind: 'busy', restarts, reason: outcome.reason };

@@ -229,6 +229,26 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect((await logEntries(f.db, 'note')).some((e) => e.ACTIVITY_SEQNO === seqno && e.REASON.startsWith('the cut marker line was deleted in Exo'))).toBe(true);
   });
 
+  // CI, SQL Server under load: the inbound side took the send's echo for no change, and the send,
+  // starting over, found nothing left to send, so no one counted the edit as a later change.
+  it('an Exo change whose send the other direction records first still supersedes the open card', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await waitFor(async () => (await conflictsOf(seqno)).length === 1, 20_000, 'the conflict card');
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
+    await exoEdits(seqno, (t) => t.replace('forty-two chairs', 'sixty chairs'));
+    await written.reached;
+    await applied(post.id);
+    written.release();
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nsixty chairs');
+    expect((await conflictsOf(seqno))[0]!.RESOLVED_AT).not.toBeNull();
+  });
+
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
     f.sandbox.faults.set({ pauseWebhooks: true });
