@@ -120,19 +120,20 @@ export async function recordLink(db: Db, trx: Knex.Transaction, after: Activity,
  * Numerik took Exo's edit, and Exo was saved again before it got Numerik's: the half that happened
  * is recorded, so that starting over sees only the new save and Numerik's edit. When another worker
  * synced the record meanwhile, its link stands; but Numerik lines the PATCH replaced are gone from
- * there, so the card keeping them is written whatever moved.
+ * there, so the card keeping them is written whatever moved. `read`: the stored link as the
+ * converge left it (its own send recorded); `link`: the one it decided from.
  */
-export async function recordHalfAgreed(db: Db, i: ConvergeInput, link: PostLink, sent: Activity, post: Post, decision: Decision, log: LogEntry[]): Promise<void> {
+export async function recordHalfAgreed(db: Db, read: PostLink, link: PostLink, sent: Activity, post: Post, decision: Decision, log: LogEntry[], lookups: Lookups): Promise<void> {
   await asSyncWriter(db, async (trx) => {
     try {
-      await recheck(db, trx, checkOf(sent.seqno, i.storedLink ?? link, undefined));
+      await recheck(db, trx, checkOf(sent.seqno, read, undefined));
     } catch (moved) {
       if (!(moved instanceof Moved)) throw moved;
       // Only Numerik's losing lines were replaced; Exo's are still in Exo and decided again.
       if (decision.winner === 'exo') await writeLogWithCards(db, log.filter((e) => e.kind === 'conflict'), trx);
       return;
     }
-    const half = halfAgreed(sent, link, post, decision, i.lookups);
+    const half = halfAgreed(sent, link, post, decision, lookups);
     await updatePostLink(db, sent.seqno, half.change, trx);
     await writeLogWithCards(db, half.reopened ? log.filter((e) => e.kind !== 'conflict') : log, trx);
   });

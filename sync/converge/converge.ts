@@ -175,9 +175,11 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   const decided = decisionLog(decision, activity, post, entry);
   const patch = toNumerik.length ? patchOf(decision.exoNow, merge.toNumerik, decision.newText, activity, i) : undefined;
   const ahead = patch && !deps.preview ? await writeAhead(deps, i, link, activity, post, decision, decided, patch) : undefined;
+  // What this converge read, with its own send recorded: what Numerik and the commit check against.
+  const read = () => ahead?.asLeft(i.storedLink ?? link) ?? i.storedLink ?? link;
   let current: Post;
   try {
-    current = await sendToNumerik(deps, i, link, activity, post, patch);
+    current = await sendToNumerik(deps, activity, read(), post, patch);
     if (current !== post) await ahead?.landed(current.version);
   } catch (error) {
     if (error instanceof Moved || error instanceof PreconditionFailedError) await ahead?.takeBack();
@@ -197,11 +199,11 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
       change.columns,
       // What Numerik was sent is Exo's side as read: a save since then stays queued and is the next
       // change. What is written to Exo must land on the activity as read, or be decided again.
-      checkOf(activity.seqno, i.storedLink ?? link, wrote ? activity : undefined),
+      checkOf(activity.seqno, read(), wrote ? activity : undefined),
     );
   } catch (error) {
     if (!(error instanceof Moved) || !toNumerik.length || deps.preview) throw error;
-    await recordHalfAgreed(deps.db, i, link, activity, current, decision, log);
+    await recordHalfAgreed(deps.db, read(), link, activity, current, decision, log, i.lookups);
     throw error;
   }
   return { kind: 'done', action: wrote || toNumerik.length ? 'updated' : 'in-sync', seqno: activity.seqno, conflicts };
@@ -236,10 +238,11 @@ async function writeAhead(
   decision: Decision,
   log: LogEntry[],
   patch: PostPatch,
-): Promise<{ carded: boolean; takeBack(): Promise<void>; landed(version: number): Promise<void> }> {
-  const card = decision.card?.winner === 'exo' ? await writeCardAhead(deps.db, log.find((e) => e.kind === 'conflict')!) : undefined;
+): Promise<{ carded: boolean; takeBack(): Promise<void>; landed(version: number): Promise<void>; asLeft(link: PostLink): PostLink }> {
   const pending = pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change);
   const sending = await recordSending(deps.db, link, pending);
+  if (!sending) throw new Moved(`another worker is sending activity ${activity.seqno}`);
+  const card = decision.card?.winner === 'exo' ? await writeCardAhead(deps.db, log.find((e) => e.kind === 'conflict')!) : undefined;
   return {
     carded: card !== undefined,
     async takeBack() {
@@ -247,15 +250,16 @@ async function writeAhead(
       await sending.putBack();
     },
     landed: (version) => sending.replace(landedAt(pending, version)),
+    asLeft: sending.asLeft,
   };
 }
 
 /** The post once Numerik has what was decided for it (`patch`): as read when nothing is. */
-async function sendToNumerik(deps: ConvergeDeps, i: ConvergeInput, link: PostLink, activity: Activity, post: Post, patch: PostPatch | undefined): Promise<Post> {
+async function sendToNumerik(deps: ConvergeDeps, activity: Activity, read: PostLink, post: Post, patch: PostPatch | undefined): Promise<Post> {
   if (!patch) return post;
   // Numerik is sent only what was decided from the link as it still is (the commit re-checks it too,
   // but a PATCH is not taken back).
-  if (!deps.preview && !sameLink((await readPostLinks(deps.db, [activity.seqno])).get(activity.seqno), i.storedLink ?? link)) {
+  if (!deps.preview && !sameLink((await readPostLinks(deps.db, [activity.seqno])).get(activity.seqno), read)) {
     throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
   }
   return sendPatch(deps, post, patch);

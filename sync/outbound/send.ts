@@ -168,6 +168,7 @@ async function update(
   const agreed = { exoHash: plan.hash, exoContent: JSON.stringify(plan.content), exoAssignedTo: activity.assignedTo, ...patchedBase(link, plan.patch) };
   const pending = link.numerikVersion === null ? undefined : pendingSend(link.numerikVersion, plan.patch, agreed);
   const sending = pending === undefined ? undefined : await recordSending(deps.db, link, pending);
+  if (pending && !sending) return { kind: 'moved', reason: 'another worker is sending this activity' };
   try {
     post = await deps.client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
     if (pending) await sending?.replace(landedAt(pending, post.version));
@@ -182,7 +183,7 @@ async function update(
   }
   const sent = entry(seqno, 'synced', `updated ${post.type} ${post.id}: ${Object.keys(plan.patch).filter((k) => k !== 'body_html').join(', ')}`, post.id);
   try {
-    const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', read: link });
+    const written = await agreeOnPost(deps.db, activity, post, lookups, { link: 'update', read: sending?.asLeft(link) ?? link });
     return { kind: 'done', action: 'updated', postId: plan.postId, log: [...notes, ...written, sent] };
   } catch (error) {
     if (!lostRace(deps.db, error)) throw error;

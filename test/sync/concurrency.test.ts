@@ -249,6 +249,29 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect((await conflictsOf(seqno))[0]!.RESOLVED_AT).not.toBeNull();
   });
 
+  // Torture seed 94352 (PostgreSQL): a commit decided before another worker's send was recorded
+  // cleared that record; the send's echo then read as a Numerik edit, and the change back was lost.
+  it('a commit decided before another worker’s send was recorded starts over: a Numerik change back after the send stands', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    // The inbound side reads a Numerik edit Exo does not show (bold type), and is held.
+    const inbound = holdAt('converge.after-read', (c) => c.direction === 'inbound' && c.postId === post.id);
+    store().updatePost(post.id, { body_html: '<p>Quote<br><strong>forty chairs</strong></p>' }, undefined, f.users.raj);
+    await inbound.reached;
+    // Exo's edit is sent (a merge with the new version) and held before its commit.
+    const outbound = holdAt('converge.after-numerik', (c) => c.direction === 'outbound' && c.seqno === seqno);
+    await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await outbound.reached;
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
+    // A Numerik user changes it back; then the inbound side commits what it read before the send.
+    numerikEdits(post.id, (t) => t.replace('forty-two chairs', 'forty chairs'));
+    inbound.release();
+    await waitFor(async () => (await details(seqno)) === 'Quote\nforty chairs' || (await readPostLinks(f.db, [seqno])).get(seqno)!.sending === null, 20_000, 'the inbound side to commit');
+    outbound.release();
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty chairs');
+    expect(await details(seqno)).toBe('Quote\nforty chairs');
+  });
+
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
     f.sandbox.faults.set({ pauseWebhooks: true });
@@ -314,6 +337,41 @@ forEachTarget('concurrent edits', (engine, target) => {
       await second.stop();
     }
     expect((await conflictsOf(seqno))).toHaveLength(0);
+  });
+
+  it('two workers that read the link before either recorded its send: the second starts over from the first one’s record, no conflict', async () => {
+    const { post, seqno } = await synced('Agenda\nitem one');
+    // The first worker to read the activity goes on when told; the second waits there until told.
+    const signal = () => {
+      let fire!: () => void;
+      return { fired: new Promise<void>((resolve) => (fire = resolve)), fire: () => fire() };
+    };
+    const [there, go] = [[signal(), signal()], [signal(), signal()]];
+    let arrivals = 0;
+    armFailpoint('outbound.after-read', async (c) => {
+      if (c.seqno !== seqno || arrivals > 1) return;
+      const me = arrivals++;
+      there[me]!.fire();
+      await go[me]!.fired;
+    });
+    await exoEdits(seqno, (t) => `${t}\nitem two`);
+    await there[0]!.fired;
+    await exoEdits(seqno, (t) => t.replace('item two', 'item two and three'));
+    const second = f.worker();
+    second.start();
+    try {
+      await there[1]!.fired;
+      const written = holdAt('outbound.after-numerik', (c) => c.seqno === seqno);
+      go[0]!.fire();
+      await written.reached;
+      go[1]!.fire();
+      await waitFor(async () => store().getPost(post.id).body_text.includes('item two and three'), 20_000, 'the second worker to send its save');
+      written.release();
+      await expectBothSidesHold(post.id, seqno, ['Agenda', 'item one', 'item two and three']);
+    } finally {
+      await second.stop();
+    }
+    expect(await conflictsOf(seqno)).toHaveLength(0);
   });
 
   // Torture seed 98008 (PostgreSQL): a worker killed after Numerik took its send; a Numerik user

@@ -133,17 +133,34 @@ export async function updatePostLink(db: Db, seqno: number, change: PostLinkChan
   return (await q.update({ ...toColumns(change), SENDING: null, SYNCED_AT: new Date() })) > 0;
 }
 
+/** A send in flight recorded on a link (recordSending). */
+export interface SendRecord {
+  /** `link` as this send left it: with its own record, which its commit's re-check expects. */
+  asLeft(link: PostLink): PostLink;
+  /** The PATCH did not land: what was recorded before is put back. */
+  putBack(): Promise<void>;
+  /** The PATCH answered: its record says what is now known. */
+  replace(next: string): Promise<void>;
+}
+
 /**
  * Records a send in flight (JSON) on the link as `read`, before its PATCH; the link's agreement is
- * left as it is. Returns how to put back what was recorded before (the PATCH did not land), and how
- * to replace it with what is known once the PATCH answered: each only while it is still there.
+ * left as it is. Undefined when the link's record is no longer the one read (another worker's send
+ * came first): this send starts over. The returned record's changes are each made only while it is
+ * still there.
  */
-export async function recordSending(db: Db, read: PostLink, sending: string): Promise<{ putBack(): Promise<void>; replace(next: string): Promise<void> }> {
-  const ours = () => table(db).where({ ACTIVITY_SEQNO: read.activitySeqno, SENDING: sending });
-  await table(db).where({ ACTIVITY_SEQNO: read.activitySeqno }).update({ SENDING: sending });
+export async function recordSending(db: Db, read: PostLink, sending: string): Promise<SendRecord | undefined> {
+  const where = (value: string | null) => (q: Knex.QueryBuilder) => (value === null ? q.whereNull('SENDING') : q.where({ SENDING: value }));
+  const row = () => table(db).where({ ACTIVITY_SEQNO: read.activitySeqno });
+  if (!(await row().where(where(read.sending)).update({ SENDING: sending }))) return undefined;
+  let left: string | null = sending;
+  const swap = async (next: string | null) => {
+    if (await row().where(where(left)).update({ SENDING: next })) left = next;
+  };
   return {
-    putBack: async () => void (await ours().update({ SENDING: read.sending })),
-    replace: async (next) => void (await ours().update({ SENDING: next })),
+    asLeft: (link) => ({ ...link, sending: left }),
+    putBack: () => swap(read.sending),
+    replace: (next) => swap(next),
   };
 }
 
@@ -160,7 +177,7 @@ export async function readPostLinkLocked(db: Db, trx: Knex.Transaction, seqno: n
  */
 export const AS_CREATED_VERSION = 0;
 
-/** Two reads of a link show the same row: nothing was synced in between. */
+/** Two reads of a link show the same row: nothing was synced, nor a send recorded, in between. */
 export function sameLink(a: PostLink | undefined, b: PostLink | undefined): boolean {
   if (!a || !b) return a === b;
   return (
@@ -170,6 +187,7 @@ export function sameLink(a: PostLink | undefined, b: PostLink | undefined): bool
     a.numerikHash === b.numerikHash &&
     a.exoHash === b.exoHash &&
     a.exoAssignedTo === b.exoAssignedTo &&
+    a.sending === b.sending &&
     new Date(a.syncedAt).getTime() === new Date(b.syncedAt).getTime()
   );
 }
