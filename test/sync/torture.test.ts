@@ -66,6 +66,9 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //  - seeds 98072, 99044, 99046, 95201, a field's last write lost: a worker killed after its send
   //    landed, the change then taken back in Exo or in Numerik: test/sync/concurrency.test.ts, "an Exo
   //    edit sent by a worker that died before recording it…" (four cases).
+  //  - seed 94352, a field's last write lost: a commit decided before another worker's send was
+  //    recorded cleared that record: test/sync/concurrency.test.ts, "a commit decided before another
+  //    worker's send was recorded starts over…".
   it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run in a few histories in a hundred)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {
