@@ -16,7 +16,7 @@ import { causeOf, failureOf } from '../error-cause.js';
 import { MAX_RESTARTS, Moved, lostRace } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
 import { landedAt, pendingSend, withLandedSend } from '../pending-send.js';
-import { PreconditionFailedError } from '../numerik/errors.js';
+import { notMade, PreconditionFailedError } from '../numerik/errors.js';
 import type { Post, PostPatch } from '../numerik/types.js';
 import { changeLog, checkOf, committer, halfAgreed, LeaseLost, recordHalfAgreed, recordLink, writeActivity, type Committer, type Entry } from './commit.js';
 import { decide, type Decision } from './decide.js';
@@ -182,7 +182,7 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
     current = await sendToNumerik(deps, activity, read(), post, patch);
     if (current !== post) await ahead?.landed(current.version);
   } catch (error) {
-    if (error instanceof Moved || error instanceof PreconditionFailedError) await ahead?.takeBack();
+    if (error instanceof Moved || notMade(error)) await ahead?.takeBack();
     throw error;
   }
   const log = ahead?.carded ? decided.filter((e) => e.kind !== 'conflict') : decided;
@@ -227,7 +227,8 @@ function decisionLog({ text, card, conflicts, winner, exoNow, numerikNow }: Deci
  * What is written before the PATCH, so that a worker killed before the commit loses nothing: the
  * card of a conflict Exo won (the PATCH overwrites Numerik's side, kept only there), and the send
  * itself (sync/pending-send.ts: what the commit would record), marked landed once the PATCH answers.
- * Taken back when Numerik refuses the PATCH, or the link moved before it was sent.
+ * Taken back when Numerik answers the PATCH without making it (a 412, a 503…), or the link moved
+ * before it was sent.
  */
 async function writeAhead(
   deps: ConvergeDeps,

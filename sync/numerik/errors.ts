@@ -46,3 +46,13 @@ export class NumerikWaitError extends NumerikError {
     );
   }
 }
+
+/**
+ * Numerik answered a change without making it: a 4xx (412 among them), a 503 or 429 (it took no
+ * request), or no call was made. A lost connection, or another 5xx, may come after the change was
+ * made: a send that ends so may have landed.
+ */
+export function notMade(error: unknown): boolean {
+  if (error instanceof NumerikWaitError) return true;
+  return error instanceof NumerikError && error.status !== undefined && (error.status < 500 || error.status === 503);
+}

@@ -17,7 +17,7 @@ import { planOutbound, type OutboundPlan } from '../mapping/outbound.js';
 import { textToHtml } from '../mapping/text.js';
 import { instantToWallClock } from '../mapping/time.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
-import { PreconditionFailedError } from '../numerik/errors.js';
+import { notMade, PreconditionFailedError } from '../numerik/errors.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { lostRace, recheck } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
@@ -173,8 +173,8 @@ async function update(
     post = await deps.client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
     if (pending) await sending?.replace(landedAt(pending, post.version));
   } catch (error) {
+    if (notMade(error)) await sending?.putBack();
     if (!(error instanceof PreconditionFailedError)) throw error;
-    await sending?.putBack();
     const fresh = (await readPostLinks(deps.db, [seqno])).get(seqno);
     // Another worker synced this activity meanwhile (a version, or only its bases): start over from what it left.
     if (!sameLink(fresh, link)) return { kind: 'moved', reason: 'another worker synced this activity meanwhile' };

@@ -272,6 +272,36 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(await details(seqno)).toBe('Quote\nforty chairs');
   });
 
+  it('a card written ahead of a PATCH that Numerik answers with an outage (503) is taken back: the Exo user taking the edit back meanwhile leaves no card', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    const outbound = holdAt('converge.after-read', (c) => c.direction === 'outbound' && c.seqno === seqno);
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await outbound.reached;
+    // Exo's line wins, its card is written, and Numerik is down for the PATCH: the send waits.
+    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
+    outbound.release();
+    await waitFor(async () => (await f.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).whereNotNull('LAST_ERROR').first('ID')) !== undefined, 20_000, 'the send to wait for Numerik');
+    await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
+    f.sandbox.faults.clear();
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nfifty chairs');
+    expect(await details(seqno)).toBe('Quote\nfifty chairs');
+    expect(await conflictsOf(seqno)).toEqual([]);
+  });
+
+  it('a send Numerik answers with an outage (503) is no send in flight: the link records none, and the edit lands once Numerik is back', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
+    await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await waitFor(async () => (await f.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).whereNotNull('LAST_ERROR').first('ID')) !== undefined, 20_000, 'the send to wait for Numerik');
+    expect((await readPostLinks(f.db, [seqno])).get(seqno)!.sending).toBeNull();
+    f.sandbox.faults.clear();
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
+  });
+
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
     f.sandbox.faults.set({ pauseWebhooks: true });
