@@ -35,6 +35,15 @@ function mergeCards(open: CardDetail, next: CardDetail): CardDetail {
 }
 
 /**
+ * The newest card first: by when it was logged, as ids are not in that order across connections
+ * (PostgreSQL caches a sequence's values per session).
+ */
+const NEWEST = [
+  { column: 'LOGGED_AT', order: 'desc' },
+  { column: 'ID', order: 'desc' },
+];
+
+/**
  * Writes log entries. A conflict on an activity whose open card was decided the same way goes
  * onto that card: the same race seen again before anyone looked (a commit that Numerik took and an
  * Exo save overtook, merged once more) is one conflict for a person, with every losing version on it.
@@ -47,7 +56,7 @@ export async function writeLogWithCards(db: Db, entries: readonly LogEntry[], tr
       rest.push(e);
       continue;
     }
-    const open = (await table().where({ KIND: 'conflict', ACTIVITY_SEQNO: e.activitySeqno }).whereNull('RESOLVED_AT').orderBy('ID', 'desc').first('ID', 'DETAIL')) as
+    const open = (await table().where({ KIND: 'conflict', ACTIVITY_SEQNO: e.activitySeqno }).whereNull('RESOLVED_AT').orderBy(NEWEST).first('ID', 'DETAIL')) as
       | { ID: number | string; DETAIL: string | null }
       | undefined;
     const card = open?.DETAIL ? (JSON.parse(open.DETAIL) as CardDetail) : undefined;
@@ -69,7 +78,7 @@ export async function writeLogWithCards(db: Db, entries: readonly LogEntry[], tr
 export async function writeCardAhead(db: Db, entry: LogEntry): Promise<() => Promise<void>> {
   type Card = { ID: number | string; REASON: string; DETAIL: string | null } | undefined;
   const open = (trx: Knex.Transaction): Promise<Card> =>
-    trx(`${db.target.schema}.${OBJECTS.log}`).where({ KIND: 'conflict', ACTIVITY_SEQNO: entry.activitySeqno }).whereNull('RESOLVED_AT').orderBy('ID', 'desc').first('ID', 'REASON', 'DETAIL');
+    trx(`${db.target.schema}.${OBJECTS.log}`).where({ KIND: 'conflict', ACTIVITY_SEQNO: entry.activitySeqno }).whereNull('RESOLVED_AT').orderBy(NEWEST).first('ID', 'REASON', 'DETAIL');
   const [before, written] = await db.knex.transaction(async (trx) => {
     const was = await open(trx);
     await writeLogWithCards(db, [entry], trx);

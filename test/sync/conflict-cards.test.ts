@@ -35,6 +35,20 @@ forEachTarget('conflict cards', (engine) => {
     expect(await logEntries(db, 'conflict')).toHaveLength(3);
   });
 
+  // Torture seed 92108 (PostgreSQL): a worker process's cached sequence gave an older card a higher
+  // id; taken for the newest, it made the same race's second decision a second card.
+  it('the same race goes onto the newest open card by when it was logged, whatever the ids', async () => {
+    const db = await exoDb(engine);
+    await new Migrator(db).up();
+    await db.knex.transaction((trx) => writeLogWithCards(db, [card('numerik', 'line e1', 'line n1')], trx));
+    await db.table('X_NUMERIK_LOG').update({ ID: 1000, LOGGED_AT: new Date(Date.now() - 60_000) });
+    await db.knex.transaction((trx) => writeLogWithCards(db, [card('exo', 'line e2', 'line n2')], trx));
+    await db.knex.transaction((trx) => writeLogWithCards(db, [card('exo', 'line e3', 'line n3')], trx));
+    const cards = await logEntries(db, 'conflict');
+    expect(cards.map((c) => JSON.parse(c.DETAIL!).winner)).toEqual(['exo', 'numerik']);
+    expect(JSON.parse(cards[0]!.DETAIL!).numerik.body_text).toBe('line n2\n…\nline n3');
+  });
+
   it('choices land field by field: the card closes exactly when every field has one, a field is never chosen twice, and the same race again reopens only its own fields', async () => {
     const db = await exoDb(engine);
     await new Migrator(db).up();
