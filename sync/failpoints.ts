@@ -9,6 +9,8 @@ export const FAILPOINTS = [
   'read.between-link-and-activity',
   /** A converge read its set (link, activity, post) and decided nothing yet. */
   'converge.after-read',
+  /** What is written ahead of a converge's PATCH (its card, its send) is written; the PATCH is not yet made. */
+  'converge.before-numerik',
   /** Numerik took the PATCH (or there was none); Exo's side is not yet committed. */
   'converge.after-numerik',
   /** Inside the commit transaction, before the re-check under lock. */

@@ -1,3 +1,4 @@
+import type { CardRef } from '../db/plugin/conflict-cards.js';
 import type { PostLink, PostLinkChange } from '../db/plugin/links/posts.js';
 import { contentOfPost, hashContent, type Content } from './mapping/content.js';
 import type { Post, PostPatch } from './numerik/types.js';
@@ -15,12 +16,25 @@ interface PendingSend {
   agreed: Agreement;
   /** The version the PATCH made, once it answered: landed, whatever Numerik users changed since. */
   landed?: number;
+  /** The card of a conflict Exo won, written ahead of the PATCH as a new card. */
+  card?: CardRef;
 }
 
 /** The SENDING of a PATCH made If-Match `version`, whose landing makes the link record `agreed`. */
-export function pendingSend(version: number, patch: PostPatch, agreed: Agreement): string {
+export function pendingSend(version: number, patch: PostPatch, agreed: Agreement, card?: CardRef): string {
   const sent = Object.fromEntries(Object.entries(patch).filter(([f]) => f !== 'body_html'));
-  return JSON.stringify({ version, sent, agreed } satisfies PendingSend);
+  return JSON.stringify({ version, sent, agreed, ...(card ? { card } : {}) } satisfies PendingSend);
+}
+
+/**
+ * The card written ahead of the send recorded on `link`, once another PATCH made If-Match
+ * `version` has landed: when that send was made If-Match the same version and never answered, it
+ * can no longer land, and the Numerik lines its card keeps were never overwritten.
+ */
+export function staleCardAhead(link: PostLink, version: number): CardRef | undefined {
+  if (!link.sending) return undefined;
+  const pending = JSON.parse(link.sending) as PendingSend;
+  return pending.version === version && pending.landed === undefined ? pending.card : undefined;
 }
 
 /** The SENDING once its PATCH answered with the post at `version`. */

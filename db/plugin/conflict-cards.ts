@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../connect.js';
 import { writeLog, type LogEntry } from './log.js';
 import { OBJECTS } from './objects.js';
-import type { Resolution } from './resolve-entries.js';
+import { SYNC_ITSELF, type Resolution } from './resolve-entries.js';
 
 /** What a conflict card holds (X_NUMERIK_LOG.DETAIL of kind conflict). */
 interface CardDetail {
@@ -70,12 +71,29 @@ export async function writeLogWithCards(db: Db, entries: readonly LogEntry[], tr
   await writeLog(db, rest, trx);
 }
 
+/** A card written ahead as a new card: its id, and a digest of what it held then. */
+export interface CardRef {
+  id: string;
+  digest: string;
+}
+
+/** A card written ahead of a send (writeCardAhead). */
+export interface CardAhead {
+  /** The card written: a new one, or the open card of the same race it went onto. */
+  id?: string;
+  /** Set when the write made a new card. */
+  made?: CardRef;
+  /** The send is known not to have landed: the card as it was before, unless it changed since. */
+  takeBack(): Promise<void>;
+}
+
+const digestOf = (detail: string | null) => createHash('sha256').update(detail ?? '').digest('hex');
+
 /**
  * Writes one conflict's card now, in its own transaction, ahead of the send that overwrites its
- * losing side in Numerik (kept only by the card once that send lands). Returns how to take it
- * back, when the send is known not to have landed: the card as it was before, unless it changed since.
+ * losing side in Numerik (kept only by the card once that send lands).
  */
-export async function writeCardAhead(db: Db, entry: LogEntry): Promise<() => Promise<void>> {
+export async function writeCardAhead(db: Db, entry: LogEntry): Promise<CardAhead> {
   type Card = { ID: number | string; REASON: string; DETAIL: string | null } | undefined;
   const open = (trx: Knex.Transaction): Promise<Card> =>
     trx(`${db.target.schema}.${OBJECTS.log}`).where({ KIND: 'conflict', ACTIVITY_SEQNO: entry.activitySeqno }).whereNull('RESOLVED_AT').orderBy(NEWEST).first('ID', 'REASON', 'DETAIL');
@@ -84,12 +102,31 @@ export async function writeCardAhead(db: Db, entry: LogEntry): Promise<() => Pro
     await writeLogWithCards(db, [entry], trx);
     return [was, await open(trx)];
   });
-  return async () => {
-    if (!written) return;
-    const unchanged = db.knex(`${db.target.schema}.${OBJECTS.log}`).where({ ID: written.ID, DETAIL: written.DETAIL });
-    if (before?.ID === written.ID) await unchanged.update({ REASON: before.REASON, DETAIL: before.DETAIL });
-    else await unchanged.delete();
+  const made = written && before?.ID !== written.ID;
+  return {
+    ...(written ? { id: String(written.ID) } : {}),
+    ...(made ? { made: { id: String(written.ID), digest: digestOf(written.DETAIL) } } : {}),
+    async takeBack() {
+      if (!written) return;
+      const unchanged = db.knex(`${db.target.schema}.${OBJECTS.log}`).where({ ID: written.ID, DETAIL: written.DETAIL });
+      if (made) await unchanged.delete();
+      else await unchanged.update({ REASON: before!.REASON, DETAIL: before!.DETAIL });
+    },
   };
+}
+
+/**
+ * Deletes a card written ahead of a send that can no longer land, if it is as it was written and no
+ * person closed it (the sync may have, as superseded: no one needed it either).
+ */
+export async function dropCardAhead(db: Db, card: CardRef): Promise<void> {
+  const row = () =>
+    db
+      .knex(`${db.target.schema}.${OBJECTS.log}`)
+      .where({ ID: card.id, KIND: 'conflict' })
+      .where((q) => q.whereNull('RESOLVED_AT').orWhere({ RESOLVED_BY: SYNC_ITSELF }));
+  const now = (await row().first('DETAIL')) as { DETAIL: string | null } | undefined;
+  if (now && digestOf(now.DETAIL) === card.digest) await row().where({ DETAIL: now.DETAIL }).delete();
 }
 
 /**

@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import type { Db } from '../connect.js';
 import { OBJECTS } from './objects.js';
 
+/** The `by` of an entry the sync closed itself (no person did). */
+export const SYNC_ITSELF = 'exo-numerik';
+
 /** Who closed an open log entry, and how ("superseded by a later change", "chose Exo's customer_id"). */
 export interface Resolution {
   by: string;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
 import type { Activity } from '../../db/exo/activities.js';
-import { writeCardAhead } from '../../db/plugin/conflict-cards.js';
+import { dropCardAhead, writeCardAhead, type CardAhead } from '../../db/plugin/conflict-cards.js';
 import { readPostLinks, recordSending, sameLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { splitDetails } from '../lens/details.js';
@@ -15,7 +15,7 @@ import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { MAX_RESTARTS, Moved, lostRace } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
-import { landedAt, pendingSend, withLandedSend } from '../pending-send.js';
+import { landedAt, pendingSend, staleCardAhead, withLandedSend } from '../pending-send.js';
 import { notMade, PreconditionFailedError } from '../numerik/errors.js';
 import type { Post, PostPatch } from '../numerik/types.js';
 import { changeLog, checkOf, committer, halfAgreed, LeaseLost, recordHalfAgreed, recordLink, writeActivity, type Committer, type Entry } from './commit.js';
@@ -180,12 +180,17 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   let current: Post;
   try {
     current = await sendToNumerik(deps, activity, read(), post, patch);
-    if (current !== post) await ahead?.landed(current.version);
   } catch (error) {
     if (error instanceof Moved || notMade(error)) await ahead?.takeBack();
     throw error;
   }
-  const log = ahead?.carded ? decided.filter((e) => e.kind !== 'conflict') : decided;
+  if (ahead) {
+    await ahead.landed(current.version);
+    // A send of a worker that died before its PATCH answered, made on the same version, can no longer land.
+    const stale = staleCardAhead(i.storedLink ?? link, post.version);
+    if (stale && stale.id !== ahead.card?.id) await dropCardAhead(deps.db, stale);
+  }
+  const log = ahead?.card ? decided.filter((e) => e.kind !== 'conflict') : decided;
   // Written to Exo as the Numerik user who made the edit: the PATCH's answer names the sync's own user.
   const change = exoColumnsFor(merge.toExo, current === post ? post : { ...current, updated_by: actorOf(post) }, activity, inboundContext(i.lookups));
   if ('park' in change) return { kind: 'park', reason: change.park };
@@ -239,15 +244,18 @@ async function writeAhead(
   decision: Decision,
   log: LogEntry[],
   patch: PostPatch,
-): Promise<{ carded: boolean; takeBack(): Promise<void>; landed(version: number): Promise<void>; asLeft(link: PostLink): PostLink }> {
-  const pending = pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change);
-  const sending = await recordSending(deps.db, link, pending);
-  if (!sending) throw new Moved(`another worker is sending activity ${activity.seqno}`);
+): Promise<{ card?: CardAhead; takeBack(): Promise<void>; landed(version: number): Promise<void>; asLeft(link: PostLink): PostLink }> {
   const card = decision.card?.winner === 'exo' ? await writeCardAhead(deps.db, log.find((e) => e.kind === 'conflict')!) : undefined;
+  const pending = pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change, card?.made);
+  const sending = await recordSending(deps.db, link, pending);
+  if (!sending) {
+    await card?.takeBack();
+    throw new Moved(`another worker is sending activity ${activity.seqno}`);
+  }
   return {
-    carded: card !== undefined,
+    card,
     async takeBack() {
-      await card?.();
+      await card?.takeBack();
       await sending.putBack();
     },
     landed: (version) => sending.replace(landedAt(pending, version)),
@@ -263,6 +271,7 @@ async function sendToNumerik(deps: ConvergeDeps, activity: Activity, read: PostL
   if (!deps.preview && !sameLink((await readPostLinks(deps.db, [activity.seqno])).get(activity.seqno), read)) {
     throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
   }
+  await failpoint('converge.before-numerik', { seqno: activity.seqno, postId: post.id });
   return sendPatch(deps, post, patch);
 }
 

@@ -2,7 +2,7 @@ import type { Activity } from '../../db/exo/activities.js';
 import { storeEvent } from '../../db/plugin/inbox/store-event.js';
 import { readPostLinks, updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
-import { resolveEntries } from '../../db/plugin/resolve-entries.js';
+import { resolveEntries, SYNC_ITSELF } from '../../db/plugin/resolve-entries.js';
 import type { Db } from '../../db/connect.js';
 import { EDITED_AFTER_EXO_DELETE } from '../converge/converge.js';
 import { contentOfPost, hashContent } from '../mapping/content.js';
@@ -32,7 +32,7 @@ export async function restoreLink(deps: { db: Db; client: NumerikClient }, activ
   await db.knex.transaction(async (trx) => {
     await updatePostLink(db, activity.seqno, { state: 'active', ...(asAgreed ? { numerikVersion: after.version } : {}) }, trx);
     if (!editedMeanwhile) return;
-    await resolveEntries(db, 'parked', { postIds: [post.id], reason: EDITED_AFTER_EXO_DELETE }, { by: 'exo-numerik', resolution: RESTORED_IN_EXO }, trx);
+    await resolveEntries(db, 'parked', { postIds: [post.id], reason: EDITED_AFTER_EXO_DELETE }, { by: SYNC_ITSELF, resolution: RESTORED_IN_EXO }, trx);
     await storeEvent(db, { eventId: `restored:${post.id}:${after.version}`, type: 'post.updated', postId: post.id, version: after.version, source: 'requeue' }, trx);
   });
   const restored = (await readPostLinks(db, [activity.seqno])).get(activity.seqno)!;

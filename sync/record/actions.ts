@@ -5,7 +5,7 @@ import { updatePostLink, type PostLink } from '../../db/plugin/links/posts.js';
 import { writeLog } from '../../db/plugin/log.js';
 import { enqueueActivities } from '../../db/plugin/queue/enqueue.js';
 import { recordChoices } from '../../db/plugin/conflict-cards.js';
-import { resolveEntries } from '../../db/plugin/resolve-entries.js';
+import { resolveEntries, SYNC_ITSELF } from '../../db/plugin/resolve-entries.js';
 import { logEntry, recordLog } from '../../db/plugin/status/record-log.js';
 import { recordWork } from '../../db/plugin/status/record-work.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
@@ -126,7 +126,7 @@ export async function chooseConflict(deps: ActionDeps, conflictId: number, field
     if (!lost) throw new ActionRefusedError(`conflict #${conflictId} did not keep ${SIDE_NAME[side]} version`);
     const superseded = fields.filter((f) => f !== 'body_text' && JSON.stringify(contentOfPost(post)[f] ?? null) !== JSON.stringify(detail[detail.winner][f] ?? null));
     if (superseded.length) {
-      await resolveEntries(db, 'conflict', { ids: [conflictId] }, { by: 'exo-numerik', resolution: SUPERSEDED });
+      await resolveEntries(db, 'conflict', { ids: [conflictId] }, { by: SYNC_ITSELF, resolution: SUPERSEDED });
       throw new ActionRefusedError(`conflict #${conflictId} was superseded: ${superseded.join(', ')} changed since; nothing changed`);
     }
     const patch = choicePatch(deps, link, activity, post, fields, side, lost);

@@ -2,7 +2,7 @@ import type { Db } from '../../db/connect.js';
 import { readRecordFields, writeRecordFields, type RecordFields } from '../../db/exo/record-fields.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
 import { OBJECTS } from '../../db/plugin/objects.js';
-import { resolveEntries } from '../../db/plugin/resolve-entries.js';
+import { resolveEntries, SYNC_ITSELF } from '../../db/plugin/resolve-entries.js';
 import type { Logger } from '../../logging/logger.js';
 import type { SyncOptions } from '../options.js';
 import { postAddress } from './post-address.js';
@@ -45,7 +45,7 @@ export async function refreshRecordFields(db: Db, outcomes: readonly RecordOutco
     const carded = superseding.length ? await openConflictActivities(db, superseding) : new Set<number>();
     for (const seqno of carded) {
       const e = last.get(seqno);
-      if (e?.kind === 'synced') await resolveEntries(db, 'conflict', { activitySeqnos: [seqno], before: e.changedAt ?? now }, { by: 'exo-numerik', resolution: SUPERSEDED });
+      if (e?.kind === 'synced') await resolveEntries(db, 'conflict', { activitySeqnos: [seqno], before: e.changedAt ?? now }, { by: SYNC_ITSELF, resolution: SUPERSEDED });
     }
   } catch (error) {
     logger.warn('state fields not updated; the next sync of these activities does it', { error: (error as Error).message, activities: outcomes.length });

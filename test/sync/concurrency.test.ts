@@ -302,6 +302,33 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
   });
 
+  // Torture seed 92124 (PostgreSQL): a worker killed after writing a conflict's card ahead, before
+  // its PATCH; the next decision went the other way, and the card kept lines never overwritten.
+  it('a card written ahead by a worker that died before its PATCH is dropped once another send made on the same version lands', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    let written = 0;
+    armFailpoint(
+      'converge.before-numerik',
+      async (c) => {
+        if (c.seqno !== seqno) return;
+        written = (await conflictsOf(seqno)).length;
+        // Meanwhile the Exo user takes the line back and edits another: the next send merges that with Numerik's line.
+        await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs').replace('six lamps', 'eight lamps'));
+        throw new Error('killed before the PATCH');
+      },
+      { once: true },
+    );
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nfifty chairs\nten tables\neight lamps');
+    expect(await details(seqno)).toBe('Quote\nfifty chairs\nten tables\neight lamps');
+    expect(written).toBe(1);
+    expect(await conflictsOf(seqno)).toEqual([]);
+  });
+
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
     const { post, seqno } = await synced('Quote\nforty chairs');
     f.sandbox.faults.set({ pauseWebhooks: true });

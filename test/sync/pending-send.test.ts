@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PostLink } from '../../db/plugin/links/posts.js';
 import type { Post } from '../../sync/numerik/types.js';
-import { landedAt, patchedBase, pendingSend, withLandedSend } from '../../sync/pending-send.js';
+import { landedAt, patchedBase, pendingSend, staleCardAhead, withLandedSend } from '../../sync/pending-send.js';
 
 const base = { type: 'task', body_text: 'Quote\nforty chairs', assignee_id: 'usr_ann', due_at: null, completed: false, completed_at: null, customer_id: 'cus_1', tags: [] };
 const link: PostLink = {
@@ -43,5 +43,16 @@ describe('a send recorded before its PATCH (X_NUMERIK_POST_LINK.SENDING)', () =>
     expect(withLandedSend(sending, post(4, { assignee_id: 'usr_raj' }))).toBe(sending);
     expect(withLandedSend(sending, post(5))).toBe(sending);
     expect(withLandedSend(link, post(5, { assignee_id: 'usr_raj' }))).toBe(link);
+  });
+
+  it('its card written ahead is stale only once another PATCH made on the same version landed, and only if it never answered', () => {
+    const card = { id: '12', digest: 'd' };
+    const carded = { ...link, sending: pendingSend(4, patch, agreed, card) };
+    expect(staleCardAhead(carded, 4)).toEqual(card);
+    // Made on a later version: the send may have landed before it.
+    expect(staleCardAhead(carded, 5)).toBeUndefined();
+    expect(staleCardAhead({ ...carded, sending: landedAt(carded.sending, 5) }, 4)).toBeUndefined();
+    expect(staleCardAhead(sending, 4)).toBeUndefined();
+    expect(staleCardAhead(link, 4)).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../connect.js';
 import { OBJECTS } from '../objects.js';
+import { SYNC_ITSELF } from '../resolve-entries.js';
 import { held, inChunks } from './held.js';
 
 /**
@@ -23,7 +24,7 @@ export async function releaseShadowed(db: Db, table: string, direction: 'outboun
     await trx(`${db.target.schema}.${OBJECTS.log}`)
       .where({ KIND: 'shadow', DIRECTION: direction })
       .whereNull('RESOLVED_AT')
-      .update({ RESOLVED_AT: new Date(), RESOLVED_BY: 'exo-numerik', RESOLUTION: 'shadow mode ended: the change was sent on' });
+      .update({ RESOLVED_AT: new Date(), RESOLVED_BY: SYNC_ITSELF, RESOLUTION: 'shadow mode ended: the change was sent on' });
     return released;
   });
 }
