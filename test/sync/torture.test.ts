@@ -69,6 +69,11 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //  - seed 94352, a field's last write lost: a commit decided before another worker's send was
   //    recorded cleared that record: test/sync/concurrency.test.ts, "a commit decided before another
   //    worker's send was recorded starts over…".
+  //  - seed 92108, one race on two cards: a worker process's cached sequence gave an older card a
+  //    higher id: test/sync/conflict-cards.test.ts, "…the newest open card by when it was logged…".
+  //  - seed 92124, a stale card Exo won: most likely a worker killed between its card and its PATCH;
+  //    test/sync/concurrency.test.ts, "a card written ahead by a worker that died before its PATCH…"
+  //    pins the case where another send on the same version proves it can no longer land.
   it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run in a few histories in a hundred)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {
