@@ -7,8 +7,8 @@ import { asSyncWriter } from '../../db/exo/write-activity.js';
 import type { Service } from '../../service/service.js';
 import { disarmAll, holdAt, armFailpoint } from '../../sync/failpoints.js';
 import { CUT_MARKER } from '../../sync/lens/control-lines.js';
-import type { Post, PostInput } from '../../sync/numerik/types.js';
 import { readActivityPairs } from '../../sync/read-set.js';
+import { concurrentEdits } from '../support/concurrent-edits.js';
 import { logEntries, settled, withRunningSite, type SyncFixture } from '../support/sync.js';
 import { waitFor } from '../support/processes.js';
 import { forEachTarget } from '../support/targets.js';
@@ -21,50 +21,7 @@ import { forEachTarget } from '../support/targets.js';
 forEachTarget('concurrent edits', (engine, target) => {
   let f: SyncFixture;
   let service: Service;
-  const store = () => f.sandbox.store;
-  const numerikCreates = (body: string): Post => store().createPost({ type: 'task', customer_id: f.customers.acme, body_text: body } as PostInput, f.users.ann).post;
-  const numerikEdits = (postId: string, edit: (text: string) => string) => store().updatePost(postId, { body_text: edit(store().getPost(postId).body_text) }, undefined, f.users.raj);
-  const seqnoOf = async (postId: string) => ((await f.db.table(OBJECTS.postLink).where({ POST_ID: postId }).first('ACTIVITY_SEQNO')) as { ACTIVITY_SEQNO: number }).ACTIVITY_SEQNO;
-  const details = async (seqno: number) => ((await f.db.table('TASKS').where({ SEQNO: seqno }).first('DETAILS')) as { DETAILS: string }).DETAILS;
-  /** As an Exo user saves: the trigger queues it. */
-  const exoEdits = async (seqno: number, edit: (text: string) => string) => {
-    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: edit(await details(seqno)) });
-  };
-  /** As Exo stamps a save (its site-time MODIFIEDDATE), a day ahead so that it is the newer in any zone. */
-  const exoSavesNewer = async (seqno: number, edit: (text: string) => string) => {
-    await f.db.table('TASKS').where({ SEQNO: seqno }).update({ DETAILS: edit(await details(seqno)), MODIFIEDDATE: new Date(Date.now() + 86_400_000) });
-  };
-  const conflictsOf = async (seqno: number) => (await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno);
-  /** The inbound side has applied the post's current version (the link records it). */
-  const applied = (postId: string) =>
-    waitFor(
-      async () => {
-        const link = (await f.db.table(OBJECTS.postLink).where({ POST_ID: postId }).first('NUMERIK_VERSION')) as { NUMERIK_VERSION: number | null } | undefined;
-        return (link?.NUMERIK_VERSION ?? 0) >= store().getPost(postId).version;
-      },
-      20_000,
-      'the inbound side to apply the post',
-    );
-  /** The inbound side has handed the post's event back, busy: it waits for the other direction. */
-  const inboundWaits = (postId: string) =>
-    waitFor(
-      async () => (await f.db.table(OBJECTS.inbox).where({ POST_ID: postId }).whereLike('LAST_ERROR', 'busy:%').first('ID')) !== undefined,
-      20_000,
-      'the inbound side to wait for the send to be recorded',
-    );
-  const synced = async (body: string) => {
-    const post = numerikCreates(body);
-    await settled(f);
-    return { post, seqno: await seqnoOf(post.id) };
-  };
-  const expectBothSidesHold = async (postId: string, seqno: number, lines: string[]) => {
-    await settled(f);
-    const [numerik, exo] = [store().getPost(postId).body_text, await details(seqno)];
-    for (const line of lines) {
-      expect(numerik.split('\n').filter((l) => l === line), `Numerik holds "${line}" once`).toHaveLength(1);
-      expect(exo.split('\n').filter((l) => l === line), `Exo holds "${line}" once`).toHaveLength(1);
-    }
-  };
+  const { store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, applied, inboundWaits, synced, exoOutranksNumerik, expectBothSidesHold } = concurrentEdits(() => f);
 
   withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => ({ f, service } = site));
   afterEach(() => disarmAll());
@@ -113,15 +70,8 @@ forEachTarget('concurrent edits', (engine, target) => {
   });
 
   it('a conflict whose PATCH landed while the other direction synced the record first keeps its losing line on a card', async () => {
-    const { post, seqno } = await synced('Quote\nforty chairs');
-    // Numerik's edit, its webhook late (Numerik retries it).
-    f.sandbox.faults.set({ pauseWebhooks: true });
-    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    // Exo's edit of the same line, the newer: the outbound merge decides the line for Exo, PATCHes
-    // Numerik's line away, and is held before it commits.
-    const outbound = holdAt('converge.after-numerik', (c) => c.direction === 'outbound' && c.seqno === seqno);
-    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-    await outbound.reached;
+    // The outbound merge decides the line for Exo, PATCHes Numerik's line away, and is held before it commits.
+    const { post, seqno, outbound } = await exoOutranksNumerik('converge.after-numerik');
     // The webhook arrives: the inbound side finds both sides already agree, and records it first.
     f.sandbox.faults.set({ pauseWebhooks: false });
     await applied(post.id);
@@ -130,30 +80,6 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
     expect(await details(seqno)).toBe('Quote\nforty-two chairs');
     // Numerik's line is gone from Numerik: the card is where it is kept.
-    const conflicts = (await conflictsOf(seqno));
-    expect(conflicts).toHaveLength(1);
-    expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
-  });
-
-  // Torture seed 98032 (PostgreSQL): Numerik's lines, PATCHed away for Exo's newer ones, were
-  // logged only by the commit; the worker was killed in between, and they were in no card.
-  it('a conflict Exo won whose worker dies after the PATCH, before its commit, still keeps Numerik’s line on a card', async () => {
-    const { post, seqno } = await synced('Quote\nforty chairs');
-    f.sandbox.faults.set({ pauseWebhooks: true });
-    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    armFailpoint(
-      'converge.after-numerik',
-      (c) => {
-        if (c.direction === 'outbound' && c.seqno === seqno) throw new Error('killed after Numerik took the send');
-      },
-      { once: true },
-    );
-    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-    await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
-    f.sandbox.faults.set({ pauseWebhooks: false });
-    await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
-    expect(await details(seqno)).toBe('Quote\nforty-two chairs');
     const conflicts = (await conflictsOf(seqno));
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
@@ -180,39 +106,6 @@ forEachTarget('concurrent edits', (engine, target) => {
     const conflicts = (await conflictsOf(seqno));
     expect(conflicts.map((c) => JSON.parse(c.DETAIL!) as { winner: string; numerik: { body_text: string } })).toEqual([expect.objectContaining({ winner: 'exo', numerik: { body_text: 'fifty chairs' } })]);
   });
-
-  // Torture seeds 98072, 99044, 99046 (PostgreSQL): an Exo user's change sent by a worker that died
-  // before recording it, then taken back in Exo; the send in Numerik was taken for a Numerik edit,
-  // and the value the user had taken back came back over their last save.
-  // Seed 95201: the same, taken back in Numerik instead; the send was read as never landed.
-  for (const path of ['a plain send', 'a merge'] as const) {
-    for (const by of ['Exo', 'Numerik'] as const) {
-      it(`an Exo edit sent by a worker that died before recording it (${path}), then taken back in ${by}: the last edit stands on both sides`, async () => {
-        const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
-        // The merge path: a Numerik edit elsewhere first, so the send meets a newer version and merges.
-        if (path === 'a merge') {
-          f.sandbox.faults.set({ pauseWebhooks: true });
-          numerikEdits(post.id, (t) => t.replace('six lamps', 'eight lamps'));
-        }
-        armFailpoint(
-          path === 'a merge' ? 'converge.after-numerik' : 'outbound.after-numerik',
-          (c) => {
-            if (c.seqno === seqno && c.direction === 'outbound') throw new Error('killed after Numerik took the send');
-          },
-          { once: true },
-        );
-        await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-        await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
-        if (by === 'Exo') await exoEdits(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
-        else numerikEdits(post.id, (t) => t.replace('forty-two chairs', 'forty chairs'));
-        f.sandbox.faults.set({ pauseWebhooks: false });
-        await settled(f);
-        const text = `Quote\nforty chairs\nten tables\n${path === 'a merge' ? 'eight' : 'six'} lamps`;
-        expect(store().getPost(post.id).body_text).toBe(text);
-        expect(await details(seqno)).toBe(text);
-      });
-    }
-  }
 
   // CI (SQL Server, a loaded machine): the echo's webhook was applied before the send recorded
   // itself; the send started over, found nothing left to send, and its note was never written.
@@ -270,81 +163,6 @@ forEachTarget('concurrent edits', (engine, target) => {
     await settled(f);
     expect(store().getPost(post.id).body_text).toBe('Quote\nforty chairs');
     expect(await details(seqno)).toBe('Quote\nforty chairs');
-  });
-
-  it('a card written ahead of a PATCH that Numerik answers with an outage (503) is taken back: the Exo user taking the edit back meanwhile leaves no card', async () => {
-    const { post, seqno } = await synced('Quote\nforty chairs');
-    f.sandbox.faults.set({ pauseWebhooks: true });
-    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    const outbound = holdAt('converge.after-read', (c) => c.direction === 'outbound' && c.seqno === seqno);
-    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-    await outbound.reached;
-    // Exo's line wins, its card is written, and Numerik is down for the PATCH: the send waits.
-    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
-    outbound.release();
-    await waitFor(async () => (await f.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).whereNotNull('LAST_ERROR').first('ID')) !== undefined, 20_000, 'the send to wait for Numerik');
-    await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
-    f.sandbox.faults.clear();
-    await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nfifty chairs');
-    expect(await details(seqno)).toBe('Quote\nfifty chairs');
-    expect(await conflictsOf(seqno)).toEqual([]);
-  });
-
-  it('a send Numerik answers with an outage (503) is no send in flight: the link records none, and the edit lands once Numerik is back', async () => {
-    const { post, seqno } = await synced('Quote\nforty chairs');
-    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
-    await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-    await waitFor(async () => (await f.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).whereNotNull('LAST_ERROR').first('ID')) !== undefined, 20_000, 'the send to wait for Numerik');
-    expect((await readPostLinks(f.db, [seqno])).get(seqno)!.sending).toBeNull();
-    f.sandbox.faults.clear();
-    await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
-  });
-
-  // Torture seed 92124 (PostgreSQL): a worker killed after writing a conflict's card ahead, before
-  // its PATCH; the next decision went the other way, and the card kept lines never overwritten.
-  it('a card written ahead by a worker that died before its PATCH is dropped once another send made on the same version lands', async () => {
-    const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
-    f.sandbox.faults.set({ pauseWebhooks: true });
-    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    let written = 0;
-    armFailpoint(
-      'converge.before-numerik',
-      async (c) => {
-        if (c.seqno !== seqno) return;
-        written = (await conflictsOf(seqno)).length;
-        // Meanwhile the Exo user takes the line back and edits another: the next send merges that with Numerik's line.
-        await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs').replace('six lamps', 'eight lamps'));
-        throw new Error('killed before the PATCH');
-      },
-      { once: true },
-    );
-    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-    f.sandbox.faults.set({ pauseWebhooks: false });
-    await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nfifty chairs\nten tables\neight lamps');
-    expect(await details(seqno)).toBe('Quote\nfifty chairs\nten tables\neight lamps');
-    expect(written).toBe(1);
-    expect(await conflictsOf(seqno)).toEqual([]);
-  });
-
-  it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
-    const { post, seqno } = await synced('Quote\nforty chairs');
-    f.sandbox.faults.set({ pauseWebhooks: true });
-    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    const outbound = holdAt('converge.after-read', (c) => c.direction === 'outbound' && c.seqno === seqno);
-    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-    await outbound.reached;
-    numerikEdits(post.id, (t) => t.replace('fifty chairs', 'sixty chairs'));
-    outbound.release();
-    await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
-    f.sandbox.faults.set({ pauseWebhooks: false });
-    await settled(f);
-    const conflicts = (await conflictsOf(seqno));
-    expect(conflicts).toHaveLength(1);
-    expect(conflicts[0]!.DETAIL).toContain('sixty chairs');
-    expect(conflicts[0]!.DETAIL).not.toContain('fifty chairs');
   });
 
   it('an Exo save on top of its own edit still being recorded is no conflict: the send in Numerik is not taken for a Numerik edit', async () => {
@@ -429,25 +247,6 @@ forEachTarget('concurrent edits', (engine, target) => {
       await second.stop();
     }
     expect(await conflictsOf(seqno)).toHaveLength(0);
-  });
-
-  // Torture seed 98008 (PostgreSQL): a worker killed after Numerik took its send; a Numerik user
-  // then edited the line beside the sent one. The merge took the echo for an Exo edit in conflict.
-  it('an Exo line sent by a worker that died before recording it, and a Numerik edit beside it: both kept, no conflict', async () => {
-    const { post, seqno } = await synced('Agenda\nitem one\nitem two');
-    // The Numerik user edits before either direction records the send; then the worker dies.
-    armFailpoint(
-      'outbound.after-numerik',
-      (c) => {
-        if (c.seqno !== seqno) return;
-        numerikEdits(post.id, (t) => t.replace('item one', 'item one, edited in Numerik'));
-        throw new Error('killed after Numerik took the send');
-      },
-      { once: true },
-    );
-    await exoEdits(seqno, (t) => t.replace('item one', 'item zero\nitem one'));
-    await expectBothSidesHold(post.id, seqno, ['Agenda', 'item zero', 'item one, edited in Numerik', 'item two']);
-    expect((await conflictsOf(seqno))).toHaveLength(0);
   });
 
   it('an Exo save after Numerik took the send, before the write-back, stays and is sent next', async () => {

@@ -1,0 +1,162 @@
+import { afterEach, expect, it } from 'vitest';
+import { disarmAll, armFailpoint } from '../../sync/failpoints.js';
+import { concurrentEdits } from '../support/concurrent-edits.js';
+import { readPostLinks } from '../../db/plugin/links/posts.js';
+import { settled, withRunningSite, type SyncFixture } from '../support/sync.js';
+import { waitFor } from '../support/processes.js';
+import { forEachTarget } from '../support/targets.js';
+
+/**
+ * A send that does not finish loses nothing (shared/DESIGN.md, "Concurrency"): its worker dies
+ * before Numerik answers, after it, or before its commit; or Numerik answers without making the
+ * change. What it wrote ahead of its PATCH (the card of a conflict Exo won, the send's record on
+ * the link) is taken back when the change was not made, and read by the next decision when it was.
+ */
+forEachTarget('sends interrupted', (engine) => {
+  let f: SyncFixture;
+  const { store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold } = concurrentEdits(() => f);
+
+  withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => ({ f } = site));
+  afterEach(() => disarmAll());
+
+  // Torture seed 98032 (PostgreSQL): Numerik's lines, PATCHed away for Exo's newer ones, were
+  // logged only by the commit; the worker was killed in between, and they were in no card.
+  it('a conflict Exo won whose worker dies after the PATCH, before its commit, still keeps Numerik’s line on a card', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    armFailpoint(
+      'converge.after-numerik',
+      (c) => {
+        if (c.direction === 'outbound' && c.seqno === seqno) throw new Error('killed after Numerik took the send');
+      },
+      { once: true },
+    );
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
+    expect(await details(seqno)).toBe('Quote\nforty-two chairs');
+    const conflicts = (await conflictsOf(seqno));
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
+  });
+
+  // Torture seeds 98072, 99044, 99046 (PostgreSQL): an Exo user's change sent by a worker that died
+  // before recording it, then taken back in Exo; the send in Numerik was taken for a Numerik edit,
+  // and the value the user had taken back came back over their last save.
+  // Seed 95201: the same, taken back in Numerik instead; the send was read as never landed.
+  for (const path of ['a plain send', 'a merge'] as const) {
+    for (const by of ['Exo', 'Numerik'] as const) {
+      it(`an Exo edit sent by a worker that died before recording it (${path}), then taken back in ${by}: the last edit stands on both sides`, async () => {
+        const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
+        // The merge path: a Numerik edit elsewhere first, so the send meets a newer version and merges.
+        if (path === 'a merge') {
+          f.sandbox.faults.set({ pauseWebhooks: true });
+          numerikEdits(post.id, (t) => t.replace('six lamps', 'eight lamps'));
+        }
+        armFailpoint(
+          path === 'a merge' ? 'converge.after-numerik' : 'outbound.after-numerik',
+          (c) => {
+            if (c.seqno === seqno && c.direction === 'outbound') throw new Error('killed after Numerik took the send');
+          },
+          { once: true },
+        );
+        await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+        await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
+        if (by === 'Exo') await exoEdits(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
+        else numerikEdits(post.id, (t) => t.replace('forty-two chairs', 'forty chairs'));
+        f.sandbox.faults.set({ pauseWebhooks: false });
+        await settled(f);
+        const text = `Quote\nforty chairs\nten tables\n${path === 'a merge' ? 'eight' : 'six'} lamps`;
+        expect(store().getPost(post.id).body_text).toBe(text);
+        expect(await details(seqno)).toBe(text);
+      });
+    }
+  }
+
+  it('a card written ahead of a PATCH that Numerik answers with an outage (503) is taken back: the Exo user taking the edit back meanwhile leaves no card', async () => {
+    const { post, seqno, outbound } = await exoOutranksNumerik('converge.after-read');
+    // Exo's line wins, its card is written, and Numerik is down for the PATCH: the send waits.
+    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
+    outbound.release();
+    await outboundRetries(seqno);
+    await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
+    f.sandbox.faults.clear();
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nfifty chairs');
+    expect(await details(seqno)).toBe('Quote\nfifty chairs');
+    expect(await conflictsOf(seqno)).toEqual([]);
+  });
+
+  it('a send Numerik answers with an outage (503) is no send in flight: the link records none, and the edit lands once Numerik is back', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    f.sandbox.faults.set({ serverErrorsForMs: 60_000 });
+    await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await outboundRetries(seqno);
+    expect((await readPostLinks(f.db, [seqno])).get(seqno)!.sending).toBeNull();
+    f.sandbox.faults.clear();
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
+  });
+
+  // Torture seed 92124 (PostgreSQL): a worker killed after writing a conflict's card ahead, before
+  // its PATCH; the next decision went the other way, and the card kept lines never overwritten.
+  it('a card written ahead by a worker that died before its PATCH is dropped once another send made on the same version lands', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    let written = 0;
+    armFailpoint(
+      'converge.before-numerik',
+      async (c) => {
+        if (c.seqno !== seqno) return;
+        written = (await conflictsOf(seqno)).length;
+        // Meanwhile the Exo user takes the line back and edits another: the next send merges that with Numerik's line.
+        await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs').replace('six lamps', 'eight lamps'));
+        throw new Error('killed before the PATCH');
+      },
+      { once: true },
+    );
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nfifty chairs\nten tables\neight lamps');
+    expect(await details(seqno)).toBe('Quote\nfifty chairs\nten tables\neight lamps');
+    expect(written).toBe(1);
+    expect(await conflictsOf(seqno)).toEqual([]);
+  });
+
+  it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
+    const { post, seqno, outbound } = await exoOutranksNumerik('converge.after-read');
+    numerikEdits(post.id, (t) => t.replace('fifty chairs', 'sixty chairs'));
+    outbound.release();
+    await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    const conflicts = (await conflictsOf(seqno));
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]!.DETAIL).toContain('sixty chairs');
+    expect(conflicts[0]!.DETAIL).not.toContain('fifty chairs');
+  });
+
+  // Torture seed 98008 (PostgreSQL): a worker killed after Numerik took its send; a Numerik user
+  // then edited the line beside the sent one. The merge took the echo for an Exo edit in conflict.
+  it('an Exo line sent by a worker that died before recording it, and a Numerik edit beside it: both kept, no conflict', async () => {
+    const { post, seqno } = await synced('Agenda\nitem one\nitem two');
+    // The Numerik user edits before either direction records the send; then the worker dies.
+    armFailpoint(
+      'outbound.after-numerik',
+      (c) => {
+        if (c.seqno !== seqno) return;
+        numerikEdits(post.id, (t) => t.replace('item one', 'item one, edited in Numerik'));
+        throw new Error('killed after Numerik took the send');
+      },
+      { once: true },
+    );
+    await exoEdits(seqno, (t) => t.replace('item one', 'item zero\nitem one'));
+    await expectBothSidesHold(post.id, seqno, ['Agenda', 'item zero', 'item one, edited in Numerik', 'item two']);
+    expect((await conflictsOf(seqno))).toHaveLength(0);
+  });
+});
