@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Dialect, KeyedTable, Statement } from './dialect.js';
 
 /** DDL spelled the same on both engines once names are quoted; each dialect adds what differs. */
-export function sharedDdl(
+export function commonDdl(
   builder: Knex,
   schema: string,
   qualified: (name: string) => string,

@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import type { Dialect, Statement } from './dialect.js';
-import { sharedDdl } from './shared-ddl.js';
+import { commonDdl } from './common-ddl.js';
 
 /*
  * The concerns of `Dialect`, each written once per engine in a small file of mssql/ and postgres/:
@@ -14,7 +14,7 @@ export type DialectNames = Pick<Dialect, 'schema' | 'quote' | 'qualified'>;
 /** DDL needs the engine's schema builder too (knex writes the CREATE TABLEs). */
 export type DdlNames = DialectNames & { builder: Knex; toStatements(b: Knex.SchemaBuilder): Statement[] };
 
-/** The DDL each engine spells its own way (shared-ddl.ts has the rest). */
+/** The DDL each engine spells its own way (common-ddl.ts has the rest). */
 export type DdlPart = Pick<
   Dialect,
   | 'createKeyedTable'
@@ -60,7 +60,7 @@ export function dialectOf(engine: Engine, schema: string): Dialect {
   const builder = knexFactory({ client: engine.client });
   const { quote } = engine;
   const names: DialectNames = { schema, quote, qualified: (name) => `${quote(schema)}.${quote(name)}` };
-  const { toStatements, ...shared } = sharedDdl(builder, schema, names.qualified, quote);
+  const { toStatements, ...shared } = commonDdl(builder, schema, names.qualified, quote);
   return {
     name: engine.name,
     parserMode: engine.parserMode,

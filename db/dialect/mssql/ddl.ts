@@ -1,5 +1,5 @@
 import type { DdlNames, DdlPart } from '../parts.js';
-import { literalText } from '../shared-ddl.js';
+import { literalText } from '../common-ddl.js';
 
 export function mssqlDdl({ schema, quote, qualified, builder, toStatements }: DdlNames): DdlPart {
   return {
