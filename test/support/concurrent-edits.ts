@@ -72,5 +72,10 @@ export function concurrentEdits(fixture: () => SyncFixture) {
       expect(exo.split('\n').filter((l) => l === line), `Exo holds "${line}" once`).toHaveLength(1);
     }
   };
-  return { store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, applied, inboundWaits, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold };
+  /** Both sides hold exactly `text` (the post's text, the activity's details). */
+  const expectBothSidesAre = async (postId: string, seqno: number, text: string) => {
+    expect(store().getPost(postId).body_text).toBe(text);
+    expect(await details(seqno)).toBe(text);
+  };
+  return { expectBothSidesAre, store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, applied, inboundWaits, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold };
 }

@@ -21,7 +21,7 @@ import { forEachTarget } from '../support/targets.js';
 forEachTarget('concurrent edits', (engine, target) => {
   let f: SyncFixture;
   let service: Service;
-  const { store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, applied, inboundWaits, synced, exoOutranksNumerik, expectBothSidesHold } = concurrentEdits(() => f);
+  const { store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, applied, inboundWaits, synced, exoOutranksNumerik, expectBothSidesHold, expectBothSidesAre } = concurrentEdits(() => f);
 
   withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => ({ f, service } = site));
   afterEach(() => disarmAll());
@@ -77,8 +77,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     await applied(post.id);
     outbound.release();
     await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
-    expect(await details(seqno)).toBe('Quote\nforty-two chairs');
+    await expectBothSidesAre(post.id, seqno, 'Quote\nforty-two chairs');
     // Numerik's line is gone from Numerik: the card is where it is kept.
     const conflicts = (await conflictsOf(seqno));
     expect(conflicts).toHaveLength(1);
@@ -101,8 +100,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     await waitFor(async () => store().getPost(post.id).body_text.includes('forty-five'), 20_000, 'Numerik to take the second save');
     f.sandbox.faults.set({ pauseWebhooks: false });
     await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-five chairs\nten tables\ndelivery friday');
-    expect(await details(seqno)).toBe('Quote\nforty-five chairs\nten tables\ndelivery friday');
+    await expectBothSidesAre(post.id, seqno, 'Quote\nforty-five chairs\nten tables\ndelivery friday');
     const conflicts = (await conflictsOf(seqno));
     expect(conflicts.map((c) => JSON.parse(c.DETAIL!) as { winner: string; numerik: { body_text: string } })).toEqual([expect.objectContaining({ winner: 'exo', numerik: { body_text: 'fifty chairs' } })]);
   });
@@ -161,8 +159,7 @@ forEachTarget('concurrent edits', (engine, target) => {
     await waitFor(async () => (await details(seqno)) === 'Quote\nforty chairs' || (await readPostLinks(f.db, [seqno])).get(seqno)!.sending === null, 20_000, 'the inbound side to commit');
     outbound.release();
     await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nforty chairs');
-    expect(await details(seqno)).toBe('Quote\nforty chairs');
+    await expectBothSidesAre(post.id, seqno, 'Quote\nforty chairs');
   });
 
   it('an Exo save on top of its own edit still being recorded is no conflict: the send in Numerik is not taken for a Numerik edit', async () => {

@@ -14,7 +14,7 @@ import { forEachTarget } from '../support/targets.js';
  */
 forEachTarget('sends interrupted', (engine) => {
   let f: SyncFixture;
-  const { store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold } = concurrentEdits(() => f);
+  const { store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold, expectBothSidesAre } = concurrentEdits(() => f);
 
   withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => ({ f } = site));
   afterEach(() => disarmAll());
@@ -36,8 +36,7 @@ forEachTarget('sends interrupted', (engine) => {
     await waitFor(async () => store().getPost(post.id).body_text.includes('forty-two'), 20_000, 'Numerik to take the send');
     f.sandbox.faults.set({ pauseWebhooks: false });
     await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nforty-two chairs');
-    expect(await details(seqno)).toBe('Quote\nforty-two chairs');
+    await expectBothSidesAre(post.id, seqno, 'Quote\nforty-two chairs');
     const conflicts = (await conflictsOf(seqno));
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
@@ -85,8 +84,7 @@ forEachTarget('sends interrupted', (engine) => {
     await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
     f.sandbox.faults.clear();
     await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nfifty chairs');
-    expect(await details(seqno)).toBe('Quote\nfifty chairs');
+    await expectBothSidesAre(post.id, seqno, 'Quote\nfifty chairs');
     expect(await conflictsOf(seqno)).toEqual([]);
   });
 
@@ -122,8 +120,7 @@ forEachTarget('sends interrupted', (engine) => {
     await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
     f.sandbox.faults.set({ pauseWebhooks: false });
     await settled(f);
-    expect(store().getPost(post.id).body_text).toBe('Quote\nfifty chairs\nten tables\neight lamps');
-    expect(await details(seqno)).toBe('Quote\nfifty chairs\nten tables\neight lamps');
+    await expectBothSidesAre(post.id, seqno, 'Quote\nfifty chairs\nten tables\neight lamps');
     expect(written).toBe(1);
     expect(await conflictsOf(seqno)).toEqual([]);
   });
