@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { PostInput, PostPatch, WebhookEventType } from '../sync/numerik/types.js';
+import type { PostInput, PostPatch, SentPatch, WebhookEventType } from '../sync/numerik/types.js';
 import { faultSchema, type Faults } from './faults.js';
 import { SandboxError, type SandboxStore } from './store.js';
 import type { WebhookSender } from './webhooks.js';
@@ -84,7 +84,7 @@ function api(parts: SandboxParts): express.Router {
   });
   r.patch('/posts/:id', (req, res) => {
     const ifMatch = req.header('if-match');
-    res.json(store.updatePost(req.params.id!, req.body as PostPatch, ifMatch === undefined ? undefined : Number(ifMatch.replace(/"/g, ''))));
+    res.json(store.updatePost(req.params.id!, req.body as SentPatch, ifMatch === undefined ? undefined : Number(ifMatch.replace(/"/g, ''))));
   });
   r.delete('/posts/:id', (req, res) => {
     store.deletePost(req.params.id!, store.apiUser.id);

@@ -9,7 +9,7 @@ import type {
   NumerikUser,
   Post,
   PostInput,
-  PostPatch,
+  SentPatch,
   Tombstone,
   WebhookEvent,
   WebhookEventType,
@@ -170,7 +170,7 @@ export class SandboxStore {
   }
 
   /** A change of the post by `actorId` (the API's own user unless a Numerik user is acting). */
-  updatePost(id: string, patch: PostPatch & { type?: unknown }, ifMatch?: number, actorId: string = this.apiUser.id): Post {
+  updatePost(id: string, patch: SentPatch & { type?: unknown }, ifMatch?: number, actorId: string = this.apiUser.id): Post {
     const post = this.lookup(id);
     if (ifMatch !== undefined && ifMatch !== post.version) {
       throw new SandboxError(412, 'precondition_failed', `post ${id} is at version ${post.version}, not ${ifMatch}`);
@@ -191,6 +191,7 @@ export class SandboxStore {
       post.completed_at = patch.completed ? (patch.completed_at ?? post.completed_at ?? this.now()) : null;
     } else if (patch.completed_at !== undefined) post.completed_at = patch.completed_at;
     if (patch.tags !== undefined) post.tags = this.tagNames(patch.tags);
+    if (patch.external_ref !== undefined) post.external_ref = patch.external_ref;
     this.touch(post, 'post.updated', actorId);
     return this.view(post);
   }

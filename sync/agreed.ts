@@ -10,12 +10,13 @@ import { failpoint } from './failpoints.js';
 import { textGet } from './lens/activity-text.js';
 import { inboundContext, outboundContext, type Lookups } from './lookups.js';
 import { contentOfPost, hashContent } from './mapping/content.js';
+import { refOf } from './mapping/external-ref.js';
 import { carries } from './mapping/ownership.js';
 import { activityContent } from './mapping/outbound.js';
 import { instantToWallClock } from './mapping/time.js';
 import type { Post } from './numerik/types.js';
 
-export type AgreedState = Pick<PostLink, 'exoHash' | 'exoContent' | 'exoAssignedTo' | 'numerikVersion' | 'numerikHash' | 'numerikContent' | 'postUrl'>;
+export type AgreedState = Pick<PostLink, 'exoHash' | 'exoContent' | 'exoAssignedTo' | 'numerikVersion' | 'numerikHash' | 'numerikContent' | 'postUrl' | 'postRef'>;
 
 /** What both sides look like now that they agree: the bases of the next three-way merge. */
 export function agreedState(after: Activity, post: Post, lookups: Lookups): AgreedState {
@@ -33,6 +34,7 @@ export function agreedState(after: Activity, post: Post, lookups: Lookups): Agre
     numerikHash: hashContent(numerikContent),
     numerikContent: JSON.stringify(numerikContent),
     postUrl: post.web_url ?? null,
+    postRef: refOf(post),
     sending: null,
     createdAt: new Date(),
     syncedAt: new Date(),
@@ -47,6 +49,7 @@ export function agreedState(after: Activity, post: Post, lookups: Lookups): Agre
     numerikHash: stub.numerikHash,
     numerikContent: stub.numerikContent,
     postUrl: stub.postUrl,
+    postRef: stub.postRef,
   };
 }
 

@@ -11,6 +11,8 @@ export const FAILPOINTS = [
   'converge.after-read',
   /** What is written ahead of a converge's PATCH (its card, its send) is written; the PATCH is not yet made. */
   'converge.before-numerik',
+  /** Numerik answered a send's PATCH; the answer is not yet read (a worker killed while its PATCH was in flight never reads it). */
+  'send.patch-answered',
   /** Numerik took the PATCH (or there was none); Exo's side is not yet committed. */
   'converge.after-numerik',
   /** Inside the commit transaction, before the re-check under lock. */

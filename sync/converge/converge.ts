@@ -10,12 +10,13 @@ import { inboundContext, type Lookups } from '../lookups.js';
 import type { Content, ContentField } from '../mapping/content.js';
 import { actorOf, exoColumnsFor } from '../mapping/inbound.js';
 import { exclusionOf } from '../mapping/outbound.js';
+import { refOf, sendMark, sendMarkable } from '../mapping/external-ref.js';
 import { textToHtml } from '../mapping/text.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { MAX_RESTARTS, Moved, lostRace } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
-import { landedAt, pendingSend, staleCardAhead, withLandedSend } from '../pending-send.js';
+import { landedAt, markedPatch, pendingSend, staleCardAhead, withLandedSend } from '../pending-send.js';
 import { notMade, PreconditionFailedError } from '../numerik/errors.js';
 import type { Post, PostPatch } from '../numerik/types.js';
 import { changeLog, checkOf, committer, halfAgreed, LeaseLost, recordHalfAgreed, recordLink, writeActivity, type Committer, type Entry } from './commit.js';
@@ -166,6 +167,8 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   const excluded = exclusionOf(activity, i.lookups.excluded);
   if (excluded) return skip(`${excluded}: the activity is not synced`);
 
+  // A send of a worker that died before its PATCH answered, and can no longer land: its card kept nothing.
+  if (!deps.preview) await dropStaleCard(deps, i.storedLink ?? link, post);
   const decision = decide(activity, withLandedSend(link, post), post, i.lookups);
   const { merge, conflicts, toNumerik, card } = decision;
   if (card && !deps.preview && i.otherInFlight) {
@@ -179,16 +182,16 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   const read = () => ahead?.asLeft(i.storedLink ?? link) ?? i.storedLink ?? link;
   let current: Post;
   try {
-    current = await sendToNumerik(deps, activity, read(), post, patch);
+    current = await sendToNumerik(deps, activity, read(), post, patch, ahead?.mark);
   } catch (error) {
     if (error instanceof Moved || notMade(error)) await ahead?.takeBack();
     throw error;
   }
   if (ahead) {
+    await failpoint('send.patch-answered', { seqno: activity.seqno, postId: post.id, direction: i.direction });
     await ahead.landed(current.version);
-    // A send of a worker that died before its PATCH answered, made on the same version, can no longer land.
-    const stale = staleCardAhead(i.storedLink ?? link, post.version);
-    if (stale && stale.id !== ahead.card?.id) await dropCardAhead(deps.db, stale);
+    // One made on the same version can no longer land either, now that this one has.
+    await dropStaleCard(deps, i.storedLink ?? link, post, post.version, ahead.card?.id);
   }
   const log = ahead?.card ? decided.filter((e) => e.kind !== 'conflict') : decided;
   // Written to Exo as the Numerik user who made the edit: the PATCH's answer names the sync's own user.
@@ -244,9 +247,10 @@ async function writeAhead(
   decision: Decision,
   log: LogEntry[],
   patch: PostPatch,
-): Promise<{ card?: CardAhead; takeBack(): Promise<void>; landed(version: number): Promise<void>; asLeft(link: PostLink): PostLink }> {
+): Promise<{ card?: CardAhead; mark?: string; takeBack(): Promise<void>; landed(version: number): Promise<void>; asLeft(link: PostLink): PostLink }> {
   const card = decision.card?.winner === 'exo' ? await writeCardAhead(deps.db, log.find((e) => e.kind === 'conflict')!) : undefined;
-  const pending = pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change, card?.made);
+  const mark = sendMarkable(activity.seqno, refOf(post)) ? sendMark(activity.seqno) : undefined;
+  const pending = pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change, { card: card?.made, mark });
   const sending = await recordSending(deps.db, link, pending);
   if (!sending) {
     await card?.takeBack();
@@ -254,6 +258,7 @@ async function writeAhead(
   }
   return {
     card,
+    mark,
     async takeBack() {
       await card?.takeBack();
       await sending.putBack();
@@ -263,8 +268,13 @@ async function writeAhead(
   };
 }
 
+async function dropStaleCard(deps: ConvergeDeps, link: PostLink, post: Post, landedOn?: number, own?: string): Promise<void> {
+  const stale = staleCardAhead(link, post, landedOn);
+  if (stale && stale.id !== own) await dropCardAhead(deps.db, stale);
+}
+
 /** The post once Numerik has what was decided for it (`patch`): as read when nothing is. */
-async function sendToNumerik(deps: ConvergeDeps, activity: Activity, read: PostLink, post: Post, patch: PostPatch | undefined): Promise<Post> {
+async function sendToNumerik(deps: ConvergeDeps, activity: Activity, read: PostLink, post: Post, patch: PostPatch | undefined, mark: string | undefined): Promise<Post> {
   if (!patch) return post;
   // Numerik is sent only what was decided from the link as it still is (the commit re-checks it too,
   // but a PATCH is not taken back).
@@ -272,12 +282,12 @@ async function sendToNumerik(deps: ConvergeDeps, activity: Activity, read: PostL
     throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
   }
   await failpoint('converge.before-numerik', { seqno: activity.seqno, postId: post.id });
-  return sendPatch(deps, post, patch);
+  return sendPatch(deps, post, patch, mark);
 }
 
-/** Numerik's side of a converge: the PATCH (If-Match the version read), or in a preview its record. */
-function sendPatch(deps: ConvergeDeps, post: Post, patch: PostPatch): Promise<Post> {
-  if (!deps.preview) return deps.client.updatePost(post.id, patch, post.version);
+/** Numerik's side of a converge: the PATCH (If-Match the version read, with the send's mark), or in a preview its record. */
+function sendPatch(deps: ConvergeDeps, post: Post, patch: PostPatch, mark: string | undefined): Promise<Post> {
+  if (!deps.preview) return deps.client.updatePost(post.id, markedPatch(patch, mark), post.version);
   deps.preview.sent = patch;
   return Promise.resolve(patchedLocally(post, patch));
 }

@@ -6,6 +6,7 @@ import type { LogEntry } from '../../db/plugin/log.js';
 import { writeLogWithCards } from '../../db/plugin/conflict-cards.js';
 import { Moved, recheck } from '../commit-check.js';
 import { contentOfPost, hashContent, type Content } from '../mapping/content.js';
+import { refOf } from '../mapping/external-ref.js';
 import type { Post } from '../numerik/types.js';
 
 /**
@@ -37,6 +38,7 @@ export function createdLink(activity: Activity, post: Post, intent: Pick<CreateI
     numerikHash: hash,
     numerikContent: json,
     postUrl: post.web_url ?? null,
+    postRef: refOf(post),
   };
 }
 

@@ -9,7 +9,7 @@ import type {
   Page,
   Post,
   PostInput,
-  PostPatch,
+  SentPatch,
   Tombstone,
   Webhook,
   WebhookEventType,
@@ -175,7 +175,7 @@ export class NumerikClient {
   }
 
   /** A partial update; with `ifMatch`, a post that moved on meanwhile fails with PreconditionFailedError. */
-  async updatePost(id: string, patch: PostPatch, ifMatch?: number): Promise<Post> {
+  async updatePost(id: string, patch: SentPatch, ifMatch?: number): Promise<Post> {
     const answer = await this.call({
       method: 'PATCH',
       path: `posts/${encodeURIComponent(id)}`,

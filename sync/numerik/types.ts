@@ -87,6 +87,9 @@ export interface PostInput {
 
 export type PostPatch = Partial<Omit<PostInput, 'type' | 'external_ref'>>;
 
+/** A PATCH as sent: the synced fields, and the send's mark when it sets one (sync/mapping/external-ref.ts). */
+export type SentPatch = PostPatch & { external_ref?: string };
+
 export interface Webhook {
   id: string;
   url: string;

@@ -7,6 +7,7 @@ import type { Db } from '../../db/connect.js';
 import { EDITED_AFTER_EXO_DELETE } from '../converge/converge.js';
 import { contentOfPost, hashContent } from '../mapping/content.js';
 import { exoDeletedUnmark } from '../mapping/exo-deleted-mark.js';
+import { refOf } from '../mapping/external-ref.js';
 import { textToHtml } from '../mapping/text.js';
 import type { NumerikClient } from '../numerik/client.js';
 
@@ -30,7 +31,7 @@ export async function restoreLink(deps: { db: Db; client: NumerikClient }, activ
   const editedMeanwhile = link.numerikVersion !== null && post.version > link.numerikVersion;
   const asAgreed = hashContent(contentOfPost(after)) === link.numerikHash;
   await db.knex.transaction(async (trx) => {
-    await updatePostLink(db, activity.seqno, { state: 'active', ...(asAgreed ? { numerikVersion: after.version } : {}) }, trx);
+    await updatePostLink(db, activity.seqno, { state: 'active', ...(asAgreed ? { numerikVersion: after.version, postRef: refOf(after) } : {}) }, trx);
     if (!editedMeanwhile) return;
     await resolveEntries(db, 'parked', { postIds: [post.id], reason: EDITED_AFTER_EXO_DELETE }, { by: SYNC_ITSELF, resolution: RESTORED_IN_EXO }, trx);
     await storeEvent(db, { eventId: `restored:${post.id}:${after.version}`, type: 'post.updated', postId: post.id, version: after.version, source: 'requeue' }, trx);

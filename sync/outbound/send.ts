@@ -11,7 +11,7 @@ import { converge } from '../converge/converge.js';
 import { linkCreatedPost } from '../converge/link-created.js';
 import { outboundContext, type Lookups } from '../lookups.js';
 import { contentOfPost, hashContent } from '../mapping/content.js';
-import { createKey, externalRef } from '../mapping/external-ref.js';
+import { createKey, externalRef, sendMark, sendMarkable } from '../mapping/external-ref.js';
 import { exoDeletedMark } from '../mapping/exo-deleted-mark.js';
 import { planOutbound, type OutboundPlan } from '../mapping/outbound.js';
 import { textToHtml } from '../mapping/text.js';
@@ -21,7 +21,7 @@ import { notMade, PreconditionFailedError } from '../numerik/errors.js';
 import { causeOf, failureOf } from '../error-cause.js';
 import { lostRace, recheck } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
-import { landedAt, patchedBase, pendingSend } from '../pending-send.js';
+import { landedAt, markedPatch, patchedBase, pendingSend } from '../pending-send.js';
 import { readActivityPairs } from '../read-set.js';
 import type { Post } from '../numerik/types.js';
 import { AdoptionRefusedError, adoptOnRetry } from './create-retry.js';
@@ -166,11 +166,14 @@ async function update(
   // A send of an earlier worker may have landed unrecorded: only the post tells (the merge reads it).
   if (link.sending) return mergeWithPost(deps, seqno, activity, link, await deps.client.getPost(plan.postId), lookups, notes);
   const agreed = { exoHash: plan.hash, exoContent: JSON.stringify(plan.content), exoAssignedTo: activity.assignedTo, ...patchedBase(link, plan.patch) };
-  const pending = link.numerikVersion === null ? undefined : pendingSend(link.numerikVersion, plan.patch, agreed);
+  // The post's reference as recorded is that of the version the PATCH is made on (If-Match).
+  const mark = link.numerikVersion !== null && sendMarkable(seqno, link.postRef) ? sendMark(seqno) : undefined;
+  const pending = link.numerikVersion === null ? undefined : pendingSend(link.numerikVersion, plan.patch, agreed, { mark });
   const sending = pending === undefined ? undefined : await recordSending(deps.db, link, pending);
   if (pending && !sending) return { kind: 'moved', reason: 'another worker is sending this activity' };
   try {
-    post = await deps.client.updatePost(plan.postId, plan.patch, link.numerikVersion ?? undefined);
+    post = await deps.client.updatePost(plan.postId, markedPatch(plan.patch, mark), link.numerikVersion ?? undefined);
+    await failpoint('send.patch-answered', { seqno, postId: plan.postId, direction: 'outbound' });
     if (pending) await sending?.replace(landedAt(pending, post.version));
   } catch (error) {
     if (notMade(error)) await sending?.putBack();

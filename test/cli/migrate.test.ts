@@ -18,7 +18,7 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     const cwd = workdir();
     const r = await runCli(['migrate', 'script', '--dialect', 'mssql', '--out', 'install.sql'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote install\.sql: \d+ statements in 8 migration\(s\)/);
+    expect(r.stdout).toMatch(/^wrote install\.sql: \d+ statements in 9 migration\(s\)/);
     const script = readFileSync(path.join(cwd, 'install.sql'), 'utf8');
     expect(script).toContain('CREATE TRIGGER [dbo].[X_NUMERIK_TASKS_CAPTURE] ON [dbo].[TASKS] AFTER INSERT, UPDATE, DELETE AS');
     expect(script.match(/^BEGIN TRANSACTION;$/gm)).toHaveLength(MIGRATIONS.length);
@@ -30,7 +30,7 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     const first = await runCli(['demo', 'create'], { cwd });
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('created a demo Exo company in embedded PGlite (.exo-numerik/pglite)');
-    expect(first.stdout).toContain('applied 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content, 0008-post-link-sending');
+    expect(first.stdout).toContain('applied 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content, 0008-post-link-sending, 0009-post-link-ref');
     expect(first.stdout).toContain('no drift');
 
     const status = await runCli(['migrate', 'status', '--json'], { cwd });
@@ -41,8 +41,8 @@ describe('exo-numerik migrate, as a DBA runs it', () => {
     expect(refused.stderr).toMatch(/Refused: not a terminal, pass --yes to confirm\n$/);
 
     const down = await runCli(['migrate', 'down', '--all', '--yes'], { cwd });
-    expect(down.stdout).toContain('reverted 8 migration(s): 0008-post-link-sending, 0007-create-intent-content, 0006-bulk-capture, 0005-record-fields, 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables');
+    expect(down.stdout).toContain('reverted 9 migration(s): 0009-post-link-ref, 0008-post-link-sending, 0007-create-intent-content, 0006-bulk-capture, 0005-record-fields, 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables');
     const up = await runCli(['migrate', 'up'], { cwd });
-    expect(up.stdout).toContain('applied 8 migration(s)');
+    expect(up.stdout).toContain('applied 9 migration(s)');
   });
 });

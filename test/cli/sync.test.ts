@@ -44,6 +44,6 @@ describe('exo-numerik sync --once', () => {
     const env = { NUMERIK_API_URL: sandbox.url, NUMERIK_TOKEN: sandbox.token };
     const r = await runCli(['sync', '--once'], { cwd, env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('exo-numerik: 8 migration(s) pending (0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content, 0008-post-link-sending): run `exo-numerik migrate up` first\n');
+    expect(r.stderr).toBe('exo-numerik: 9 migration(s) pending (0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content, 0008-post-link-sending, 0009-post-link-ref): run `exo-numerik migrate up` first\n');
   });
 });

@@ -2,6 +2,11 @@
 -- Every statement, as the runner sends it; each passed the migration guard. Each migration runs
 -- in one transaction, together with its row in X_NUMERIK_MIGRATIONS.
 
+-- ===== 0009-post-link-ref (down): X_NUMERIK_POST_LINK.POST_REF: the post's external_ref as Numerik last gave it (nullable: not known yet)
+SET LOCK_TIMEOUT 5000;
+ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] DROP COLUMN [POST_REF];
+SET LOCK_TIMEOUT -1;
+
 -- ===== 0008-post-link-sending (down): X_NUMERIK_POST_LINK.SENDING: the agreement a send in flight would record (nullable)
 SET LOCK_TIMEOUT 5000;
 ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] DROP COLUMN [SENDING];

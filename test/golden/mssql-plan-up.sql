@@ -154,3 +154,8 @@ SET LOCK_TIMEOUT -1;
 SET LOCK_TIMEOUT 5000;
 ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] ADD [SENDING] nvarchar(max) null;
 SET LOCK_TIMEOUT -1;
+
+-- ===== 0009-post-link-ref (up): X_NUMERIK_POST_LINK.POST_REF: the post's external_ref as Numerik last gave it (nullable: not known yet)
+SET LOCK_TIMEOUT 5000;
+ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] ADD [POST_REF] NVARCHAR(400) NULL;
+SET LOCK_TIMEOUT -1;

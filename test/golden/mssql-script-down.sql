@@ -1,5 +1,5 @@
 -- exo-numerik migration script: migrate down, SQL Server 2016 or later, schema dbo
--- Migrations: 0008-post-link-sending, 0007-create-intent-content, 0006-bulk-capture, 0005-record-fields, 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables
+-- Migrations: 0009-post-link-ref, 0008-post-link-sending, 0007-create-intent-content, 0006-bulk-capture, 0005-record-fields, 0004-create-intents, 0003-folder-field, 0002-change-capture, 0001-plugin-tables
 -- Run with: sqlcmd -S <server> -d <Exo database> -E -b -i <this file>   (or open in SSMS and press F5)
 -- Each migration is one transaction. If any statement fails, that transaction is rolled back,
 -- an error is raised, and nothing after it runs (SET NOEXEC ON).
@@ -8,6 +8,22 @@ SET XACT_ABORT ON;
 SET NOCOUNT ON;
 -- Do not queue behind a long Exo query holding TASKS: give up after 5 s and run again later.
 SET LOCK_TIMEOUT 5000;
+GO
+
+-- ===== 0009-post-link-ref (down): X_NUMERIK_POST_LINK.POST_REF: the post's external_ref as Numerik last gave it (nullable: not known yet)
+BEGIN TRANSACTION;
+GO
+DELETE FROM [dbo].[X_NUMERIK_MIGRATIONS] WHERE [NAME] = N'0009-post-link-ref';
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0009-post-link-ref failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] DROP COLUMN [POST_REF];
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0009-post-link-ref failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+COMMIT TRANSACTION;
 GO
 
 -- ===== 0008-post-link-sending (down): X_NUMERIK_POST_LINK.SENDING: the agreement a send in flight would record (nullable)

@@ -1,5 +1,5 @@
 -- exo-numerik migration script: migrate up, SQL Server 2016 or later, schema dbo
--- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content, 0008-post-link-sending
+-- Migrations: 0001-plugin-tables, 0002-change-capture, 0003-folder-field, 0004-create-intents, 0005-record-fields, 0006-bulk-capture, 0007-create-intent-content, 0008-post-link-sending, 0009-post-link-ref
 -- Run with: sqlcmd -S <server> -d <Exo database> -E -b -i <this file>   (or open in SSMS and press F5)
 -- Each migration is one transaction. If any statement fails, that transaction is rolled back,
 -- an error is raised, and nothing after it runs (SET NOEXEC ON).
@@ -391,6 +391,22 @@ INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALU
 GO
 IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
 IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0008-post-link-sending failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+COMMIT TRANSACTION;
+GO
+
+-- ===== 0009-post-link-ref (up): X_NUMERIK_POST_LINK.POST_REF: the post's external_ref as Numerik last gave it (nullable: not known yet)
+BEGIN TRANSACTION;
+GO
+ALTER TABLE [dbo].[X_NUMERIK_POST_LINK] ADD [POST_REF] NVARCHAR(400) NULL;
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0009-post-link-ref failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
+GO
+INSERT INTO [dbo].[X_NUMERIK_MIGRATIONS] ([NAME], [CHECKSUM], [APPLIED_AT]) VALUES (N'0009-post-link-ref', N'2d77854a28682bd348b33737c0025e18e652c87659659d40e5abae87a7feb1ba', SYSUTCDATETIME());
+GO
+IF @@ERROR <> 0 AND @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+IF @@TRANCOUNT = 0 BEGIN RAISERROR(N'exo-numerik: 0009-post-link-ref failed and was rolled back; the rest of this script does not run.', 16, 1); SET NOEXEC ON; END
 GO
 COMMIT TRANSACTION;
 GO

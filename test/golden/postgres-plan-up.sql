@@ -196,3 +196,7 @@ alter table "public"."X_NUMERIK_CREATE_INTENT" add column "CONTENT" text null;
 -- ===== 0008-post-link-sending (up): X_NUMERIK_POST_LINK.SENDING: the agreement a send in flight would record (nullable)
 SET LOCAL lock_timeout = '5s';
 alter table "public"."X_NUMERIK_POST_LINK" add column "SENDING" text null;
+
+-- ===== 0009-post-link-ref (up): X_NUMERIK_POST_LINK.POST_REF: the post's external_ref as Numerik last gave it (nullable: not known yet)
+SET LOCAL lock_timeout = '5s';
+ALTER TABLE "public"."X_NUMERIK_POST_LINK" ADD COLUMN "POST_REF" varchar(400) NULL;

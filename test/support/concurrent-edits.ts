@@ -77,5 +77,5 @@ export function concurrentEdits(fixture: () => SyncFixture) {
     expect(store().getPost(postId).body_text).toBe(text);
     expect(await details(seqno)).toBe(text);
   };
-  return { expectBothSidesAre, store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, applied, inboundWaits, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold };
+  return { expectBothSidesAre, store, numerikCreates, seqnoOf, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, applied, inboundWaits, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold };
 }

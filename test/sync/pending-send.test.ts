@@ -17,6 +17,7 @@ const link: PostLink = {
   numerikHash: 'numerik-old',
   numerikContent: JSON.stringify(base),
   postUrl: null,
+  postRef: '',
   sending: null,
   createdAt: new Date(0),
   syncedAt: new Date(0),
@@ -45,14 +46,46 @@ describe('a send recorded before its PATCH (X_NUMERIK_POST_LINK.SENDING)', () =>
     expect(withLandedSend(link, post(5, { assignee_id: 'usr_raj' }))).toBe(link);
   });
 
+  // Torture seeds 91025, 91065: a worker killed while its PATCH was in flight, Numerik users' edits since.
+  describe('with its mark on the post (a worker killed while the PATCH was in flight)', () => {
+    const mark = 'exo-task:7:send-token';
+    const marked = { ...link, sending: pendingSend(4, patch, agreed, { mark }) };
+    const carrying = (version: number, over: Partial<typeof base> = {}) => ({ ...post(version, over), external_ref: mark });
+
+    it('landed exactly when the post carries the mark, whatever Numerik users changed since', () => {
+      expect(withLandedSend(marked, carrying(5, { assignee_id: 'usr_raj' }))).toEqual({ ...marked, ...agreed });
+      expect(withLandedSend(marked, carrying(7, { assignee_id: 'usr_ann', body_text: 'edited since' }))).toEqual({ ...marked, ...agreed });
+    });
+
+    it('never landed when the post does not carry it, even where a Numerik user made the same change', () => {
+      expect(withLandedSend(marked, { ...post(5, { assignee_id: 'usr_raj' }), external_ref: 'exo-task:7:create-token' })).toBe(marked);
+      expect(withLandedSend(marked, post(6, { assignee_id: 'usr_raj' }))).toBe(marked);
+    });
+
+    it('and not before the version it was made on', () => {
+      expect(withLandedSend(marked, carrying(4))).toBe(marked);
+    });
+  });
+
   it('its card written ahead is stale only once another PATCH made on the same version landed, and only if it never answered', () => {
     const card = { id: '12', digest: 'd' };
-    const carded = { ...link, sending: pendingSend(4, patch, agreed, card) };
-    expect(staleCardAhead(carded, 4)).toEqual(card);
+    const carded = { ...link, sending: pendingSend(4, patch, agreed, { card }) };
+    expect(staleCardAhead(carded, post(4), 4)).toEqual(card);
     // Made on a later version: the send may have landed before it.
-    expect(staleCardAhead(carded, 5)).toBeUndefined();
-    expect(staleCardAhead({ ...carded, sending: landedAt(carded.sending, 5) }, 4)).toBeUndefined();
-    expect(staleCardAhead(sending, 4)).toBeUndefined();
-    expect(staleCardAhead(link, 4)).toBeUndefined();
+    expect(staleCardAhead(carded, post(5), 5)).toBeUndefined();
+    expect(staleCardAhead({ ...carded, sending: landedAt(carded.sending, 5) }, post(4), 4)).toBeUndefined();
+    expect(staleCardAhead(sending, post(4), 4)).toBeUndefined();
+    expect(staleCardAhead(link, post(4), 4)).toBeUndefined();
+  });
+
+  it('with its mark: stale once the post moved past its version without the mark, whatever landed since', () => {
+    const card = { id: '12', digest: 'd' };
+    const mark = 'exo-task:7:send-token';
+    const carded = { ...link, sending: pendingSend(4, patch, agreed, { card, mark }) };
+    expect(staleCardAhead(carded, { ...post(6), external_ref: 'exo-task:7:create-token' })).toEqual(card);
+    expect(staleCardAhead(carded, { ...post(4), external_ref: 'exo-task:7:create-token' }, 4)).toEqual(card);
+    // Landed (the post carries it), or may still land (the post is at its version).
+    expect(staleCardAhead(carded, { ...post(6), external_ref: mark })).toBeUndefined();
+    expect(staleCardAhead(carded, { ...post(4), external_ref: 'exo-task:7:create-token' })).toBeUndefined();
   });
 });

@@ -2,6 +2,8 @@ import { afterEach, expect, it } from 'vitest';
 import { disarmAll, armFailpoint } from '../../sync/failpoints.js';
 import { concurrentEdits } from '../support/concurrent-edits.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
+import { claimOf } from '../../sync/mapping/external-ref.js';
+import type { PostInput } from '../../sync/numerik/types.js';
 import { settled, withRunningSite, type SyncFixture } from '../support/sync.js';
 import { waitFor } from '../support/processes.js';
 import { forEachTarget } from '../support/targets.js';
@@ -14,7 +16,7 @@ import { forEachTarget } from '../support/targets.js';
  */
 forEachTarget('sends interrupted', (engine) => {
   let f: SyncFixture;
-  const { store, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold, expectBothSidesAre } = concurrentEdits(() => f);
+  const { store, numerikCreates, seqnoOf, numerikEdits, details, exoEdits, exoSavesNewer, conflictsOf, outboundRetries, synced, exoOutranksNumerik, expectBothSidesHold, expectBothSidesAre } = concurrentEdits(() => f);
 
   withRunningSite(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' }, (site) => ({ f } = site));
   afterEach(() => disarmAll());
@@ -75,6 +77,43 @@ forEachTarget('sends interrupted', (engine) => {
     }
   }
 
+  // Torture seeds 91025, 91065 (PostgreSQL): a worker killed while its PATCH was in flight; Numerik
+  // took it, Numerik users edited the post since, and the send read as never landed: its echo came
+  // back over the Exo user's later save.
+  for (const path of ['a plain send', 'a merge'] as const) {
+    it(`an Exo edit whose worker died while its PATCH was in flight (${path}), then a Numerik edit elsewhere and the Exo user taking it back: the take-back stands`, async () => {
+      const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps\ntwo desks');
+      f.sandbox.faults.set({ pauseWebhooks: true });
+      if (path === 'a merge') numerikEdits(post.id, (t) => t.replace('six lamps', 'eight lamps'));
+      armFailpoint(
+        'send.patch-answered',
+        async () => {
+          numerikEdits(post.id, (t) => t.replace('two desks', 'three desks'));
+          await exoEdits(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
+          throw new Error('killed while the PATCH was in flight');
+        },
+        { once: true, when: (c) => c.seqno === seqno },
+      );
+      await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+      await waitFor(async () => store().getPost(post.id).body_text.includes('three desks'), 20_000, 'Numerik to take the send');
+      f.sandbox.faults.set({ pauseWebhooks: false });
+      await settled(f);
+      await expectBothSidesAre(post.id, seqno, `Quote\nforty chairs\nten tables\n${path === 'a merge' ? 'eight' : 'six'} lamps\nthree desks`);
+      expect(await conflictsOf(seqno)).toEqual([]);
+    });
+  }
+
+  it("a send marks the post only where its external_ref is the sync's: another integration's reference is kept, and the send's landing read as before", async () => {
+    const theirs = store().createPost({ type: 'task', customer_id: f.customers.acme, body_text: 'Quote\nforty chairs', external_ref: 'crm:4411' } as PostInput, f.users.ann).post;
+    const plain = numerikCreates('Agenda\nitem one');
+    await settled(f);
+    for (const post of [theirs, plain]) await exoEdits(await seqnoOf(post.id), (t) => `${t} (edited in Exo)`);
+    await settled(f);
+    expect(store().getPost(theirs.id)).toMatchObject({ external_ref: 'crm:4411', body_text: 'Quote\nforty chairs (edited in Exo)' });
+    expect(claimOf(store().getPost(plain.id).external_ref)?.seqno).toBe(await seqnoOf(plain.id));
+    expect((await readPostLinks(f.db, [await seqnoOf(theirs.id)])).get(await seqnoOf(theirs.id))!.postRef).toBe('crm:4411');
+  });
+
   it('a card written ahead of a PATCH that Numerik answers with an outage (503) is taken back: the Exo user taking the edit back meanwhile leaves no card', async () => {
     const { post, seqno, outbound } = await exoOutranksNumerik('converge.after-read');
     // Exo's line wins, its card is written, and Numerik is down for the PATCH: the send waits.
@@ -116,6 +155,30 @@ forEachTarget('sends interrupted', (engine) => {
         throw new Error('killed before the PATCH');
       },
       { once: true },
+    );
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    await expectBothSidesAre(post.id, seqno, 'Quote\nfifty chairs\nten tables\neight lamps');
+    expect(written).toBe(1);
+    expect(await conflictsOf(seqno)).toEqual([]);
+  });
+
+  it('a card written ahead by a worker that died before its PATCH is dropped once the post moved on without its mark', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    let written = 0;
+    armFailpoint(
+      'converge.before-numerik',
+      async () => {
+        written = (await conflictsOf(seqno)).length;
+        // Meanwhile a Numerik user edits another line (the dead PATCH can no longer land) and the Exo user takes theirs back.
+        numerikEdits(post.id, (t) => t.replace('six lamps', 'eight lamps'));
+        await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
+        throw new Error('killed before the PATCH');
+      },
+      { once: true, when: (c) => c.seqno === seqno },
     );
     await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
     f.sandbox.faults.set({ pauseWebhooks: false });

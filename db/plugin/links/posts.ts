@@ -22,6 +22,8 @@ export interface PostLink {
   numerikContent: string | null;
   /** The post's page in Numerik's web app, as Numerik last gave it (web_url). */
   postUrl: string | null;
+  /** The post's external_ref as Numerik last gave it ('' none; null not known: linked before migration 0009). */
+  postRef: string | null;
   /** JSON: a send in flight, recorded before its PATCH (sync/pending-send.ts); cleared by every recorded agreement. */
   sending: string | null;
   createdAt: Date;
@@ -41,6 +43,7 @@ interface Row {
   NUMERIK_HASH: string | null;
   NUMERIK_CONTENT: string | null;
   POST_URL: string | null;
+  POST_REF: string | null;
   SENDING: string | null;
   CREATED_AT: Date;
   SYNCED_AT: Date;
@@ -59,6 +62,7 @@ const fromRow = (r: Row): PostLink => ({
   numerikHash: r.NUMERIK_HASH,
   numerikContent: r.NUMERIK_CONTENT,
   postUrl: r.POST_URL,
+  postRef: r.POST_REF ?? null,
   sending: r.SENDING ?? null,
   createdAt: r.CREATED_AT,
   syncedAt: r.SYNCED_AT,
@@ -77,6 +81,7 @@ const toColumns = (change: PostLinkChange) =>
       NUMERIK_HASH: change.numerikHash,
       NUMERIK_CONTENT: change.numerikContent,
       POST_URL: change.postUrl,
+      POST_REF: change.postRef,
     }).filter(([, v]) => v !== undefined),
   );
 
