@@ -117,16 +117,23 @@ export async function writeCardAhead(db: Db, entry: LogEntry): Promise<CardAhead
 
 /**
  * Deletes a card written ahead of a send that can no longer land, if it is as it was written and no
- * person closed it (the sync may have, as superseded: no one needed it either).
+ * person closed it (the sync may have, as superseded: no one needed it either). With `recorded`, only
+ * while that activity's link still records the send (X_NUMERIK_POST_LINK.SENDING): in the same
+ * statement, so a send that replaced it meanwhile keeps the card.
  */
-export async function dropCardAhead(db: Db, card: CardRef): Promise<void> {
+export async function dropCardAhead(db: Db, card: CardRef, recorded?: { seqno: number; sending: string }): Promise<void> {
   const row = () =>
     db
       .knex(`${db.target.schema}.${OBJECTS.log}`)
       .where({ ID: card.id, KIND: 'conflict' })
       .where((q) => q.whereNull('RESOLVED_AT').orWhere({ RESOLVED_BY: SYNC_ITSELF }));
   const now = (await row().first('DETAIL')) as { DETAIL: string | null } | undefined;
-  if (now && digestOf(now.DETAIL) === card.digest) await row().where({ DETAIL: now.DETAIL }).delete();
+  if (!now || digestOf(now.DETAIL) !== card.digest) return;
+  const unchanged = row().where({ DETAIL: now.DETAIL });
+  if (recorded) {
+    unchanged.whereExists((q) => q.select(db.knex.raw('1')).from(`${db.target.schema}.${OBJECTS.postLink}`).where({ ACTIVITY_SEQNO: recorded.seqno, SENDING: recorded.sending }));
+  }
+  await unchanged.delete();
 }
 
 /**

@@ -167,8 +167,7 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   const excluded = exclusionOf(activity, i.lookups.excluded);
   if (excluded) return skip(`${excluded}: the activity is not synced`);
 
-  // A send of a worker that died before its PATCH answered, and can no longer land: its card kept nothing.
-  if (!deps.preview) await dropStaleCard(deps, i.storedLink ?? link, post);
+  if (!deps.preview) await dropDeadSendsCard(deps, i.storedLink ?? link, post);
   const decision = decide(activity, withLandedSend(link, post), post, i.lookups);
   const { merge, conflicts, toNumerik, card } = decision;
   if (card && !deps.preview && i.otherInFlight) {
@@ -190,8 +189,10 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   if (ahead) {
     await failpoint('send.patch-answered', { seqno: activity.seqno, postId: post.id, direction: i.direction });
     await ahead.landed(current.version);
-    // One made on the same version can no longer land either, now that this one has.
-    await dropStaleCard(deps, i.storedLink ?? link, post, post.version, ahead.card?.id);
+    // A send of a worker that died before its PATCH answered, made on the same version, can no longer land.
+    // (This one's record replaced it on the link as read, after the post was: it is no send since replaced.)
+    const stale = staleCardAhead(i.storedLink ?? link, post, post.version);
+    if (stale && stale.id !== ahead.card?.id) await dropCardAhead(deps.db, stale);
   }
   const log = ahead?.card ? decided.filter((e) => e.kind !== 'conflict') : decided;
   // Written to Exo as the Numerik user who made the edit: the PATCH's answer names the sync's own user.
@@ -268,9 +269,14 @@ async function writeAhead(
   };
 }
 
-async function dropStaleCard(deps: ConvergeDeps, link: PostLink, post: Post, landedOn?: number, own?: string): Promise<void> {
-  const stale = staleCardAhead(link, post, landedOn);
-  if (stale && stale.id !== own) await dropCardAhead(deps.db, stale);
+/**
+ * The card of a send whose worker died before its PATCH answered, once the post shows it can no
+ * longer land: its card kept lines that were never overwritten. Dropped only while the link still
+ * records that send: read before the post, it may be a send that landed and was replaced since.
+ */
+async function dropDeadSendsCard(deps: ConvergeDeps, link: PostLink, post: Post): Promise<void> {
+  const stale = staleCardAhead(link, post);
+  if (stale) await dropCardAhead(deps.db, stale, { seqno: link.activitySeqno, sending: link.sending! });
 }
 
 /** The post once Numerik has what was decided for it (`patch`): as read when nothing is. */

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { recordChoices, writeLogWithCards } from '../../db/plugin/conflict-cards.js';
+import { dropCardAhead, recordChoices, writeCardAhead, writeLogWithCards } from '../../db/plugin/conflict-cards.js';
+import { insertPostLink } from '../../db/plugin/links/posts.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
 import type { LogEntry } from '../../db/plugin/log.js';
 import { Migrator } from '../../migrations/runner.js';
 import { exoDb } from '../support/exo.js';
@@ -47,6 +49,20 @@ forEachTarget('conflict cards', (engine) => {
     const cards = await logEntries(db, 'conflict');
     expect(cards.map((c) => JSON.parse(c.DETAIL!).winner)).toEqual(['exo', 'numerik']);
     expect(JSON.parse(cards[0]!.DETAIL!).numerik.body_text).toBe('line n2\n…\nline n3');
+  });
+
+  it("the card of a send whose worker died is dropped only while the link still records that send: one that replaced it may have landed", async () => {
+    const db = await exoDb(engine);
+    await new Migrator(db).up();
+    const unset = { exoHash: null, exoContent: null, exoAssignedTo: null, numerikHash: null, numerikContent: null, postUrl: null };
+    await insertPostLink(db, { activitySeqno: 7, postId: 'pst_1', postType: 'task', origin: 'exo', state: 'active', numerikVersion: 4, postRef: '', ...unset });
+    const dead = JSON.stringify({ version: 4, sent: {}, mark: 'exo-task:7:dead' });
+    await db.table(OBJECTS.postLink).update({ SENDING: dead });
+    const { made } = await writeCardAhead(db, card('exo', 'line e1', 'line n1'));
+    await dropCardAhead(db, made!, { seqno: 7, sending: JSON.stringify({ version: 5, sent: {} }) });
+    expect(await logEntries(db, 'conflict')).toHaveLength(1);
+    await dropCardAhead(db, made!, { seqno: 7, sending: dead });
+    expect(await logEntries(db, 'conflict')).toHaveLength(0);
   });
 
   it('choices land field by field: the card closes exactly when every field has one, a field is never chosen twice, and the same race again reopens only its own fields', async () => {
