@@ -42,7 +42,7 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //    conflict whose PATCH landed while the other direction synced the record first…"; and after
   //    a kill -9, test/sync/lost-create-edits.test.ts.
   //  - contention seed 501, Exo lines only on a phantom card: test/sync/concurrency.test.ts, "an
-  //    Exo save beside its own edit still being recorded is no conflict…".
+  //    Exo save on top of its own edit still being recorded is no conflict…".
   //  - seeds 88004, 88010, 88022, 88035, Exo's next line on a card: a second worker's merge took the
   //    first worker's send, in Numerik but not yet recorded, for a Numerik edit:
   //    test/sync/concurrency.test.ts, "a second worker sending the next Exo save…".
@@ -52,11 +52,11 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //    (rule 2) after a line was inserted above the create's first line; the checker's own
   //    counterexample test (test/sync/torture-checker.test.ts) pins it.
   //  - seed 98008, a card keeping an Exo line Numerik held (the echo of a killed worker's send with a
-  //    Numerik edit beside it): test/sync/concurrency.test.ts, "an Exo line sent by a worker that died
+  //    Numerik edit beside it): test/sync/send-interrupted.test.ts, "an Exo line sent by a worker that died
   //    before recording it, and a Numerik edit beside it…", and the merge laws (test/sync/lens).
   //  - seeds 98032, 98113 (and likely 97014, a field), Numerik lines lost with no card: a worker killed
   //    between the PATCH of a conflict Exo won and the commit that logged it:
-  //    test/sync/concurrency.test.ts, "a conflict Exo won whose worker dies after the PATCH…".
+  //    test/sync/send-interrupted.test.ts, "a conflict Exo won whose worker dies after the PATCH…".
   //  - seed 98020, a field "lost" that the card kept, the same race merged onto it (each value after
   //    the last): the checker's counterexample test.
   //  - seeds 97018, 98016, 98036, a stale card or one conflict on two cards: a conflict Numerik won
@@ -64,16 +64,19 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //  - seeds 98023, 98093, 98112, the create's line twice after an insert above it before the first
   //    send: test/sync/first-send-subject.test.ts and the subject law.
   //  - seeds 98072, 99044, 99046, 95201, a field's last write lost: a worker killed after its send
-  //    landed, the change then taken back in Exo or in Numerik: test/sync/concurrency.test.ts, "an Exo
-  //    edit sent by a worker that died before recording it…" (four cases).
+  //    landed, the change then taken back in Exo or in Numerik: test/sync/send-interrupted.test.ts, "an
+  //    Exo edit sent by a worker that died before recording it…" (four cases).
   //  - seed 94352, a field's last write lost: a commit decided before another worker's send was
   //    recorded cleared that record: test/sync/concurrency.test.ts, "a commit decided before another
   //    worker's send was recorded starts over…".
   //  - seed 92108, one race on two cards: a worker process's cached sequence gave an older card a
   //    higher id: test/sync/conflict-cards.test.ts, "…the newest open card by when it was logged…".
   //  - seed 92124, a stale card Exo won: most likely a worker killed between its card and its PATCH;
-  //    test/sync/concurrency.test.ts, "a card written ahead by a worker that died before its PATCH…"
-  //    pins the case where another send on the same version proves it can no longer land.
+  //    test/sync/send-interrupted.test.ts, "a card written ahead by a worker that died before its
+  //    PATCH…": another send on the same version landed, or the post moved on without its mark.
+  //  - seeds 91025, 91065, a field's last write lost: a worker killed while its PATCH was in flight,
+  //    Numerik users' edits since; the send read as never landed: test/sync/send-interrupted.test.ts,
+  //    "an Exo edit whose worker died while its PATCH was in flight…" (the send's mark).
   it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run in a few histories in a hundred)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {
