@@ -97,6 +97,9 @@ export async function sendActivity(
       case 'update':
         return await update(deps, seqno, activity!, link!, plan, lookups, notes);
       case 'unchanged':
+        // Nothing to send as the link reads; but a send of an earlier worker may have landed
+        // unrecorded, and recording anything over its record would forget it: the merge reads the post.
+        if (link!.sending) return await mergeWithPost(deps, seqno, activity!, link!, await deps.client.getPost(link!.postId), lookups, notes);
         await unchanged(deps.db, activity!, link!, plan, lookups);
         return { kind: 'done', action: 'unchanged', postId: link?.postId, log: notes };
       case 'restore': {
