@@ -97,7 +97,7 @@ export async function sendActivity(
       case 'update':
         return await update(deps, seqno, activity!, link!, plan, lookups, notes);
       case 'unchanged':
-        if (!(await unchanged(deps.db, activity!, link!, plan, lookups))) return await mergeWithPost(deps, seqno, activity!, link!, await deps.client.getPost(link!.postId), lookups, notes);
+        await unchanged(deps.db, activity!, link!, plan, lookups);
         return { kind: 'done', action: 'unchanged', postId: link?.postId, log: notes };
       case 'restore': {
         const restored = await restoreLink(deps, activity!, link!);
@@ -217,26 +217,21 @@ async function mergeWithPost(deps: SendDeps, seqno: number, activity: Activity, 
 
 /**
  * Nothing for Numerik: the subject an Exo user edited is set back to the post's first line (rule
- * 3), and a view that changed without changing the post is recorded as the link's Exo side. False
- * when that record would be made over a send of an earlier worker, which may have landed
- * unrecorded (the link's SENDING): recorded over, it would be forgotten, and its change in Numerik
- * later taken for a Numerik user's edit. The record is then merged with the post instead.
+ * 3), and a view that changed without changing the post is recorded as the link's Exo side.
  */
-async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extract<OutboundPlan, { kind: 'unchanged' }>, lookups: Lookups): Promise<boolean> {
+async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extract<OutboundPlan, { kind: 'unchanged' }>, lookups: Lookups): Promise<void> {
   // A linked activity's content does not hold its subject: the write changes nothing recorded.
   const recorded = plan.content && plan.hash ? { exoHash: plan.hash, exoContent: JSON.stringify(plan.content), exoAssignedTo: activity.assignedTo } : undefined;
   const assignee = link.exoAssignedTo !== activity.assignedTo ? { exoAssignedTo: activity.assignedTo } : undefined;
   const subject = plan.subject === undefined ? undefined : { from: activity.subject, to: plan.subject };
-  if ((recorded || assignee) && link.sending) return false;
   // The echo of the sync's own write (every create's): nothing to write, so nothing to re-check.
-  if (!recorded && !assignee && !subject) return true;
+  if (!recorded && !assignee && !subject) return;
   const record = async (trx: Knex.Transaction) => {
     const columns = recorded ?? assignee;
     if (columns) await updatePostLink(db, activity.seqno, columns, trx);
   };
   const first = (trx: Knex.Transaction) => recheck(db, trx, { seqno: activity.seqno, link });
   await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false, by: lookups.systemStaff, first }, record);
-  return true;
 }
 
 /**
