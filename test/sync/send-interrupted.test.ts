@@ -140,53 +140,40 @@ forEachTarget('sends interrupted', (engine) => {
 
   // Torture seed 92124 (PostgreSQL): a worker killed after writing a conflict's card ahead, before
   // its PATCH; the next decision went the other way, and the card kept lines never overwritten.
-  it('a card written ahead by a worker that died before its PATCH is dropped once another send made on the same version lands', async () => {
-    const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
-    f.sandbox.faults.set({ pauseWebhooks: true });
-    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    let written = 0;
-    armFailpoint(
-      'converge.before-numerik',
-      async (c) => {
-        if (c.seqno !== seqno) return;
-        written = (await conflictsOf(seqno)).length;
-        // Meanwhile the Exo user takes the line back and edits another: the next send merges that with Numerik's line.
-        await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs').replace('six lamps', 'eight lamps'));
-        throw new Error('killed before the PATCH');
-      },
-      { once: true },
-    );
-    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-    f.sandbox.faults.set({ pauseWebhooks: false });
-    await settled(f);
-    await expectBothSidesAre(post.id, seqno, 'Quote\nfifty chairs\nten tables\neight lamps');
-    expect(written).toBe(1);
-    expect(await conflictsOf(seqno)).toEqual([]);
-  });
-
-  it('a card written ahead by a worker that died before its PATCH is dropped once the post moved on without its mark', async () => {
-    const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
-    f.sandbox.faults.set({ pauseWebhooks: true });
-    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
-    let written = 0;
-    armFailpoint(
-      'converge.before-numerik',
-      async () => {
-        written = (await conflictsOf(seqno)).length;
-        // Meanwhile a Numerik user edits another line (the dead PATCH can no longer land) and the Exo user takes theirs back.
-        numerikEdits(post.id, (t) => t.replace('six lamps', 'eight lamps'));
-        await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
-        throw new Error('killed before the PATCH');
-      },
-      { once: true, when: (c) => c.seqno === seqno },
-    );
-    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
-    f.sandbox.faults.set({ pauseWebhooks: false });
-    await settled(f);
-    await expectBothSidesAre(post.id, seqno, 'Quote\nfifty chairs\nten tables\neight lamps');
-    expect(written).toBe(1);
-    expect(await conflictsOf(seqno)).toEqual([]);
-  });
+  // What happens meanwhile makes the dead PATCH one that can no longer land.
+  const meanwhile = {
+    // The Exo user takes the line back and edits another: the next send merges that with Numerik's line.
+    'another send made on the same version lands': (_postId: string, seqno: number) =>
+      exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs').replace('six lamps', 'eight lamps')),
+    // A Numerik user edits another line, and the Exo user takes theirs back.
+    'the post moved on without its mark': async (postId: string, seqno: number) => {
+      numerikEdits(postId, (t) => t.replace('six lamps', 'eight lamps'));
+      await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs'));
+    },
+  };
+  for (const [when, act] of Object.entries(meanwhile)) {
+    it(`a card written ahead by a worker that died before its PATCH is dropped once ${when}`, async () => {
+      const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
+      f.sandbox.faults.set({ pauseWebhooks: true });
+      numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+      let written = 0;
+      armFailpoint(
+        'converge.before-numerik',
+        async () => {
+          written = (await conflictsOf(seqno)).length;
+          await act(post.id, seqno);
+          throw new Error('killed before the PATCH');
+        },
+        { once: true, when: (c) => c.seqno === seqno },
+      );
+      await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+      f.sandbox.faults.set({ pauseWebhooks: false });
+      await settled(f);
+      await expectBothSidesAre(post.id, seqno, 'Quote\nfifty chairs\nten tables\neight lamps');
+      expect(written).toBe(1);
+      expect(await conflictsOf(seqno)).toEqual([]);
+    });
+  }
 
   it('a card written ahead of a PATCH that Numerik refuses (a newer edit meanwhile) is taken back: the card is the decision that landed', async () => {
     const { post, seqno, outbound } = await exoOutranksNumerik('converge.after-read');
