@@ -217,7 +217,9 @@ async function mergeWithPost(deps: SendDeps, seqno: number, activity: Activity, 
 
 /**
  * Nothing for Numerik: the subject an Exo user edited is set back to the post's first line (rule
- * 3), and a view that changed without changing the post is recorded as the link's Exo side.
+ * 3), and a view that changed without changing the post is recorded as the link's Exo side. A send
+ * of an earlier worker recorded on the link stays: it may have landed unrecorded, and forgotten, its
+ * change in Numerik would later be taken for a Numerik user's edit (an Exo take-back then lost).
  */
 async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extract<OutboundPlan, { kind: 'unchanged' }>, lookups: Lookups): Promise<void> {
   // A linked activity's content does not hold its subject: the write changes nothing recorded.
@@ -228,7 +230,7 @@ async function unchanged(db: Db, activity: Activity, link: PostLink, plan: Extra
   if (!recorded && !assignee && !subject) return;
   const record = async (trx: Knex.Transaction) => {
     const columns = recorded ?? assignee;
-    if (columns) await updatePostLink(db, activity.seqno, columns, trx);
+    if (columns) await updatePostLink(db, activity.seqno, columns, trx, { exoViewOnly: true });
   };
   const first = (trx: Knex.Transaction) => recheck(db, trx, { seqno: activity.seqno, link });
   await writeBackText(db, activity.seqno, { subject }, instantToWallClock(new Date(), lookups.options.timeZone), { echo: false, by: lookups.systemStaff, first }, record);

@@ -2,6 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { disarmAll, armFailpoint } from '../../sync/failpoints.js';
 import { concurrentEdits } from '../support/concurrent-edits.js';
 import { readPostLinks } from '../../db/plugin/links/posts.js';
+import { OBJECTS } from '../../db/plugin/objects.js';
 import { claimOf } from '../../sync/mapping/external-ref.js';
 import type { PostInput } from '../../sync/numerik/types.js';
 import { settled, withRunningSite, type SyncFixture } from '../support/sync.js';
@@ -102,6 +103,31 @@ forEachTarget('sends interrupted', (engine) => {
       expect(await conflictsOf(seqno)).toEqual([]);
     });
   }
+
+  // Torture seeds 89139, 89142 (PostgreSQL): the dead send's record was cleared by the retry, which
+  // found nothing to send (the Exo user had taken the change back, saving only what the post does
+  // not hold), so that change in Numerik was then taken for a Numerik user's edit.
+  it('an Exo edit whose worker died while its PATCH was in flight, then taken back in Exo with a save Numerik need not hear of: the take-back stands', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps\ntwo desks');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    armFailpoint(
+      'send.patch-answered',
+      async () => {
+        // Saved with CRLF: the view changes, the post's text does not.
+        await exoEdits(seqno, (t) => t.replace('forty-two chairs', 'forty chairs').replace(/\r?\n/g, '\r\n'));
+        throw new Error('killed while the PATCH was in flight');
+      },
+      { once: true, when: (c) => c.seqno === seqno },
+    );
+    await exoEdits(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await waitFor(async () => (await details(seqno)).includes('\r\n'), 20_000, 'the Exo user to take the change back');
+    // The retry is done before Numerik's webhooks are: it alone meets the dead send.
+    await waitFor(async () => (await f.db.table(OBJECTS.queue).where({ ACTIVITY_SEQNO: seqno }).first('ID')) === undefined, 20_000, 'the retry to finish');
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    expect(store().getPost(post.id).body_text).toBe('Quote\nforty chairs\nten tables\nsix lamps\ntwo desks');
+    expect((await details(seqno)).replace(/\r/g, '')).toBe('Quote\nforty chairs\nten tables\nsix lamps\ntwo desks');
+  });
 
   it("a send marks the post only where its external_ref is the sync's: another integration's reference is kept, and the send's landing read as before", async () => {
     const theirs = store().createPost({ type: 'task', customer_id: f.customers.acme, body_text: 'Quote\nforty chairs', external_ref: 'crm:4411' } as PostInput, f.users.ann).post;

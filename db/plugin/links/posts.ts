@@ -126,16 +126,18 @@ export async function insertPostLink(db: Db, link: Omit<PostLink, 'createdAt' | 
 
 /**
  * Updates a link. With a `numerikVersion` in the change, a link that knows a newer version is left
- * alone: two workers finishing the same activity leave the newest post version behind.
+ * alone: two workers finishing the same activity leave the newest post version behind. A send in
+ * flight is cleared: whatever is recorded is what both sides agree on, which that send is, or it
+ * starts over. `exoViewOnly`: the change records only how Exo shows what the link already holds,
+ * no agreement with the post, so a send in flight stays (only the post tells whether it landed).
  */
-export async function updatePostLink(db: Db, seqno: number, change: PostLinkChange, trx?: Knex.Transaction): Promise<boolean> {
+export async function updatePostLink(db: Db, seqno: number, change: PostLinkChange, trx?: Knex.Transaction, how: { exoViewOnly?: boolean } = {}): Promise<boolean> {
   let q = table(db, trx).where({ ACTIVITY_SEQNO: seqno });
   if (change.numerikVersion != null) {
     const version = change.numerikVersion;
     q = q.andWhere((w) => w.whereNull('NUMERIK_VERSION').orWhere('NUMERIK_VERSION', '<=', version));
   }
-  // Whatever is recorded now is what both sides agree on: a send in flight is that, or starts over.
-  return (await q.update({ ...toColumns(change), SENDING: null, SYNCED_AT: new Date() })) > 0;
+  return (await q.update({ ...toColumns(change), ...(how.exoViewOnly ? {} : { SENDING: null }), SYNCED_AT: new Date() })) > 0;
 }
 
 /** A send in flight recorded on a link (recordSending). */
