@@ -75,6 +75,15 @@ describe('the torture history checker', () => {
     expect(kinds(checkHistory([create], state('x\nTorture 5 c5\nTorture 5 c5')))).toEqual(['duplicated-line']);
   });
 
+  // Counterexample torture seed 85012 (postgres): the create's line edited before the create was
+  // sent, so the post opened with the subject line; a Numerik user then inserted a line above it.
+  it('takes the subject line of rule 2 moved down by a line inserted above it for a line of the post, not a duplicated line', () => {
+    const create = exoEdit('c4', 1, 'create');
+    const history = [create, exoEdit('e31', 1, 'line'), numerikEdit('n138')];
+    expect(checkHistory(history, state('follow n138 quote\nTorture 4 c4\ndelivery e22 price\nTorture 4 c4 e31'))).toEqual([]);
+    expect(kinds(checkHistory(history, state('follow n138 quote\nTorture 4 c4 e31\nTorture 4 c4')))).toEqual(['duplicated-line']);
+  });
+
   it('flags sides that differ at rest, in the text and in a field', () => {
     const v = checkHistory([], state('a\nb', { exoText: 'a\nB', fields: { exo: { due_at: '2027-01-01T00:00:00.000Z' } } }));
     expect(kinds(v)).toEqual(['sides-differ', 'sides-differ']);

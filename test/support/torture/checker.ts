@@ -136,22 +136,31 @@ interface Location {
 
 /**
  * A new activity's post opens with its subject unless its details already begin with it (rule 2).
- * An Exo user who inserts a line above the create's first line before the create is sent leaves
- * details that no longer begin with it: the post then opens with the subject line ("Torture i cN")
- * and has the create's first line further down. That opening line is the subject, not the create's
- * line twice.
+ * An Exo user who inserts a line above the create's first line, or edits that line, before the
+ * create is sent leaves details that no longer begin with it: the post then opens with the subject
+ * line ("Torture i cN") and has the create's first line further down. That line is the subject, not
+ * the create's line twice; and it stays a line of the post once either side inserts a line above
+ * it (seed 85012: a Numerik user's, above the subject line, with the create's line edited below).
+ * A subject line below the first counts once only with an edited create line further down: two
+ * unedited copies there are still a duplicate.
  */
-function withoutOpeningSubject(text: string): string {
-  const [first = '', ...rest] = text.split('\n');
-  const subject = /^Torture \d+ (c\d+)$/.exec(first.trim());
-  return subject && tokensIn(rest.join('\n')).has(subject[1]!) ? rest.join('\n') : text;
+const SUBJECT_LINE = /^Torture \d+ (c\d+)$/;
+
+function withoutSubjectLine(text: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => SUBJECT_LINE.test(l.trim()));
+  if (at === -1) return text;
+  const token = SUBJECT_LINE.exec(lines[at]!.trim())![1]!;
+  const below = lines.slice(at + 1).filter((l) => tokensIn(l).has(token));
+  const rule2 = at === 0 ? below.length > 0 : below.some((l) => !SUBJECT_LINE.test(l.trim()));
+  return rule2 ? [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n') : text;
 }
 
 /** Where each token occurs in the final state (the subject is the first line again: not counted). */
 function locateTokens(final: FinalState): Map<string, Location[]> {
   const located = new Map<string, Location[]>();
   const add = (text: string, where: Omit<Location, 'count'>) => {
-    const counted = where.place === 'exo-body' || where.place === 'numerik-body' ? withoutOpeningSubject(text) : text;
+    const counted = where.place === 'exo-body' || where.place === 'numerik-body' ? withoutSubjectLine(text) : text;
     for (const [token, count] of tokenCounts(counted)) located.set(token, [...(located.get(token) ?? []), { ...where, count }]);
   };
   for (const a of final.activities) {
