@@ -33,6 +33,16 @@ function atCut(view: string): AtCut {
   return { before: lines.slice(0, at).join('\n'), after: rest.length ? `\n${rest.join('\n')}` : '', cut: true };
 }
 
+/** The recorded view, its lines' CRs the post's, and whether it is a view of `post` (cut or whole). */
+function baseViewOf(recordedView: string, post: string, codePage: string) {
+  const view = withPostLineEndings(recordedView, post, codePage);
+  const base = atCut(view);
+  const head = textOfView(base.before, codePage);
+  const foot = textOfView(base.after, codePage);
+  const shows = base.cut ? post.length >= head.length + foot.length && post.startsWith(head) && post.endsWith(foot) : textOfView(view, codePage) === post;
+  return { view, head, foot, shows };
+}
+
 /**
  * Stage one of the put: `edited` is the view as the Exo user left it, `recordedView` the view as the
  * sync last wrote it (of the post whose text was `basePost`), or as Exo saved it back unchanged.
@@ -40,24 +50,26 @@ function atCut(view: string): AtCut {
  * may save every line break as CRLF.
  */
 export function putText(edited: string, recordedView: string, basePost: string, codePage: string): PutText {
-  const baseView = withPostLineEndings(recordedView, basePost, codePage);
-  const mine = withViewLineEndings(edited, baseView);
-  const base = atCut(baseView);
-  const head = textOfView(base.before, codePage);
-  const foot = textOfView(base.after, codePage);
-  const aligned = base.cut
-    ? basePost.length >= head.length + foot.length && basePost.startsWith(head) && basePost.endsWith(foot)
-    : textOfView(baseView, codePage) === basePost;
-  const edit = atCut(mine);
   const notes: string[] = [];
-  if (!aligned) {
-    // The view was not written from this post (an older version's view): merge what it shows.
-    notes.push('the details were not a view of the post as last synced: the edit was merged line by line');
-    return { text: textOfView(edit.before + edit.after, codePage), base: head + foot, notes };
+  const firstBreak = basePost.indexOf('\n');
+  // Also a view of the post: the activity as its create sent it, recorded before Exo took the
+  // post's view, the post opening with the subject line in front of it (rule 2). The Exo user has
+  // not seen that line: it stays, and is no Numerik change either.
+  const whole = baseViewOf(recordedView, basePost, codePage);
+  const subjectLine = basePost.slice(0, firstBreak + 1);
+  const views = [{ opening: '', ...whole }, ...(!whole.shows && firstBreak !== -1 ? [{ opening: subjectLine, ...baseViewOf(recordedView, basePost.slice(subjectLine.length), codePage) }] : [])];
+  for (const { opening, view, head, foot, shows } of views) {
+    if (!shows) continue;
+    const edit = atCut(withViewLineEndings(edited, view));
+    const tail = basePost.slice(opening.length + head.length, basePost.length - foot.length);
+    if (!edit.cut && tail) notes.push('the cut marker line was deleted in Exo: the text it stands for is kept in Numerik');
+    return { text: opening + textOfView(edit.before, codePage) + tail + textOfView(edit.after, codePage), base: basePost, notes };
   }
-  const tail = basePost.slice(head.length, basePost.length - foot.length);
-  if (!edit.cut && tail) notes.push('the cut marker line was deleted in Exo: the text it stands for is kept in Numerik');
-  return { text: textOfView(edit.before, codePage) + tail + textOfView(edit.after, codePage), base: basePost, notes };
+  // The view was not written from this post (an older version's view): merge what it shows.
+  const { view, head, foot } = whole;
+  const edit = atCut(withViewLineEndings(edited, view));
+  notes.push('the details were not a view of the post as last synced: the edit was merged line by line');
+  return { text: textOfView(edit.before + edit.after, codePage), base: head + foot, notes };
 }
 
 export type Side = 'exo' | 'numerik';

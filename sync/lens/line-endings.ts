@@ -28,20 +28,32 @@ export function lineText(line: string): string {
  * the details back unchanged (CRLF), what was recorded is Exo's copy, its lines ending in Exo's
  * CRs. A line of the view that shows its post line (the view's line i is the post's line i, up to
  * the cut marker line) gets that line's CRs at its end, and the start of the line the cut went
- * through has none; any other line (of a view of another version, say) is left as it is.
+ * through has none. A view of another text (the activity as a create sent it, the post opening with
+ * its subject since, say) shows its lines elsewhere: each line then takes the CRs of the post line
+ * it shows, found by aligning the texts, or none. Its own CRs are Exo's, and an edited line would
+ * else carry one into Numerik (torture seed 87700).
  */
 export function withPostLineEndings(baseView: string, basePost: string, codePage: string): string {
   if (!baseView.includes('\r') && !basePost.includes('\r')) return baseView;
   const lines = baseView.split('\n');
   const post = basePost.split('\n');
-  for (let i = 0; i < lines.length && i < post.length; i += 1) {
-    if (isCutMarker(lines[i]!)) break;
-    const text = lineText(lines[i]!);
-    const shown = lineOfView(text, codePage);
+  const marker = lines.findIndex(isCutMarker);
+  const shown = marker === -1 ? lines.length : marker;
+  const texts = lines.slice(0, shown).map(lineText);
+  const ending = (j: number | undefined) => (j === undefined ? '' : post[j]!.slice(lineText(post[j]!).length));
+  const inPlace = texts.map((text, i) => {
+    if (i >= post.length) return undefined;
+    const view = lineOfView(text, codePage);
     const postText = lineText(post[i]!);
-    if (shown === postText) lines[i] = text + post[i]!.slice(postText.length);
+    if (view === postText) return ending(i);
     // The start of the line the cut went through: fitView ends it at a word, with no CR.
-    else if (i + 1 < lines.length && isCutMarker(lines[i + 1]!) && postText.startsWith(shown)) lines[i] = text;
+    return i + 1 === marker && postText.startsWith(view) ? '' : undefined;
+  });
+  if (inPlace.every((e) => e !== undefined)) texts.forEach((text, i) => (lines[i] = text + inPlace[i]));
+  else {
+    const showing = (l: string) => lineOfView(lineText(l), codePage);
+    const shows = new Map(commonLines(texts.map(showing), post.map(showing)));
+    texts.forEach((text, i) => (lines[i] = text + ending(shows.get(i))));
   }
   return lines.join('\n');
 }

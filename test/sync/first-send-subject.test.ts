@@ -75,4 +75,23 @@ forEachTarget('the first send of an activity edited before the sync read it', (e
     await expectBothSides(seqno, ['Urgent today', 'bring samples', 'Call Raj', 'about the chairs', 'thanks']);
     expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toEqual([]);
   });
+
+  // Seed 87700: the first line edited before the first send (the post then opens with the subject),
+  // saved with CRLF; the create's write-back met another CRLF save of that line. The link's Exo side
+  // was the activity as sent, Exo's CRs on its lines: one went to Numerik with the edited line, and
+  // the subject line in front read as a Numerik change beside it (a conflict, the line lost).
+  it('the first line typed over before the first send (the subject goes in front) and edited again while the create is in Numerik, saved with CRLF: no CR in Numerik, no conflict', async () => {
+    const between = holdAt('read.between-link-and-activity', (c) => c.direction === 'outbound');
+    const written = holdAt('outbound.after-numerik');
+    const seqno = await f.seed.task({ subject: 'Call Mia', details: 'Call Mia\nabout the chairs', companyId: 'D101', assignedTo: f.staff.ann });
+    await between.reached;
+    await exoEdits(seqno, (lines) => ['Ring Mia', ...lines.slice(1)], true);
+    between.release();
+    expect((await written.reached).seqno).toBe(seqno);
+    await exoEdits(seqno, (lines) => [`${lines[0]} at 3pm`, ...lines.slice(1)], true);
+    written.release();
+    await linked(seqno);
+    await expectBothSides(seqno, ['Call Mia', 'Ring Mia at 3pm', 'about the chairs']);
+    expect((await logEntries(f.db, 'conflict')).filter((e) => e.ACTIVITY_SEQNO === seqno)).toEqual([]);
+  });
 });

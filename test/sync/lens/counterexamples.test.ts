@@ -121,6 +121,18 @@ describe('the text lens: counterexamples found by fast-check', () => {
       for (const edit of [edited, crlf(edited), memo(edited)]) expect(putText(edit, crlf(view.body), post, CP)).toEqual({ text: `new line\n${post}`, base: post, notes: [] });
     });
 
+    it('the activity as its create sent it, saved with CRLF, recorded as the base of a post that opens with its subject: an edited line took Exo’s CR into Numerik', () => {
+      // Torture seed 87700 (PostgreSQL): "c1 e14\r n22". The subject line in front (rule 2) also
+      // made the recorded view no view of the post: merged line by line, it met the edit as a conflict.
+      const post = 'Torture 1 c1\nTorture 1 c1 e14\nsix lamps\r\ntwo desks';
+      const sent = crlf('Torture 1 c1 e14\nsix lamps\ntwo desks');
+      const put = putText(crlf('Torture 1 c1 e14 e20\nsix lamps\ntwo desks'), sent, post, CP);
+      expect(put).toEqual({ text: 'Torture 1 c1\nTorture 1 c1 e14 e20\nsix lamps\r\ntwo desks', base: post, notes: [] });
+      for (const winner of ['exo', 'numerik'] as const) expect(mergeText(put.text, put.base, post, winner)).toEqual({ text: put.text, conflicts: [] });
+      // Found by line-endings.test.ts: a view of another text keeps none of Exo's CRs.
+      expect(putText(memo('\n'), '\r', '[\n', CP).text).toBe('[\n\n');
+    });
+
     it('which of several blank lines was deleted Exo’s save cannot tell: the blank lines left keep the first CRs, in order', () => {
       // Found by the Put law (laws.test.ts) once lines kept their CRs: post "\r\n\n", its first line deleted.
       // Saved by the memo, deleting any one of the three blank lines reads "\r\n": the put is the same for each.

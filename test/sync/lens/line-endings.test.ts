@@ -69,6 +69,18 @@ const putOf = (saved: string, view: { body: string }, p: { body_text: string }) 
 const editedView = (visible: string[], cells: Cell[], cut: boolean) =>
   [...cells.map((c) => ('at' in c ? visible[c.at]! : viewOfLine(c.typed, CP))), ...(cut ? [CUT_MARKER] : [])].join('\n');
 
+/** Each CR-ended line of `put` is a CR-ended line of `post`, taken once, in order: no CR is new. */
+function expectEndingsOf(put: string, post: string): void {
+  const endings = (text: string) => text.split('\n').map(endingOf).filter(Boolean);
+  const had = endings(post);
+  let j = 0;
+  for (const e of endings(put)) {
+    while (j < had.length && had[j] !== e) j += 1;
+    expect(j, `the ending ${JSON.stringify(e)} is not the post's`).toBeLessThan(had.length);
+    j += 1;
+  }
+}
+
 describe('line endings: laws (fast-check, fixed seed)', () => {
   it('the view fits DETAILS however Exo saves it back: a line break may take two characters', () => {
     fc.assert(
@@ -193,17 +205,27 @@ describe('line endings: laws (fast-check, fixed seed)', () => {
         const edited = editedView(visible, cells, view.cut);
         const put = putOf(SAVES[how]!(detailsWith(view.details, edited)), view, p);
         expect(shown(put.text)).toBe(shown(textOfView(cells.map((c) => ('at' in c ? visible[c.at]! : viewOfLine(c.typed, CP))).join('\n'), CP) + tail));
-        if (!view.cut) {
-          // Each CR-ended line of the put is a CR-ended line of the post, taken once, in order.
-          const endings = (text: string) => text.split('\n').map(endingOf).filter(Boolean);
-          const had = endings(p.body_text);
-          let j = 0;
-          for (const e of endings(put.text)) {
-            while (j < had.length && had[j] !== e) j += 1;
-            expect(j, `the ending ${JSON.stringify(e)} is not the post's`).toBeLessThan(had.length);
-            j += 1;
-          }
-        }
+        if (!view.cut) expectEndingsOf(put.text, p.body_text);
+      }),
+      params(),
+    );
+  });
+
+  // Torture seed 87700 (PostgreSQL): the link recorded the activity as the create sent it (saved
+  // with CRLF), and the post opened with the subject (rule 2), so the recorded view was no view of
+  // the base post; its lines kept Exo's CRs, and an edited line took one into Numerik.
+  it('the activity as its create sent it (any save), the post opening with the subject line since: an edit puts that line in front of what it puts without it, and no CR of Exo’s', () => {
+    fc.assert(
+      fc.property(post, typed, typedEdits, save, save, (p, subject, edits, recordedAs, how) => {
+        const view = textGet(p, ctx);
+        const { visible } = visibleOf(view, p.body_text);
+        const basePost = `${subject}\n${p.body_text}`;
+        const recorded = splitDetails(SAVES[recordedAs]!(view.details)).body;
+        const saved = splitDetails(SAVES[how]!(detailsWith(view.details, editedView(visible, applyEdits(visible.length, edits), view.cut)))).body;
+        const without = putText(saved, recorded, p.body_text, CP);
+        const put = putText(saved, recorded, basePost, CP);
+        expect(put).toEqual({ ...without, text: `${subject}\n${without.text}`, base: basePost });
+        if (!view.cut) expectEndingsOf(put.text, basePost);
       }),
       params(),
     );
