@@ -81,6 +81,12 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //    in Exo with a save that changed only the view (CRLF); the retry, finding nothing to send,
   //    recorded over the send's record: test/sync/send-interrupted.test.ts, "…taken back in Exo with
   //    a save Numerik need not hear of…".
+  //  - seed 87700, a CR Exo added kept in Numerik: the link recorded the activity as its create sent
+  //    it (CRLF), the post opening with the subject line; an edited line took Exo's CR:
+  //    test/sync/first-send-subject.test.ts, "the first line typed over before the first send…",
+  //    and the line-endings law of such a base (test/sync/lens/line-endings.test.ts).
+  //  - seed 85012, the create's line "twice": rule 2's subject line moved down by a Numerik line
+  //    inserted above it; the checker's counterexample test pins it.
   it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run in a few histories in a hundred)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {
