@@ -1,7 +1,7 @@
 import { diff3Merge, diffIndices } from 'node-diff3';
 import { isCutMarker } from './control-lines.js';
-import { withPostLineEndings, withViewLineEndings } from './line-endings.js';
-import { textOfView } from './view-text.js';
+import { lineText, withPostLineEndings, withViewLineEndings } from './line-endings.js';
+import { lineOfView, textOfView } from './view-text.js';
 
 /**
  * The put of the post's text: an Exo user's edit of the view, applied to the post as a change.
@@ -54,10 +54,13 @@ export function putText(edited: string, recordedView: string, basePost: string, 
   const firstBreak = basePost.indexOf('\n');
   // Also a view of the post: the activity as its create sent it, recorded before Exo took the
   // post's view, the post opening with the subject line in front of it (rule 2). The Exo user has
-  // not seen that line: it stays, and is no Numerik change either.
+  // not seen that line: it stays, and is no Numerik change either; unless the edit holds it (the
+  // user typed it back), when the line-by-line merge below takes it once.
   const whole = baseViewOf(recordedView, basePost, codePage);
   const subjectLine = basePost.slice(0, firstBreak + 1);
-  const views = [{ opening: '', ...whole }, ...(!whole.shows && firstBreak !== -1 ? [{ opening: subjectLine, ...baseViewOf(recordedView, basePost.slice(subjectLine.length), codePage) }] : [])];
+  const subject = lineText(subjectLine.slice(0, -1)).trim();
+  const opened = !whole.shows && firstBreak !== -1 && !edited.split('\n').some((l) => lineOfView(lineText(l), codePage).trim() === subject);
+  const views = [{ opening: '', ...whole }, ...(opened ? [{ opening: subjectLine, ...baseViewOf(recordedView, basePost.slice(subjectLine.length), codePage) }] : [])];
   for (const { opening, view, head, foot, shows } of views) {
     if (!shows) continue;
     const edit = atCut(withViewLineEndings(edited, view));

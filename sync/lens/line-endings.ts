@@ -49,8 +49,10 @@ export function withPostLineEndings(baseView: string, basePost: string, codePage
     // The start of the line the cut went through: fitView ends it at a word, with no CR.
     return i + 1 === marker && postText.startsWith(view) ? '' : undefined;
   });
-  if (inPlace.every((e) => e !== undefined)) texts.forEach((text, i) => (lines[i] = text + inPlace[i]));
-  else {
+  if (inPlace.every((e) => e !== undefined) || texts.length * post.length > MAX_CELLS) {
+    // Too long to align (a post of thousands of lines): the lines in place, and none for the others.
+    texts.forEach((text, i) => (lines[i] = text + (inPlace[i] ?? '')));
+  } else {
     const showing = (l: string) => lineOfView(lineText(l), codePage);
     const shows = new Map(commonLines(texts.map(showing), post.map(showing)));
     texts.forEach((text, i) => (lines[i] = text + ending(shows.get(i))));

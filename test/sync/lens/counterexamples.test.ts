@@ -129,8 +129,28 @@ describe('the text lens: counterexamples found by fast-check', () => {
       const put = putText(crlf('Torture 1 c1 e14 e20\nsix lamps\ntwo desks'), sent, post, CP);
       expect(put).toEqual({ text: 'Torture 1 c1\nTorture 1 c1 e14 e20\nsix lamps\r\ntwo desks', base: post, notes: [] });
       for (const winner of ['exo', 'numerik'] as const) expect(mergeText(put.text, put.base, post, winner)).toEqual({ text: put.text, conflicts: [] });
+      // Found in review: the Exo user typed the subject line back (as its own first line, or over
+      // the line that had replaced it): it is there once, not put in front again.
+      for (const sentAs of ['Ring Mia\nabout the chairs', 'about the chairs']) {
+        const opened = `Call Mia\n${sentAs}`;
+        for (const edit of ['Call Mia\nabout the chairs', crlf('Call Mia\nabout the chairs')]) {
+          const typedBack = putText(edit, crlf(sentAs), opened, CP);
+          expect(mergeText(typedBack.text, typedBack.base, opened, 'numerik')).toEqual({ text: 'Call Mia\nabout the chairs', conflicts: [] });
+        }
+      }
       // Found by line-endings.test.ts: a view of another text keeps none of Exo's CRs.
       expect(putText(memo('\n'), '\r', '[\n', CP).text).toBe('[\n\n');
+    });
+
+    it('a view of an older text, too long to align with a post of 3,000 lines: its CRs went, and the merge met the whole post as a conflict', () => {
+      // Found in review, once a view of another text took its CRs by aligning it with the post.
+      const post = Array.from({ length: 3000 }, (_, i) => `${i % 10}\r`).join('\n');
+      const older = post.split('\n').slice(0, 1400).map((l, i) => (i === 5 ? 'o' : l.slice(0, -1)));
+      const edited = [older[0], 'ONE', ...older.slice(2)].join('\r\n');
+      const put = putText(edited, older.join('\r\n'), post, CP);
+      const merged = mergeText(put.text, put.base, post, 'exo');
+      expect(merged.conflicts).toEqual([]);
+      expect(merged.text).toBe(post.replace(/^0\r\n1\r/, '0\r\nONE\r'));
     });
 
     it('which of several blank lines was deleted Exo’s save cannot tell: the blank lines left keep the first CRs, in order', () => {
