@@ -84,6 +84,14 @@ describe('the torture history checker', () => {
     expect(kinds(checkHistory(history, state('follow n138 quote\nTorture 4 c4 e31\nTorture 4 c4')))).toEqual(['duplicated-line']);
   });
 
+  // Counterexample torture seed 84083 (postgres): the same subject line, then edited by a Numerik user.
+  it('takes the subject line of rule 2 edited since for a line of the post, its edits counted', () => {
+    const history = [exoEdit('c5', 1, 'create'), exoEdit('e8'), exoEdit('e10', 1, 'line'), numerikEdit('n145', 'pst_1', 'line')];
+    expect(checkHistory(history, state('Torture 5 c5 n145\ncall e8 order\nTorture 5 c5 e10'))).toEqual([]);
+    expect(kinds(checkHistory(history, state('Torture 5 c5 n145\ncall e8 order\nTorture 5 c5 e10 n145')))).toEqual(['duplicated-line']);
+    expect(kinds(checkHistory(history.slice(0, 2), state('Torture 5 c5 e8\nTorture 5 c5')))).toEqual(['duplicated-line']);
+  });
+
   it('flags sides that differ at rest, in the text and in a field', () => {
     const v = checkHistory([], state('a\nb', { exoText: 'a\nB', fields: { exo: { due_at: '2027-01-01T00:00:00.000Z' } } }));
     expect(kinds(v)).toEqual(['sides-differ', 'sides-differ']);

@@ -85,8 +85,8 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //    it (CRLF), the post opening with the subject line; an edited line took Exo's CR:
   //    test/sync/first-send-subject.test.ts, "the first line typed over before the first send…",
   //    and the line-endings law of such a base (test/sync/lens/line-endings.test.ts).
-  //  - seed 85012, the create's line "twice": rule 2's subject line moved down by a Numerik line
-  //    inserted above it; the checker's counterexample test pins it.
+  //  - seeds 85012, 84083, the create's line "twice": rule 2's subject line moved down by a Numerik
+  //    line inserted above it, or edited by a Numerik user; the checker's counterexample tests pin it.
   it.todo('one conflict card per pair of conflicting edits, and no card without a real conflict (issue 21: still found by the torture run in a few histories in a hundred)');
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {

@@ -135,25 +135,29 @@ interface Location {
 }
 
 /**
- * A new activity's post opens with its subject unless its details already begin with it (rule 2).
- * An Exo user who inserts a line above the create's first line, or edits that line, before the
- * create is sent leaves details that no longer begin with it: the post then opens with the subject
- * line ("Torture i cN") and has the create's first line further down. That line is the subject, not
- * the create's line twice; and it stays a line of the post once either side inserts a line above
- * it (seed 85012: a Numerik user's, above the subject line, with the create's line edited below).
- * A subject line below the first counts once only with an edited create line further down: two
- * unedited copies there are still a duplicate.
+ * A new activity's post opens with its subject unless its details already begin with it, or hold
+ * its line (rule 2). An Exo user who inserts a line above the create's first line and edits that
+ * line before the create is sent leaves details that do neither: the post then opens with the
+ * subject line ("Torture i cN") and has the create's line further down. That line is the subject,
+ * not the create's line twice; it stays a line of the post once either side inserts a line above
+ * it (seed 85012) or edits it (seed 84083). It counts once when it is the first line and unedited,
+ * or when the create's line below it is edited; two unedited copies elsewhere are a duplicate.
  */
 const SUBJECT_LINE = /^Torture \d+ (c\d+)$/;
 
 function withoutSubjectLine(text: string): string {
   const lines = text.split('\n');
-  const at = lines.findIndex((l) => SUBJECT_LINE.test(l.trim()));
-  if (at === -1) return text;
-  const token = SUBJECT_LINE.exec(lines[at]!.trim())![1]!;
-  const below = lines.slice(at + 1).filter((l) => tokensIn(l).has(token));
-  const rule2 = at === 0 ? below.length > 0 : below.some((l) => !SUBJECT_LINE.test(l.trim()));
-  return rule2 ? [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n') : text;
+  for (const [at, line] of lines.entries()) {
+    const token = /^Torture \d+ (c\d+)\b/.exec(line.trim())?.[1];
+    if (!token) continue;
+    const below = lines.slice(at + 1).filter((l) => tokensIn(l).has(token));
+    const edited = (l: string) => SUBJECT_LINE.exec(l.trim())?.[1] !== token;
+    const rule2 = (at === 0 && !edited(line) && below.length > 0) || below.some(edited);
+    if (!rule2) return text;
+    // The subject's token is not counted; edits made on the line since are.
+    return [...lines.slice(0, at), line.replace(token, ''), ...lines.slice(at + 1)].join('\n');
+  }
+  return text;
 }
 
 /** Where each token occurs in the final state (the subject is the first line again: not counted). */
