@@ -87,7 +87,7 @@ forEachTarget('torture: concurrent editors on both sides, checked as a history',
   //  - seeds 85012, 84083, the create's line "twice": rule 2's subject line moved down by a Numerik
   //    line inserted above it, or edited by a Numerik user; the checker's counterexample tests pin it.
 
-  it.todo("a field's last write is never lost (issue 21: still found by the torture run in about one history in two hundred)");
+  it.todo("a field's last write is never lost (issue 21: still found by the torture run in about one history in two hundred, seed 84119)");
 
   it('the checker fails a run in which an actor overwrites DETAILS behind the sync’s back (a lost update injected on purpose)', async () => {
     const result = await tortureRun(engine, { seed: 2, editMs: 1_500, records: 3, quiesceMs: 40_000, sabotage: true });
