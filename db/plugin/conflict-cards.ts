@@ -66,7 +66,8 @@ export async function writeLogWithCards(db: Db, entries: readonly LogEntry[], tr
       rest.push(e);
       continue;
     }
-    await table().where({ ID: open.ID }).update({ REASON: e.reason.slice(0, 400), DETAIL: JSON.stringify(mergeCards(card, next)) });
+    // Recorded again now: only a change made after this one supersedes it (refresh-fields.ts).
+    await table().where({ ID: open.ID }).update({ REASON: e.reason.slice(0, 400), DETAIL: JSON.stringify(mergeCards(card, next)), LOGGED_AT: new Date() });
   }
   await writeLog(db, rest, trx);
 }
@@ -94,9 +95,9 @@ const digestOf = (detail: string | null) => createHash('sha256').update(detail ?
  * losing side in Numerik (kept only by the card once that send lands).
  */
 export async function writeCardAhead(db: Db, entry: LogEntry): Promise<CardAhead> {
-  type Card = { ID: number | string; REASON: string; DETAIL: string | null } | undefined;
+  type Card = { ID: number | string; REASON: string; DETAIL: string | null; LOGGED_AT: Date } | undefined;
   const open = (trx: Knex.Transaction): Promise<Card> =>
-    trx(`${db.target.schema}.${OBJECTS.log}`).where({ KIND: 'conflict', ACTIVITY_SEQNO: entry.activitySeqno }).whereNull('RESOLVED_AT').orderBy(NEWEST).first('ID', 'REASON', 'DETAIL');
+    trx(`${db.target.schema}.${OBJECTS.log}`).where({ KIND: 'conflict', ACTIVITY_SEQNO: entry.activitySeqno }).whereNull('RESOLVED_AT').orderBy(NEWEST).first('ID', 'REASON', 'DETAIL', 'LOGGED_AT');
   const [before, written] = await db.knex.transaction(async (trx) => {
     const was = await open(trx);
     await writeLogWithCards(db, [entry], trx);
@@ -110,7 +111,7 @@ export async function writeCardAhead(db: Db, entry: LogEntry): Promise<CardAhead
       if (!written) return;
       const unchanged = db.knex(`${db.target.schema}.${OBJECTS.log}`).where({ ID: written.ID, DETAIL: written.DETAIL });
       if (made) await unchanged.delete();
-      else await unchanged.update({ REASON: before!.REASON, DETAIL: before!.DETAIL });
+      else await unchanged.update({ REASON: before!.REASON, DETAIL: before!.DETAIL, LOGGED_AT: before!.LOGGED_AT });
     },
   };
 }

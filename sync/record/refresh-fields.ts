@@ -39,9 +39,11 @@ export async function refreshRecordFields(db: Db, outcomes: readonly RecordOutco
     }
     await writeRecordFields(db, changes);
     // A conflict is closed only by a change made after it was recorded: the edit that caused it,
-    // carried by the other direction afterwards, is no later change.
+    // carried by the other direction afterwards, is no later change. A later change that met a
+    // conflict of its own closes the older cards too (its card, recorded after its change was
+    // made, stays open): what they kept was decided again.
     // One read finds the few activities with an open card; only those are closed one by one.
-    const superseding = [...last].filter(([, e]) => e.kind === 'synced' && e.transferred && !e.conflict).map(([seqno]) => seqno);
+    const superseding = [...last].filter(([, e]) => e.kind === 'synced' && e.transferred && (!e.conflict || e.changedAt)).map(([seqno]) => seqno);
     const carded = superseding.length ? await openConflictActivities(db, superseding) : new Set<number>();
     for (const seqno of carded) {
       const e = last.get(seqno);

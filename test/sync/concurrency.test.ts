@@ -84,6 +84,41 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
   });
 
+  /** Both sides change one line while the webhooks wait; `exoNewer`: Exo's save is the newer, and wins. */
+  const bothChange = async (postId: string, seqno: number, line: string, to: { numerik: string; exo: string }, exoNewer: boolean) => {
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(postId, (t) => t.replace(line, to.numerik));
+    await (exoNewer ? exoSavesNewer : exoEdits)(seqno, (t) => t.replace(line, to.exo));
+    await waitFor(async () => (await conflictsOf(seqno)).some((c) => c.DETAIL!.includes(to.exo)), 20_000, 'the card');
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    await expectBothSidesAre(postId, seqno, `Quote\n${exoNewer ? to.exo : to.numerik}`);
+  };
+  // Found by what they keep: PostgreSQL's ids are not in the order the cards were logged.
+  const cardKeeping = async (seqno: number, line: string) => (await conflictsOf(seqno)).find((c) => c.DETAIL!.includes(line))!;
+
+  // Torture seed 83072 (PostgreSQL): a card of a conflict Numerik won stayed open after a later
+  // conflict on the same line went Exo's way: the final text held the very line it said was lost.
+  it('a later conflict on the same line closes the older card as superseded; its own card stays open', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    await bothChange(post.id, seqno, 'forty chairs', { numerik: 'fifty chairs', exo: 'forty-two chairs' }, false);
+    await bothChange(post.id, seqno, 'fifty chairs', { numerik: 'sixty chairs', exo: 'seventy chairs' }, true);
+    expect(await conflictsOf(seqno)).toHaveLength(2);
+    expect((await cardKeeping(seqno, 'forty-two chairs')).RESOLVED_AT).not.toBeNull();
+    expect((await cardKeeping(seqno, 'sixty chairs')).RESOLVED_AT).toBeNull();
+  });
+
+  it('a later conflict decided the same way goes onto the open card, which stays open with both losing lines', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs');
+    await bothChange(post.id, seqno, 'forty chairs', { numerik: 'fifty chairs', exo: 'forty-two chairs' }, false);
+    await bothChange(post.id, seqno, 'fifty chairs', { numerik: 'sixty chairs', exo: 'forty-five chairs' }, false);
+    const cards = await conflictsOf(seqno);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.DETAIL).toContain('forty-two chairs');
+    expect(cards[0]!.DETAIL).toContain('forty-five chairs');
+    expect(cards[0]!.RESOLVED_AT).toBeNull();
+  });
+
   // Torture seeds 97018, 98016, 98036 (PostgreSQL): a conflict Numerik won, its commit overtaken by an
   // Exo save; the card kept Exo's line, which stayed in Exo, and the next decision went Exo's way.
   it('a conflict Numerik won whose commit an Exo save overtook is decided again with that save: one card, of the decision that landed', async () => {
