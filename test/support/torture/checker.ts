@@ -259,7 +259,8 @@ function checkCards(cards: readonly ConflictCard[], history: readonly Edit[], pa
         ? `its losing (${loser(card)}) lines hold no ${loser(card)} edit that the winning lines lack`
         : !won.length
           ? `its winning (${card.winner}) lines hold no ${card.winner} edit: the ${card.winner} "change" is the sync's own echo (the ${loser(card)} edits ${lost.join(', ')} were dropped for it)`
-          : lost.every(survives)
+          : // A later change decided its lines again (it is closed, superseded): what it kept may be back.
+            !card.superseded && lost.every(survives)
             ? `every edit it keeps (${lost.join(', ')}) is still in the final text`
             : undefined;
       if (why) violations.push({ kind: 'phantom-conflict', message: `conflict card ${card.id} on the text: ${why}`, ...at });

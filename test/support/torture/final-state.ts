@@ -2,6 +2,7 @@ import { readActivities } from '../../../db/exo/activities.js';
 import { TASKS } from '../../../db/exo/tasks.js';
 import { readPostLinks } from '../../../db/plugin/links/posts.js';
 import { OBJECTS } from '../../../db/plugin/objects.js';
+import { SUPERSEDED } from '../../../sync/record/refresh-fields.js';
 import { textGet } from '../../../sync/lens/activity-text.js';
 import { inboundContext, loadLookups, outboundContext } from '../../../sync/lookups.js';
 import { contentOfPost, type Content } from '../../../sync/mapping/content.js';
@@ -68,10 +69,10 @@ interface LogRow {
 
 /** The conflict cards (X_NUMERIK_LOG kind 'conflict', closed or not), as converge records them. */
 async function conflictCards(f: SyncFixture): Promise<ConflictCard[]> {
-  const rows = (await f.db.table(OBJECTS.log).where({ KIND: 'conflict' }).select('ID', 'ACTIVITY_SEQNO', 'POST_ID', 'DETAIL').orderBy('ID')) as LogRow[];
+  const rows = (await f.db.table(OBJECTS.log).where({ KIND: 'conflict' }).select('ID', 'ACTIVITY_SEQNO', 'POST_ID', 'DETAIL', 'RESOLUTION').orderBy('ID')) as (LogRow & { RESOLUTION: string | null })[];
   return rows.map((r) => {
     const detail = (r.DETAIL ? JSON.parse(r.DETAIL) : {}) as { winner?: Side; fields?: string[]; exo?: Record<string, unknown>; numerik?: Record<string, unknown> };
-    return { id: Number(r.ID), seqno: r.ACTIVITY_SEQNO, postId: r.POST_ID, winner: detail.winner ?? 'exo', fields: detail.fields ?? [], exo: detail.exo ?? {}, numerik: detail.numerik ?? {} };
+    return { id: Number(r.ID), seqno: r.ACTIVITY_SEQNO, postId: r.POST_ID, winner: detail.winner ?? 'exo', fields: detail.fields ?? [], exo: detail.exo ?? {}, numerik: detail.numerik ?? {}, superseded: r.RESOLUTION === SUPERSEDED };
   });
 }
 

@@ -84,6 +84,8 @@ export interface ConflictCard {
   /** Each side's version of each field in conflict; of body_text, the lines both changed. */
   exo: Record<string, unknown>;
   numerik: Record<string, unknown>;
+  /** Closed by the sync as superseded: a later change decided its lines again. */
+  superseded?: boolean;
 }
 
 /** An open dead letter or parked item of X_NUMERIK_LOG: at rest there should be none. */
