@@ -252,7 +252,7 @@ async function writeAhead(
   const card = decision.card?.winner === 'exo' ? await writeCardAhead(deps.db, log.find((e) => e.kind === 'conflict')!) : undefined;
   const mark = sendMarkable(activity.seqno, refOf(post)) ? sendMark(activity.seqno) : undefined;
   const pending = pendingSend(post.version, patch, halfAgreed(activity, link, patchedLocally(post, patch), decision, i.lookups).change, { card: card?.made, mark });
-  const sending = await recordSending(deps.db, link, pending);
+  const sending = await recordSending(deps.db, i.storedLink ?? link, pending);
   if (!sending) {
     await card?.takeBack();
     throw new Moved(`another worker is sending activity ${activity.seqno}`);

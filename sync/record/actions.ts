@@ -19,6 +19,7 @@ import type { Post, PostPatch } from '../numerik/types.js';
 import { actorOf } from '../mapping/inbound.js';
 import { choiceSentence, FIELD_WORDS, openFields, type CardChoice } from '../mapping/conflict-card.js';
 import { restoreLink } from '../outbound/restore.js';
+import { withLandedSend } from '../pending-send.js';
 import { CONTENT_FIELDS, type RecordAction } from './names.js';
 import { rebasedLink, type ChosenSide } from './rebase.js';
 import { resolveRecord, UnknownRecordError, type RecordKey } from './record-view.js';
@@ -200,8 +201,10 @@ async function convergeChoice(deps: ActionDeps, link: PostLink, activity: Activi
     {
       postId: post.id,
       lookup: { kind: 'post', post },
-      // In memory only: what the merge compares with; the link records the outcome as always.
-      link: { ...rebasedLink(link, activity, post, deps.lookups, side, fields), numerikVersion: null },
+      // In memory only: what the merge compares with; the link records the outcome as always. A send
+      // recorded on it is read as the merge would (landed or not) and then left out: no send's
+      // agreement may overlay the person's choice.
+      link: { ...rebasedLink({ ...withLandedSend(link, post), sending: null }, activity, post, deps.lookups, side, fields), numerikVersion: null },
       storedLink: link,
       activity,
       lookups: deps.lookups,

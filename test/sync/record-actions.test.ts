@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { OBJECTS } from '../../db/plugin/objects.js';
+import { readPostLinks } from '../../db/plugin/links/posts.js';
+import { armFailpoint, disarmAll } from '../../sync/failpoints.js';
 import { InboundWorker } from '../../sync/inbound/worker.js';
 import { loadLookups } from '../../sync/lookups.js';
 import { defaultSyncOptions } from '../../sync/options.js';
@@ -38,6 +40,7 @@ forEachTarget('one record: its page, its actions, and conflicts resolved by a pe
   });
   afterAll(() => f.close());
   beforeEach(() => f.sandbox.faults.clear());
+  afterEach(() => disarmAll());
 
   it("shows an activity's page: link, both sides with what they agreed on, history", async () => {
     const { id, post } = await linked('Call Jo\nAbout the quote');
@@ -111,6 +114,25 @@ forEachTarget('one record: its page, its actions, and conflicts resolved by a pe
     await drain();
     expect(f.sandbox.store.posts.get(post.id)!.body_text).toBe('Book the van\nfor Tuesday');
   });
+
+  // A choice is a merge against moved bases: a send recorded on the link (its worker died once
+  // Numerik took it, and no merge has read it yet) must neither undo the choice nor block it.
+  for (const [action, kept] of [['take-numerik', 'for Thursday'], ['send-exo', 'for Friday']] as const) {
+    it(`${action} after a send whose worker died once Numerik took it, both sides edited since: both sides hold the chosen version, no conflict`, async () => {
+      const { id, post } = await linked('Book the van\nfor Tuesday');
+      armFailpoint('outbound.after-numerik', () => { throw new Error('killed after Numerik took the send'); }, { once: true, when: (c) => c.seqno === id });
+      await f.db.table('TASKS').where({ SEQNO: id }).update({ DETAILS: 'Book the van\nfor Wednesday' });
+      await drain().catch(() => undefined);
+      expect(f.sandbox.store.posts.get(post.id)!.body_text).toBe('Book the van\nfor Wednesday');
+      expect((await readPostLinks(f.db, [id])).get(id)!.sending).not.toBeNull();
+      f.sandbox.store.updatePost(post.id, { body_text: 'Book the van\nfor Thursday' });
+      await f.db.table('TASKS').where({ SEQNO: id }).update({ DETAILS: 'Book the van\nfor Friday' });
+      await recordAction(await deps(), { post: post.id }, action, 'Jo');
+      expect((await task(id)).DETAILS).toBe(`Book the van\n${kept}`);
+      expect(f.sandbox.store.posts.get(post.id)!.body_text).toBe(`Book the van\n${kept}`);
+      expect(await f.db.table(OBJECTS.log).where({ KIND: 'conflict', ACTIVITY_SEQNO: id }).first('ID')).toBeUndefined();
+    });
+  }
 
   it('unlink stops both directions, says so on the activity, and refuses further actions', async () => {
     const { id, post } = await linked('Old job');
