@@ -23,7 +23,7 @@ import { WORKER_MAX_WAIT_MS, WorkerLoop, drainBatches, idleWait } from '../worke
 import { adoptionOf } from './adoption.js';
 import { receiveInFlight, sendInFlight } from '../../db/plugin/work/in-flight.js';
 import { failureOf } from '../error-cause.js';
-import { newWorkerId, newest, type WorkerOptions } from '../outbound/worker.js';
+import { changedAt, newWorkerId, type WorkerOptions } from '../outbound/worker.js';
 
 export interface InboundStats {
   batches: number;
@@ -106,6 +106,7 @@ export class InboundWorker {
     // While Numerik asks to wait, claiming would only hand the work back.
     if (this.o.client.pausedUntil()) return 0;
     const leaseMs = this.o.leaseMs ?? 60_000;
+    const claimedAt = new Date();
     const rows = await claimWork(db, OBJECTS.inbox, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs });
     if (!rows.length) return 0;
     const ids = rows.map((r) => r.id);
@@ -139,7 +140,7 @@ export class InboundWorker {
           }),
         ),
       );
-      const recorded = await this.settle(groups, outcomes, options.maxAttempts, links);
+      const recorded = await this.settle(groups, outcomes, options.maxAttempts, links, claimedAt);
       await refreshRecordFields(db, recorded, options, this.logger);
       this.stats.batches += 1;
       return rows.length;
@@ -268,7 +269,7 @@ export class InboundWorker {
   }
 
   /** Finishes the batch's rows as their outcomes say; returns what each linked activity's state field should show. */
-  private async settle(groups: Group[], outcomes: ConvergeOutcome[], maxAttempts: number, links: Map<string, PostLink>): Promise<RecordOutcome[]> {
+  private async settle(groups: Group[], outcomes: ConvergeOutcome[], maxAttempts: number, links: Map<string, PostLink>, claimedAt: Date): Promise<RecordOutcome[]> {
     const { db } = this.o;
     const recorded: RecordOutcome[] = [];
     for (const [i, outcome] of outcomes.entries()) {
@@ -283,7 +284,7 @@ export class InboundWorker {
           this.stats.conflicts += outcome.conflicts.length ? 1 : 0;
           this.stats.restarts += outcome.restarts ?? 0;
           if (outcome.action !== 'in-sync') this.logger.info(`inbound ${outcome.action}`, { ...keys, activity: outcome.seqno });
-          record(outcome.seqno, doneEvent(outcome, newest(g.rows, 'RECEIVED_AT')));
+          record(outcome.seqno, doneEvent(outcome, changedAt(g.rows, 'RECEIVED_AT', claimedAt)));
           break;
         }
         default: {

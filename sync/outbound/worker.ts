@@ -127,6 +127,7 @@ export class OutboundWorker {
     // While Numerik asks to wait, claiming would only hand the work back.
     if (this.o.client.pausedUntil()) return 0;
     const leaseMs = this.o.leaseMs ?? 60_000;
+    const claimedAt = new Date();
     const rows = await claimWork(db, OBJECTS.queue, { worker: this.id, limit: this.o.batchSize ?? 100, leaseMs, lane: lane && laneOf(lane) });
     if (!rows.length) return 0;
     const ids = rows.map((r) => r.id);
@@ -172,7 +173,7 @@ export class OutboundWorker {
           }),
         ),
       );
-      const recorded = await this.settle(groups, outcomes, options.maxAttempts);
+      const recorded = await this.settle(groups, outcomes, options.maxAttempts, claimedAt);
       if (lane === 'history') await echoesToHistory(db, seqnos, Math.max(...ids));
       await refreshRecordFields(db, recorded, options, this.logger);
       this.stats.batches += 1;
@@ -210,7 +211,7 @@ export class OutboundWorker {
   }
 
   /** Finishes the batch's rows as their outcomes say; returns what each activity's state field should show. */
-  private async settle(groups: Group[], outcomes: Exclude<Outcome, { kind: 'moved' }>[], maxAttempts: number): Promise<RecordOutcome[]> {
+  private async settle(groups: Group[], outcomes: Exclude<Outcome, { kind: 'moved' }>[], maxAttempts: number, claimedAt: Date): Promise<RecordOutcome[]> {
     const { db } = this.o;
     const doneIds: number[] = [];
     const doneLog: LogEntry[] = [];
@@ -226,7 +227,7 @@ export class OutboundWorker {
           doneLog.push(...outcome.log);
           this.stats[outcome.action] += 1;
           if (outcome.action !== 'unchanged') this.logger.info(`outbound ${outcome.action}`, { ...keys, post: outcome.postId });
-          record(g.seqno, doneEvent(outcome, newest(g.rows, 'QUEUED_AT')));
+          record(g.seqno, doneEvent(outcome, changedAt(g.rows, 'QUEUED_AT', claimedAt)));
           break;
         default: {
           const result = await settleNotDone(db, { direction: 'outbound', table: OBJECTS.queue, worker: this.id, ids, attempts: g.attempts, maxAttempts, item: { activitySeqno: g.seqno } }, outcome, this.logger);
@@ -247,8 +248,12 @@ function doneEvent(outcome: Extract<Outcome, { kind: 'done' }>, changedAt: Date 
   return { kind: 'synced', transferred: outcome.action !== 'unchanged', conflict: outcome.conflict ?? false, changedAt, ...(outcome.restored ? { restored: true } : {}) };
 }
 
-/** The newest of a time column of work rows: when the newest change they stand for was captured or received. */
-export function newest(rows: readonly WorkRow[], column: string): Date | undefined {
+/**
+ * When the newest change work rows stand for was captured or received (a time column of theirs, by
+ * the database's clock), and no later than `claimedAt`, when they were claimed by ours: cards are
+ * logged by ours, and one that their converge writes must never read as older than the change.
+ */
+export function changedAt(rows: readonly WorkRow[], column: string, claimedAt: Date): Date | undefined {
   const times = rows.map((r) => r.row[column]).filter((t): t is Date => t instanceof Date);
-  return times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : undefined;
+  return times.length ? new Date(Math.min(claimedAt.getTime(), Math.max(...times.map((t) => t.getTime())))) : undefined;
 }
