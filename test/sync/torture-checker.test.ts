@@ -124,6 +124,8 @@ describe('the torture history checker', () => {
     expect(checkHistory(history, state('a e2 e4', { conflicts: [{ ...older, superseded: true }, newer] }))).toEqual([]);
     // Left open, it says a line in the text was lost.
     expect(kinds(checkHistory(history, state('a e2 e4', { conflicts: [older, newer] })))).toEqual(['phantom-conflict']);
+    // Superseded, with no later card deciding its line again: it kept a line nothing overwrote.
+    expect(kinds(checkHistory(history, state('a e2 e4', { conflicts: [{ ...older, superseded: true }, card(12, 'exo', 'a e4', 'a n3 n5')] })))).toEqual(['phantom-conflict']);
   });
 
   it('a field: the last write survives, or a card keeps it; else a lost field update', () => {

@@ -244,6 +244,9 @@ function checkEdit(edit: Edit, pairs: Pairs, located: Map<string, Location[]>, l
  */
 function checkCards(cards: readonly ConflictCard[], history: readonly Edit[], pairs: Pairs, located: Map<string, Location[]>, violations: Violation[]): void {
   const sideOf = new Map(history.map((e) => [e.token, e.side]));
+  // A card closed as superseded may keep lines a later conflict on its record decided the other way: they are back.
+  const reDecided = (card: ConflictCard, token: string) =>
+    cards.some((other) => other !== card && other.seqno === card.seqno && other.postId === card.postId && tokensIn(textOf(other[other.winner].body_text)).has(token));
   for (const card of cards) {
     const at = ids(card.seqno, card.postId);
     const pair = (card.seqno !== null ? pairs.bySeqno.get(card.seqno) : undefined) ?? (card.postId !== null ? pairs.byPost.get(card.postId) : undefined);
@@ -259,8 +262,7 @@ function checkCards(cards: readonly ConflictCard[], history: readonly Edit[], pa
         ? `its losing (${loser(card)}) lines hold no ${loser(card)} edit that the winning lines lack`
         : !won.length
           ? `its winning (${card.winner}) lines hold no ${card.winner} edit: the ${card.winner} "change" is the sync's own echo (the ${loser(card)} edits ${lost.join(', ')} were dropped for it)`
-          : // A later change decided its lines again (it is closed, superseded): what it kept may be back.
-            !card.superseded && lost.every(survives)
+          : lost.every(survives) && !lost.every((t) => card.superseded && reDecided(card, t))
             ? `every edit it keeps (${lost.join(', ')}) is still in the final text`
             : undefined;
       if (why) violations.push({ kind: 'phantom-conflict', message: `conflict card ${card.id} on the text: ${why}`, ...at });
