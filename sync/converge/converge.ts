@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connect.js';
-import type { Activity } from '../../db/exo/activities.js';
+import { readActivities, sameActivity, type Activity } from '../../db/exo/activities.js';
 import { dropCardAhead, writeCardAhead, type CardAhead } from '../../db/plugin/conflict-cards.js';
 import { readPostLinks, recordSending, sameLink, type PostLink } from '../../db/plugin/links/posts.js';
 import type { LogEntry } from '../../db/plugin/log.js';
@@ -282,10 +282,13 @@ async function dropDeadSendsCard(deps: ConvergeDeps, link: PostLink, post: Post)
 /** The post once Numerik has what was decided for it (`patch`): as read when nothing is. */
 async function sendToNumerik(deps: ConvergeDeps, activity: Activity, read: PostLink, post: Post, patch: PostPatch | undefined, mark: string | undefined): Promise<Post> {
   if (!patch) return post;
-  // Numerik is sent only what was decided from the link as it still is (the commit re-checks it too,
-  // but a PATCH is not taken back).
-  if (!deps.preview && !sameLink((await readPostLinks(deps.db, [activity.seqno])).get(activity.seqno), read)) {
-    throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
+  // Numerik is sent only what was decided from the link and the activity as they still are (the
+  // commit re-checks them too, but a PATCH is not taken back): an Exo save since the read would
+  // else reach Numerik as the older text, and win or lose a conflict it no longer holds.
+  if (!deps.preview) {
+    const [link, now] = await Promise.all([readPostLinks(deps.db, [activity.seqno]), readActivities(deps.db, [activity.seqno])]);
+    if (!sameLink(link.get(activity.seqno), read)) throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
+    if (!sameActivity(now.get(activity.seqno), activity)) throw new Moved(`activity ${activity.seqno} was saved in Exo meanwhile`);
   }
   await failpoint('converge.before-numerik', { seqno: activity.seqno, postId: post.id });
   return sendPatch(deps, post, patch, mark);

@@ -84,6 +84,24 @@ forEachTarget('concurrent edits', (engine, target) => {
     expect(conflicts[0]!.DETAIL).toContain('fifty chairs');
   });
 
+  // Seen in CI (send-interrupted, "the post moved on without its mark"): a merge read the activity,
+  // the Exo user took their line back, and the merge still PATCHed the older line over Numerik's.
+  it('an Exo save after a merge read the activity, before its PATCH: the merge starts over from the save, and Numerik never gets the older line', async () => {
+    const { post, seqno } = await synced('Quote\nforty chairs\nten tables\nsix lamps');
+    f.sandbox.faults.set({ pauseWebhooks: true });
+    numerikEdits(post.id, (t) => t.replace('forty chairs', 'fifty chairs'));
+    const outbound = holdAt('converge.after-read', (c) => c.direction === 'outbound' && c.seqno === seqno);
+    // The newer: it would win the line over Numerik's.
+    await exoSavesNewer(seqno, (t) => t.replace('forty chairs', 'forty-two chairs'));
+    await outbound.reached;
+    await exoSavesNewer(seqno, (t) => t.replace('forty-two chairs', 'forty chairs').replace('six lamps', 'eight lamps'));
+    outbound.release();
+    f.sandbox.faults.set({ pauseWebhooks: false });
+    await settled(f);
+    await expectBothSidesAre(post.id, seqno, 'Quote\nfifty chairs\nten tables\neight lamps');
+    expect(await conflictsOf(seqno)).toEqual([]);
+  });
+
   /** Both sides change one line while the webhooks wait; `exoNewer`: Exo's save is the newer, and wins. */
   const bothChange = async (postId: string, seqno: number, line: string, to: { numerik: string; exo: string }, exoNewer: boolean) => {
     f.sandbox.faults.set({ pauseWebhooks: true });
