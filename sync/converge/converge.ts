@@ -179,11 +179,18 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   const ahead = patch && !deps.preview ? await writeAhead(deps, i, link, activity, post, decision, decided, patch) : undefined;
   // What this converge read, with its own send recorded: what Numerik and the commit check against.
   const read = () => ahead?.asLeft(i.storedLink ?? link) ?? i.storedLink ?? link;
+  try {
+    if (patch && !deps.preview) await stillAsRead(deps.db, activity, read());
+  } catch (error) {
+    // Nothing was sent: whatever stopped it (a save, a lock wait that ran out), what was written ahead goes.
+    await ahead?.takeBack();
+    throw error;
+  }
   let current: Post;
   try {
-    current = await sendToNumerik(deps, activity, read(), post, patch, ahead?.mark);
+    current = await sendToNumerik(deps, activity.seqno, post, patch, ahead?.mark);
   } catch (error) {
-    if (error instanceof Moved || notMade(error)) await ahead?.takeBack();
+    if (notMade(error)) await ahead?.takeBack();
     throw error;
   }
   if (ahead) {
@@ -279,18 +286,21 @@ async function dropDeadSendsCard(deps: ConvergeDeps, link: PostLink, post: Post)
   if (stale) await dropCardAhead(deps.db, stale, { seqno: link.activitySeqno, sending: link.sending! });
 }
 
+/**
+ * Numerik is sent only what was decided from the link and the activity as they still are (the
+ * commit re-checks them too, but a PATCH is not taken back): an Exo save since the read would else
+ * reach Numerik as the older text, and win or lose a conflict it no longer holds.
+ */
+async function stillAsRead(db: Db, activity: Activity, read: PostLink): Promise<void> {
+  const [link, now] = await Promise.all([readPostLinks(db, [activity.seqno]), readActivities(db, [activity.seqno])]);
+  if (!sameLink(link.get(activity.seqno), read)) throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
+  if (!sameActivity(now.get(activity.seqno), activity)) throw new Moved(`activity ${activity.seqno} was saved in Exo meanwhile`);
+}
+
 /** The post once Numerik has what was decided for it (`patch`): as read when nothing is. */
-async function sendToNumerik(deps: ConvergeDeps, activity: Activity, read: PostLink, post: Post, patch: PostPatch | undefined, mark: string | undefined): Promise<Post> {
+async function sendToNumerik(deps: ConvergeDeps, seqno: number, post: Post, patch: PostPatch | undefined, mark: string | undefined): Promise<Post> {
   if (!patch) return post;
-  // Numerik is sent only what was decided from the link and the activity as they still are (the
-  // commit re-checks them too, but a PATCH is not taken back): an Exo save since the read would
-  // else reach Numerik as the older text, and win or lose a conflict it no longer holds.
-  if (!deps.preview) {
-    const [link, now] = await Promise.all([readPostLinks(deps.db, [activity.seqno]), readActivities(deps.db, [activity.seqno])]);
-    if (!sameLink(link.get(activity.seqno), read)) throw new Moved(`activity ${activity.seqno} was synced by another worker meanwhile`);
-    if (!sameActivity(now.get(activity.seqno), activity)) throw new Moved(`activity ${activity.seqno} was saved in Exo meanwhile`);
-  }
-  await failpoint('converge.before-numerik', { seqno: activity.seqno, postId: post.id });
+  await failpoint('converge.before-numerik', { seqno, postId: post.id });
   return sendPatch(deps, post, patch, mark);
 }
 
