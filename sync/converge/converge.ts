@@ -180,7 +180,7 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   // What this converge read, with its own send recorded: what Numerik and the commit check against.
   const read = () => ahead?.asLeft(i.storedLink ?? link) ?? i.storedLink ?? link;
   try {
-    if (patch && !deps.preview) await stillAsRead(deps.db, activity, read());
+    if (ahead) await stillAsRead(deps.db, activity, read());
   } catch (error) {
     // Nothing was sent: whatever stopped it (a save, a lock wait that ran out), what was written ahead goes.
     await ahead?.takeBack();

@@ -19,7 +19,7 @@ import { instantToWallClock } from '../mapping/time.js';
 import type { NumerikClient, PostLookup } from '../numerik/client.js';
 import { notMade, PreconditionFailedError } from '../numerik/errors.js';
 import { causeOf, failureOf } from '../error-cause.js';
-import { lostRace, recheck } from '../commit-check.js';
+import { lostRace, Moved, recheck } from '../commit-check.js';
 import { failpoint } from '../failpoints.js';
 import { landedAt, markedPatch, patchedBase, pendingSend } from '../pending-send.js';
 import { readActivityPairs } from '../read-set.js';
@@ -202,6 +202,7 @@ async function mergeWithPost(deps: SendDeps, seqno: number, activity: Activity, 
   const postId = link.postId;
   const reread = async () => {
     const pair = await readActivityPairs(deps.db, [seqno]);
+    if (pair.unsettled.length) throw new Moved(`the link of activity ${seqno} kept changing while it was read`);
     return { link: pair.links.get(seqno), activity: pair.activities.get(seqno), lookup: await deps.client.getPost(postId) };
   };
   // Either direction's work in flight may be in Numerik and not yet recorded: its echo would be taken for an edit.
