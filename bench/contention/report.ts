@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LogLine } from '../../test/support/torture/final-state.js';
-import type { Edit, FinalState, Violation } from '../../test/support/torture/history.js';
+import type { Edit, FinalState, LogLine, Violation } from '../../test/support/torture/history.js';
 import { median, percentile } from '../engines.js';
 import type { UpdateTiming } from './actors.js';
 import { convergesOf, type Counts } from './counts.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../support/torture/checker.js';
 import { applyOp, exoDetailsAfter } from '../support/torture/edits.js';
-import type { ConflictCard, Edit, FinalState } from '../support/torture/history.js';
+import type { ConflictCard, Edit, FinalState, LogLine } from '../support/torture/history.js';
 import { prng } from '../support/torture/prng.js';
 
 /**
@@ -25,6 +25,14 @@ function state(text: string, over: { exoText?: string; comments?: string[]; conf
     problems: [],
   };
 }
+
+/** An assignee write as the torture actors make it: Exo's a transaction of 50 ms, Numerik's one instant. */
+const assigneeWrite = (side: 'exo' | 'numerik', token: string, before: string, value: string, at: number): Edit =>
+  side === 'exo'
+    ? { token, side, kind: 'field', field: 'assignee_id', before, value, target: { side, seqno: 1 }, startedAt: at - 50, commitAt: at - 10, doneAt: at }
+    : { token, side, kind: 'field', field: 'assignee_id', before, value, target: { side, postId: 'pst_1' }, startedAt: at, doneAt: at };
+const logLine = (at: number, seqno: number | null, postId: string | null): LogLine => ({ at, direction: 'inbound', kind: 'synced', seqno, postId, reason: 'wrote assignee_id to Exo' });
+const assignedTo = (value: string) => state('a', { fields: { exo: { assignee_id: value }, numerik: { assignee_id: value } } });
 
 const card = (id: number, winner: 'exo' | 'numerik', exo: string, numerik: string): ConflictCard => ({ id, seqno: 1, postId: 'pst_1', winner, fields: ['body_text'], exo: { body_text: exo }, numerik: { body_text: numerik } });
 const kinds = (v: { kind: string }[]) => v.map((x) => x.kind);
@@ -178,6 +186,50 @@ describe('the torture history checker', () => {
     // Seed 88023: Numerik went raj→ann; before that reached Exo, an Exo user went raj→ann→raj.
     const stale = [assignee('numerik', 'f16', 'ann', 'raj', 799), assignee('numerik', 'f21', 'raj', 'ann', 1079), assignee('exo', 'f77', 'raj', 'ann', 4740), assignee('exo', 'f80', 'ann', 'raj', 4791)];
     expect(checkHistory(stale, at('ann'))).toEqual([]);
+  });
+
+  // The shape of seeds 80095 and 79027: the sync read nothing of the record for a few seconds (its
+  // workers killed); meanwhile a Numerik user gave the post to Raj and back to Ann, and Exo users
+  // gave the activity to Raj (the torture's only other assignee). Numerik read as unchanged, and
+  // Exo's Raj stood: Numerik's Ann, the last write, is no change. Exo's writes here go Raj, Ann, Raj,
+  // so that nettedOut does not excuse it (Exo's previous write came after Numerik's first).
+  const setBack = [
+    assigneeWrite('exo', 'f3', 'ann', 'raj', 200),
+    assigneeWrite('numerik', 'f5', 'ann', 'raj', 300),
+    assigneeWrite('exo', 'f6', 'raj', 'ann', 400),
+    assigneeWrite('exo', 'f8', 'ann', 'raj', 500),
+    assigneeWrite('numerik', 'f9', 'raj', 'ann', 600),
+  ];
+  const quiet = [logLine(100, 1, 'pst_1'), logLine(450, 2, 'pst_2'), logLine(900, 1, 'pst_1')];
+
+  it('a Numerik field set A→B→A while the sync read nothing of the record reads as unchanged: Exo’s value stands (seeds 80095, 79027)', () => {
+    expect(checkHistory(setBack, assignedTo('raj'), quiet)).toEqual([]);
+    // Without the trail nothing shows the sync read nothing.
+    expect(kinds(checkHistory(setBack, assignedTo('raj')))).toEqual(['lost-field-update']);
+  });
+
+  it('a Numerik field set A→B→A is a lost update when the sync left a line of the record between, or last saw another value', () => {
+    // A line naming the post, or only the activity, between Numerik's first write and its last: the sync may have read Raj.
+    expect(kinds(checkHistory(setBack, assignedTo('raj'), [...quiet, logLine(450, null, 'pst_1')]))).toEqual(['lost-field-update']);
+    expect(kinds(checkHistory(setBack, assignedTo('raj'), [...quiet, logLine(300, 1, null)]))).toEqual(['lost-field-update']);
+    // Numerik went Raj → Ann before that, since the sync's last line: it last saw Raj, so the last Ann is a change.
+    const fromRaj = [assigneeWrite('numerik', 'f2', 'raj', 'ann', 150), ...setBack];
+    expect(kinds(checkHistory(fromRaj, assignedTo('raj'), quiet))).toEqual(['lost-field-update']);
+    // Exo's value stands, not one no Exo user wrote, nor one Exo left since.
+    expect(kinds(checkHistory(setBack, assignedTo('kim'), quiet))).toEqual(['lost-field-update']);
+    expect(kinds(checkHistory([...setBack, assigneeWrite('exo', 'f10', 'raj', 'ann', 580)], assignedTo('raj'), quiet))).toEqual(['lost-field-update']);
+  });
+
+  it('an Exo field set A→B→A while the sync read nothing of the record is not excused: the sync can see it (issue 21)', () => {
+    // The mirror of seeds 80095 and 79027, which nettedOut does not excuse either (Numerik's previous write came after Exo's first).
+    const exoSetBack = [
+      assigneeWrite('numerik', 'f3', 'ann', 'raj', 200),
+      assigneeWrite('exo', 'f5', 'ann', 'raj', 300),
+      assigneeWrite('numerik', 'f6', 'raj', 'ann', 400),
+      assigneeWrite('numerik', 'f8', 'ann', 'raj', 500),
+      assigneeWrite('exo', 'f9', 'raj', 'ann', 600),
+    ];
+    expect(kinds(checkHistory(exoSetBack, assignedTo('raj'), quiet))).toEqual(['lost-field-update']);
   });
 
   it('an edit that never committed must be nowhere', () => {

@@ -1,5 +1,5 @@
 import { splitExoDetails } from './edits.js';
-import type { ConflictCard, Edit, FinalActivity, FinalPost, FinalState, Side, Target, Violation } from './history.js';
+import type { ConflictCard, Edit, FinalActivity, FinalPost, FinalState, LogLine, Side, Target, Violation } from './history.js';
 import { tokenCounts, tokensIn } from './tokens.js';
 
 /**
@@ -12,8 +12,10 @@ import { tokenCounts, tokensIn } from './tokens.js';
  * - no conflict card without a real conflict (one that kept something a side really lost);
  * - a field's last write survives unless a conflict card kept it;
  * - no dead letter or parked item is left.
+ * `trail` is X_NUMERIK_LOG as the sync wrote it: only what it shows the sync did not read excuses
+ * anything, so without it nothing is excused by it.
  */
-export function checkHistory(history: readonly Edit[], final: FinalState): Violation[] {
+export function checkHistory(history: readonly Edit[], final: FinalState, trail?: readonly LogLine[]): Violation[] {
   const violations: Violation[] = [];
   const pairs = pairUp(final, violations);
   sidesEqual(pairs.all, violations);
@@ -22,7 +24,7 @@ export function checkHistory(history: readonly Edit[], final: FinalState): Viola
   const lostBy = tokensLostByCards(final.conflicts);
   for (const edit of history) checkEdit(edit, pairs, located, lostBy, violations);
   checkCards(final.conflicts, history, pairs, located, violations);
-  checkFields(history, pairs, final.conflicts, violations);
+  checkFields(history, pairs, final.conflicts, trail, violations);
   for (const p of final.problems) {
     violations.push({ kind: 'open-problem', message: `an open ${p.kind} item at rest: ${p.reason}`, ...ids(p.seqno, p.postId) });
   }
@@ -299,6 +301,44 @@ function nettedOut(edits: readonly Edit[], final: string): boolean {
   });
 }
 
+/**
+ * Numerik's side of the same rule (README, "Compared as states"), which no sync of Numerik can
+ * escape: its API gives a post only as it is now (a webhook names a version, not what changed), so
+ * a field set A→B→A there while the sync read nothing of the record reads as unchanged, and Exo's
+ * value stands though Numerik's A was the last write. Excused when every write that may have been
+ * last is Numerik's (W), the first Numerik write P of the field since the record's last line in
+ * the trail began at W's value (what the sync last saw there), no line of the record falls in
+ * [P.startedAt, W.doneAt], and the final value is Exo's last. Never Exo's side: a sync can see a
+ * round trip there (issue 21). Numerik's writes are instants, so all from P to W are in the window.
+ * A line is what a converge leaves when it writes to Exo or sends to Numerik ('synced'), records a
+ * conflict (a card Exo won is written ahead of its PATCH), skips, creates, links or marks deleted:
+ * one that read B and carried it or fought over it shows. Blind spots: the line is written at the
+ * commit, after the read (a converge that read B before W committed, logged after W.doneAt; or the
+ * last line's, which read before a Numerik write it logged after); and a converge that carries no
+ * change leaves no line, so one that found both sides at B (changed alike, agreed on silently),
+ * after which a correct sync carries W's A to Exo, goes unseen. With the torture's two assignees
+ * Exo's value is B, so this excuse would hide a fault that loses A after such a silent agreement.
+ */
+function numerikSetBack(edits: readonly Edit[], final: string, pair: Pair, trail: readonly LogLine[] | undefined): boolean {
+  const possiblyLast = mayBeLast(edits);
+  const exo = edits.filter((e) => e.side === 'exo');
+  if (!trail || !exo.length || possiblyLast.some((e) => e.side !== 'numerik')) return false;
+  const json = (value: unknown) => JSON.stringify(value ?? null);
+  const w = latest(possiblyLast);
+  const lastLine = Math.max(...trail.filter((l) => (l.seqno === pair.seqno || l.postId === pair.postId) && l.at <= w.doneAt).map((l) => l.at));
+  const [p] = edits.filter((e) => e.side === 'numerik' && e.startedAt > lastLine).sort((a, b) => a.doneAt - b.doneAt);
+  return p !== undefined && p.before !== undefined && json(p.before) === json(w.value) && mayBeLast(exo).some((e) => json(e.value) === final);
+}
+
+const latest = (edits: readonly Edit[]) => edits.reduce((a, b) => (b.doneAt > a.doneAt ? b : a));
+
+/** The writes that may have committed last (checkFields: the last by commit, known only as an interval). */
+function mayBeLast(edits: readonly Edit[]): Edit[] {
+  const last = latest(edits);
+  const lastCommit = last.commitAt ?? last.doneAt;
+  return edits.filter((e) => e.doneAt >= lastCommit);
+}
+
 /** A card's versions of a field: the same race decided again goes onto the open card, each losing value after the last ("\n…\n"). */
 function versionsOf(value: unknown): string[] {
   return typeof value === 'string' ? value.split('\n…\n').map((v) => JSON.stringify(v)) : [JSON.stringify(value ?? null)];
@@ -309,7 +349,7 @@ function versionsOf(value: unknown): string[] {
  * "Last" is by commit; writes whose commits may have overlapped the last one's are all taken as
  * possibly last (the harness knows a commit only as the interval it was in flight).
  */
-function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly ConflictCard[], violations: Violation[]): void {
+function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly ConflictCard[], trail: readonly LogLine[] | undefined, violations: Violation[]): void {
   const writes = new Map<string, Edit[]>();
   for (const e of history) {
     if (e.kind !== 'field' || e.failed || !e.field) continue;
@@ -321,15 +361,13 @@ function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly Con
   for (const [key, edits] of writes) {
     const [seqnoText, field] = key.split('\u0000') as [string, string];
     const pair = pairs.bySeqno.get(Number(seqnoText))!;
-    const last = edits.reduce((a, b) => (b.doneAt > a.doneAt ? b : a));
-    const lastCommit = last.commitAt ?? last.doneAt;
-    const candidates = edits.filter((e) => e.doneAt >= lastCommit);
+    const candidates = mayBeLast(edits);
     const final = JSON.stringify(pair.post!.fields[field] ?? null);
     if (candidates.some((e) => JSON.stringify(e.value ?? null) === final)) continue;
     const kept = cards.some(
       (c) => (c.seqno === pair.seqno || c.postId === pair.postId) && c.fields.includes(field) && candidates.some((e) => versionsOf(c[loser(c)][field]).includes(JSON.stringify(e.value ?? null))),
     );
-    if (kept || nettedOut(edits, final)) continue;
+    if (kept || nettedOut(edits, final) || numerikSetBack(edits, final, pair, trail)) continue;
     const wrote = candidates.map((e) => `${e.side} ${e.token} ${JSON.stringify(e.value)}`).join(', ');
     violations.push({ kind: 'lost-field-update', message: `${field} of ${pair.seqno} is ${final} at rest; the last write was ${wrote}, and no conflict card kept it`, seqno: pair.seqno, postId: pair.postId });
   }

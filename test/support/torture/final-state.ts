@@ -9,7 +9,7 @@ import { contentOfPost, type Content } from '../../../sync/mapping/content.js';
 import { activityContent } from '../../../sync/mapping/outbound.js';
 import { optionsSource } from '../../../sync/options-source.js';
 import type { SyncFixture } from '../sync.js';
-import type { ConflictCard, FinalState, OpenProblem, Side } from './history.js';
+import type { ConflictCard, FinalState, LogLine, OpenProblem, Side } from './history.js';
 
 /** The synced fields but the text, which the checker compares as the lens's view. */
 function fieldsOf(content: Content): Record<string, unknown> {
@@ -79,15 +79,6 @@ async function conflictCards(f: SyncFixture): Promise<ConflictCard[]> {
 async function openProblems(f: SyncFixture): Promise<OpenProblem[]> {
   const rows = (await f.db.table(OBJECTS.log).whereIn('KIND', ['dead', 'parked']).whereNull('RESOLVED_AT').select('KIND', 'ACTIVITY_SEQNO', 'POST_ID', 'REASON')) as LogRow[];
   return rows.map((r) => ({ kind: r.KIND as OpenProblem['kind'], seqno: r.ACTIVITY_SEQNO, postId: r.POST_ID, reason: r.REASON }));
-}
-
-export interface LogLine {
-  at: number;
-  direction: string;
-  kind: string;
-  seqno: number | null;
-  postId: string | null;
-  reason: string;
 }
 
 /** Every line of X_NUMERIK_LOG in order, without its detail: what the sync did, to read beside the history. */

@@ -96,6 +96,16 @@ export interface OpenProblem {
   reason: string;
 }
 
+/** A line of X_NUMERIK_LOG without its detail: what the sync did to a record, and when (ms since the epoch). */
+export interface LogLine {
+  at: number;
+  direction: string;
+  kind: string;
+  seqno: number | null;
+  postId: string | null;
+  reason: string;
+}
+
 export interface FinalState {
   activities: FinalActivity[];
   posts: FinalPost[];

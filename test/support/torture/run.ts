@@ -5,8 +5,8 @@ import type { TestEngine, TestTarget } from '../targets.js';
 import { createRecord, exoFieldEdit, exoSubjectEdit, exoTextEdit, numerikComment, numerikFieldEdit, numerikTextEdit, sabotage, type World } from './actors.js';
 import { buggify } from './buggify.js';
 import { checkHistory } from './checker.js';
-import { readFinalState, readTrail, type LogLine } from './final-state.js';
-import type { Edit, FinalState, Violation } from './history.js';
+import { readFinalState, readTrail } from './final-state.js';
+import type { Edit, FinalState, LogLine, Violation } from './history.js';
 import { prng, type Prng } from './prng.js';
 import { quiesce } from './quiesce.js';
 import { WebhookFeed } from './webhooks.js';
@@ -88,8 +88,8 @@ export async function tortureRun(engine: TestEngine, o: TortureOptions): Promise
     await quiesce(f, () => feed.pending, { timeoutMs: o.quiesceMs, quietMs: 600 });
     await workers.stop();
     const final = await readFinalState(f);
-    const violations = checkHistory(world.history, final);
-    const trail = violations.length ? await readTrail(f.db) : undefined;
+    const trail = await readTrail(f.db);
+    const violations = checkHistory(world.history, final, trail);
     Object.assign(stats, {
       edits: world.history.length,
       records: final.activities.length,
@@ -104,7 +104,7 @@ export async function tortureRun(engine: TestEngine, o: TortureOptions): Promise
     });
     if (children?.exits.length) stats.childExits = children.exits.join(' || ');
     if (workerLog.last.length) stats.lastWorkerLines = workerLog.last.slice(-5).join(' || ');
-    return { seed: o.seed, history: world.history, final, violations, sabotaged, trail, stats };
+    return { seed: o.seed, history: world.history, final, violations, sabotaged, trail: violations.length ? trail : undefined, stats };
   } finally {
     bug.disarm();
     children?.killAll();
