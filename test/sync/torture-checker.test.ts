@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../support/torture/checker.js';
 import { applyOp, exoDetailsAfter } from '../support/torture/edits.js';
-import type { ConflictCard, Edit, FinalState, LogLine } from '../support/torture/history.js';
+import type { Agreement, ConflictCard, Edit, FinalState } from '../support/torture/history.js';
 import { prng } from '../support/torture/prng.js';
 
 /**
@@ -31,7 +31,8 @@ const assigneeWrite = (side: 'exo' | 'numerik', token: string, before: string, v
   side === 'exo'
     ? { token, side, kind: 'field', field: 'assignee_id', before, value, target: { side, seqno: 1 }, startedAt: at - 50, commitAt: at - 10, doneAt: at }
     : { token, side, kind: 'field', field: 'assignee_id', before, value, target: { side, postId: 'pst_1' }, startedAt: at, doneAt: at };
-const logLine = (at: number, seqno: number | null, postId: string | null): LogLine => ({ at, direction: 'inbound', kind: 'synced', seqno, postId, reason: 'wrote assignee_id to Exo' });
+/** An agreement the sync recorded on a link: each side's assignee as it was agreed. */
+const agreed = (at: number, exo: string, numerik = exo, seqno = 1, postId = 'pst_1'): Agreement => ({ at, seqno, postId, exo: { assignee_id: exo }, numerik: { assignee_id: numerik } });
 const assignedTo = (value: string) => state('a', { fields: { exo: { assignee_id: value }, numerik: { assignee_id: value } } });
 
 const card = (id: number, winner: 'exo' | 'numerik', exo: string, numerik: string): ConflictCard => ({ id, seqno: 1, postId: 'pst_1', winner, fields: ['body_text'], exo: { body_text: exo }, numerik: { body_text: numerik } });
@@ -188,48 +189,43 @@ describe('the torture history checker', () => {
     expect(checkHistory(stale, at('ann'))).toEqual([]);
   });
 
-  // The shape of seeds 80095 and 79027: the sync read nothing of the record for a few seconds (its
-  // workers killed); meanwhile a Numerik user gave the post to Raj and back to Ann, and Exo users
-  // gave the activity to Raj (the torture's only other assignee). Numerik read as unchanged, and
-  // Exo's Raj stood: Numerik's Ann, the last write, is no change. Exo's writes here go Raj, Ann, Raj,
-  // so that nettedOut does not excuse it (Exo's previous write came after Numerik's first).
-  const setBack = [
-    assigneeWrite('exo', 'f3', 'ann', 'raj', 200),
-    assigneeWrite('numerik', 'f5', 'ann', 'raj', 300),
-    assigneeWrite('exo', 'f6', 'raj', 'ann', 400),
-    assigneeWrite('exo', 'f8', 'ann', 'raj', 500),
-    assigneeWrite('numerik', 'f9', 'raj', 'ann', 600),
-  ];
-  const quiet = [logLine(100, 1, 'pst_1'), logLine(450, 2, 'pst_2'), logLine(900, 1, 'pst_1')];
-
-  it('a Numerik field set A→B→A while the sync read nothing of the record reads as unchanged: Exo’s value stands (seeds 80095, 79027)', () => {
-    expect(checkHistory(setBack, assignedTo('raj'), quiet)).toEqual([]);
-    // Without the trail nothing shows the sync read nothing.
-    expect(kinds(checkHistory(setBack, assignedTo('raj')))).toEqual(['lost-field-update']);
-  });
-
-  it('a Numerik field set A→B→A is a lost update when the sync left a line of the record between, or last saw another value', () => {
-    // A line naming the post, or only the activity, between Numerik's first write and its last: the sync may have read Raj.
-    expect(kinds(checkHistory(setBack, assignedTo('raj'), [...quiet, logLine(450, null, 'pst_1')]))).toEqual(['lost-field-update']);
-    expect(kinds(checkHistory(setBack, assignedTo('raj'), [...quiet, logLine(300, 1, null)]))).toEqual(['lost-field-update']);
-    // Numerik went Raj → Ann before that, since the sync's last line: it last saw Raj, so the last Ann is a change.
-    const fromRaj = [assigneeWrite('numerik', 'f2', 'raj', 'ann', 150), ...setBack];
-    expect(kinds(checkHistory(fromRaj, assignedTo('raj'), quiet))).toEqual(['lost-field-update']);
-    // Exo's value stands, not one no Exo user wrote, nor one Exo left since.
-    expect(kinds(checkHistory(setBack, assignedTo('kim'), quiet))).toEqual(['lost-field-update']);
-    expect(kinds(checkHistory([...setBack, assigneeWrite('exo', 'f10', 'raj', 'ann', 580)], assignedTo('raj'), quiet))).toEqual(['lost-field-update']);
-  });
-
-  it('an Exo field set A→B→A while the sync read nothing of the record is not excused: the sync can see it (issue 21)', () => {
-    // The mirror of seeds 80095 and 79027, which nettedOut does not excuse either (Numerik's previous write came after Exo's first).
-    const exoSetBack = [
-      assigneeWrite('numerik', 'f3', 'ann', 'raj', 200),
-      assigneeWrite('exo', 'f5', 'ann', 'raj', 300),
-      assigneeWrite('numerik', 'f6', 'raj', 'ann', 400),
-      assigneeWrite('numerik', 'f8', 'ann', 'raj', 500),
-      assigneeWrite('exo', 'f9', 'raj', 'ann', 600),
+  // The shape of seeds 80095 and 79027 (by Numerik) and 80052 and 81113 (by Exo): the sync agreed
+  // nothing on the record for a few seconds (its workers killed); meanwhile one side gave the
+  // record to Raj and back to Ann, and the other gave it to Raj (the torture's only other
+  // assignee). The set-back side read as unchanged, and the other side's Raj stood: the last write,
+  // Ann, is no change. The other side's writes go Raj, Ann, Raj, so that nettedOut does not excuse
+  // it (its previous write came after the set-back side's first).
+  const setBack = (by: 'exo' | 'numerik') => {
+    const other = by === 'exo' ? 'numerik' : 'exo';
+    return [
+      assigneeWrite(other, 'f3', 'ann', 'raj', 200),
+      assigneeWrite(by, 'f5', 'ann', 'raj', 300),
+      assigneeWrite(other, 'f6', 'raj', 'ann', 400),
+      assigneeWrite(other, 'f8', 'ann', 'raj', 500),
+      assigneeWrite(by, 'f9', 'raj', 'ann', 600),
     ];
-    expect(kinds(checkHistory(exoSetBack, assignedTo('raj'), quiet))).toEqual(['lost-field-update']);
+  };
+  const quiet = [agreed(100, 'ann'), agreed(450, 'raj', 'raj', 2, 'pst_2'), agreed(900, 'raj')];
+
+  it('a field set A→B→A on one side while the sync agreed on nothing else reads as unchanged: the other side’s value stands, on either side (seeds 80095, 79027; 80052, 81113)', () => {
+    expect(checkHistory(setBack('numerik'), assignedTo('raj'), quiet)).toEqual([]);
+    expect(checkHistory(setBack('exo'), assignedTo('raj'), quiet)).toEqual([]);
+    // Without the agreements nothing shows what the sync saw.
+    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj')))).toEqual(['lost-field-update']);
+    // An agreement between that held the set-back side's first value is no sight of another.
+    expect(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(350, 'raj', 'ann')])).toEqual([]);
+  });
+
+  it('a field set A→B→A is a lost update once the sync agreed on B between, or last agreed on another value, or another value stands', () => {
+    // An agreement on Raj between, silent (both sides changed alike, no log line) or not: the sync saw Raj, so the last Ann is a change.
+    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(450, 'raj')]))).toEqual(['lost-field-update']);
+    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(550, 'ann', 'raj')]))).toEqual(['lost-field-update']);
+    expect(kinds(checkHistory(setBack('exo'), assignedTo('raj'), [...quiet, agreed(450, 'raj', 'ann')]))).toEqual(['lost-field-update']);
+    // The last agreement before the set-back held Raj on Numerik's side: Ann is a change there.
+    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [agreed(100, 'ann', 'raj'), agreed(900, 'raj')]))).toEqual(['lost-field-update']);
+    // The other side's value stands, not one nobody wrote, nor one the other side left since.
+    expect(kinds(checkHistory(setBack('numerik'), assignedTo('kim'), quiet))).toEqual(['lost-field-update']);
+    expect(kinds(checkHistory([...setBack('numerik'), assigneeWrite('exo', 'f10', 'raj', 'ann', 580)], assignedTo('raj'), quiet))).toEqual(['lost-field-update']);
   });
 
   it('an edit that never committed must be nowhere', () => {

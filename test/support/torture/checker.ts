@@ -1,5 +1,5 @@
 import { splitExoDetails } from './edits.js';
-import type { ConflictCard, Edit, FinalActivity, FinalPost, FinalState, LogLine, Side, Target, Violation } from './history.js';
+import type { Agreement, ConflictCard, Edit, FinalActivity, FinalPost, FinalState, Side, Target, Violation } from './history.js';
 import { tokenCounts, tokensIn } from './tokens.js';
 
 /**
@@ -12,10 +12,10 @@ import { tokenCounts, tokensIn } from './tokens.js';
  * - no conflict card without a real conflict (one that kept something a side really lost);
  * - a field's last write survives unless a conflict card kept it;
  * - no dead letter or parked item is left.
- * `trail` is X_NUMERIK_LOG as the sync wrote it: only what it shows the sync did not read excuses
- * anything, so without it nothing is excused by it.
+ * `agreements` are the agreements the sync recorded: a field set back where the sync never agreed
+ * on another value is excused only by what they show, so without them nothing is.
  */
-export function checkHistory(history: readonly Edit[], final: FinalState, trail?: readonly LogLine[]): Violation[] {
+export function checkHistory(history: readonly Edit[], final: FinalState, agreements?: readonly Agreement[]): Violation[] {
   const violations: Violation[] = [];
   const pairs = pairUp(final, violations);
   sidesEqual(pairs.all, violations);
@@ -24,7 +24,7 @@ export function checkHistory(history: readonly Edit[], final: FinalState, trail?
   const lostBy = tokensLostByCards(final.conflicts);
   for (const edit of history) checkEdit(edit, pairs, located, lostBy, violations);
   checkCards(final.conflicts, history, pairs, located, violations);
-  checkFields(history, pairs, final.conflicts, trail, violations);
+  checkFields(history, pairs, final.conflicts, agreements, violations);
   for (const p of final.problems) {
     violations.push({ kind: 'open-problem', message: `an open ${p.kind} item at rest: ${p.reason}`, ...ids(p.seqno, p.postId) });
   }
@@ -302,34 +302,30 @@ function nettedOut(edits: readonly Edit[], final: string): boolean {
 }
 
 /**
- * Numerik's side of the same rule (README, "Compared as states"), which no sync of Numerik can
- * escape: its API gives a post only as it is now (a webhook names a version, not what changed), so
- * a field set A→B→A there while the sync read nothing of the record reads as unchanged, and Exo's
- * value stands though Numerik's A was the last write. Excused when every write that may have been
- * last is Numerik's (W), the first Numerik write P of the field since the record's last line in
- * the trail began at W's value (what the sync last saw there), no line of the record falls in
- * [P.startedAt, W.doneAt], and the final value is Exo's last. Never Exo's side: a sync can see a
- * round trip there (issue 21). Numerik's writes are instants, so all from P to W are in the window.
- * A line is what a converge leaves when it writes to Exo or sends to Numerik ('synced'), records a
- * conflict (a card Exo won is written ahead of its PATCH), skips, creates, links or marks deleted:
- * one that read B and carried it or fought over it shows. Blind spots: the line is written at the
- * commit, after the read (a converge that read B before W committed, logged after W.doneAt; or the
- * last line's, which read before a Numerik write it logged after); and a converge that carries no
- * change leaves no line, so one that found both sides at B (changed alike, agreed on silently),
- * after which a correct sync carries W's A to Exo, goes unseen. With the torture's two assignees
- * Exo's value is B, so this excuse would hide a fault that loses A after such a silent agreement.
+ * The same rule (README, "Compared as states"), seen through what the sync itself recorded: a side
+ * that set a field back to the value the sync last agreed it held, with no agreement on another
+ * value between, made no change the sync could see, and the other side's value stands though the
+ * setting back was the last write. That is so on both sides alike. Excused when every write that
+ * may have been last is one side's (W), the record's last agreement before W began holds W's value
+ * for that side, none recorded after it up to W's commit holds another there, and the final value
+ * is the other side's last. Agreements are the link's, each as written (agreements.ts): one on both
+ * sides changed alike, which leaves no log line, is one too. Blind spot: an agreement is timed at
+ * its commit, after its read, so a converge that read the value between and recorded it after W
+ * returned is not seen (it would have carried that value, and W's then, unless it is the fault).
  */
-function numerikSetBack(edits: readonly Edit[], final: string, pair: Pair, trail: readonly LogLine[] | undefined): boolean {
+function unseenRoundTrip(edits: readonly Edit[], field: string, final: string, pair: Pair, agreements: readonly Agreement[] | undefined): boolean {
   const possiblyLast = mayBeLast(edits);
-  const exo = edits.filter((e) => e.side === 'exo');
-  if (!trail || !exo.length || possiblyLast.some((e) => e.side !== 'numerik')) return false;
-  const json = (value: unknown) => JSON.stringify(value ?? null);
+  const side = possiblyLast[0]!.side;
+  const others = edits.filter((e) => e.side !== side);
+  if (!agreements || !others.length || possiblyLast.some((e) => e.side !== side) || !mayBeLast(others).some((e) => json(e.value) === final)) return false;
   const w = latest(possiblyLast);
-  const lastLine = Math.max(...trail.filter((l) => (l.seqno === pair.seqno || l.postId === pair.postId) && l.at <= w.doneAt).map((l) => l.at));
-  const [p] = edits.filter((e) => e.side === 'numerik' && e.startedAt > lastLine).sort((a, b) => a.doneAt - b.doneAt);
-  return p !== undefined && p.before !== undefined && json(p.before) === json(w.value) && mayBeLast(exo).some((e) => json(e.value) === final);
+  const held = (a: Agreement) => json(a[side]?.[field]);
+  const mine = agreements.filter((a) => a.seqno === pair.seqno || a.postId === pair.postId);
+  const before = mine.filter((a) => a.at <= w.startedAt).reduce<Agreement | undefined>((a, b) => (a && a.at > b.at ? a : b), undefined);
+  return before !== undefined && held(before) === json(w.value) && mine.every((a) => a.at <= before.at || a.at > w.doneAt || held(a) === json(w.value));
 }
 
+const json = (value: unknown) => JSON.stringify(value ?? null);
 const latest = (edits: readonly Edit[]) => edits.reduce((a, b) => (b.doneAt > a.doneAt ? b : a));
 
 /** The writes that may have committed last (checkFields: the last by commit, known only as an interval). */
@@ -349,7 +345,7 @@ function versionsOf(value: unknown): string[] {
  * "Last" is by commit; writes whose commits may have overlapped the last one's are all taken as
  * possibly last (the harness knows a commit only as the interval it was in flight).
  */
-function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly ConflictCard[], trail: readonly LogLine[] | undefined, violations: Violation[]): void {
+function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly ConflictCard[], agreements: readonly Agreement[] | undefined, violations: Violation[]): void {
   const writes = new Map<string, Edit[]>();
   for (const e of history) {
     if (e.kind !== 'field' || e.failed || !e.field) continue;
@@ -367,7 +363,7 @@ function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly Con
     const kept = cards.some(
       (c) => (c.seqno === pair.seqno || c.postId === pair.postId) && c.fields.includes(field) && candidates.some((e) => versionsOf(c[loser(c)][field]).includes(JSON.stringify(e.value ?? null))),
     );
-    if (kept || nettedOut(edits, final) || numerikSetBack(edits, final, pair, trail)) continue;
+    if (kept || nettedOut(edits, final) || unseenRoundTrip(edits, field, final, pair, agreements)) continue;
     const wrote = candidates.map((e) => `${e.side} ${e.token} ${JSON.stringify(e.value)}`).join(', ');
     violations.push({ kind: 'lost-field-update', message: `${field} of ${pair.seqno} is ${final} at rest; the last write was ${wrote}, and no conflict card kept it`, seqno: pair.seqno, postId: pair.postId });
   }

@@ -106,6 +106,15 @@ export interface LogLine {
   reason: string;
 }
 
+/** An agreement the sync recorded on a link: what each side was last agreed to hold, in Numerik's terms, and when (ms since the epoch). */
+export interface Agreement {
+  at: number;
+  seqno: number;
+  postId: string;
+  exo: Record<string, unknown> | null;
+  numerik: Record<string, unknown> | null;
+}
+
 export interface FinalState {
   activities: FinalActivity[];
   posts: FinalPost[];

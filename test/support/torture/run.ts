@@ -3,10 +3,11 @@ import { workerEnv } from '../processes.js';
 import { syncFixture } from '../sync.js';
 import type { TestEngine, TestTarget } from '../targets.js';
 import { createRecord, exoFieldEdit, exoSubjectEdit, exoTextEdit, numerikComment, numerikFieldEdit, numerikTextEdit, sabotage, type World } from './actors.js';
+import { recordAgreements, readAgreements } from './agreements.js';
 import { buggify } from './buggify.js';
 import { checkHistory } from './checker.js';
 import { readFinalState, readTrail } from './final-state.js';
-import type { Edit, FinalState, LogLine, Violation } from './history.js';
+import type { Agreement, Edit, FinalState, LogLine, Violation } from './history.js';
 import { prng, type Prng } from './prng.js';
 import { quiesce } from './quiesce.js';
 import { WebhookFeed } from './webhooks.js';
@@ -43,6 +44,8 @@ export interface TortureResult {
   sabotaged?: string;
   /** X_NUMERIK_LOG as the sync wrote it, when there are violations (to read beside the history). */
   trail?: LogLine[];
+  /** The agreements the sync recorded (agreements.ts), when there are violations. */
+  agreements?: Agreement[];
   stats: Record<string, number | string>;
 }
 
@@ -62,6 +65,7 @@ export async function tortureRun(engine: TestEngine, o: TortureOptions): Promise
   const root = prng(o.seed);
   const schedule = root.fork('schedule');
   const f = await syncFixture(engine, { defaultStaff: 'ANN', defaultActivityType: 'Meeting' });
+  await recordAgreements(f.db);
   // Child workers read the options from X_NUMERIK_SETTINGS: the same ones as this process's workers.
   await seedSettings(f.db, f.options);
   const workerLog = new WorkerLog();
@@ -88,8 +92,9 @@ export async function tortureRun(engine: TestEngine, o: TortureOptions): Promise
     await quiesce(f, () => feed.pending, { timeoutMs: o.quiesceMs, quietMs: 600 });
     await workers.stop();
     const final = await readFinalState(f);
-    const trail = await readTrail(f.db);
-    const violations = checkHistory(world.history, final, trail);
+    const agreements = await readAgreements(f.db);
+    const violations = checkHistory(world.history, final, agreements);
+    const trail = violations.length ? await readTrail(f.db) : undefined;
     Object.assign(stats, {
       edits: world.history.length,
       records: final.activities.length,
@@ -104,7 +109,7 @@ export async function tortureRun(engine: TestEngine, o: TortureOptions): Promise
     });
     if (children?.exits.length) stats.childExits = children.exits.join(' || ');
     if (workerLog.last.length) stats.lastWorkerLines = workerLog.last.slice(-5).join(' || ');
-    return { seed: o.seed, history: world.history, final, violations, sabotaged, trail: violations.length ? trail : undefined, stats };
+    return { seed: o.seed, history: world.history, final, violations, sabotaged, trail, agreements: violations.length ? agreements : undefined, stats };
   } finally {
     bug.disarm();
     children?.killAll();
