@@ -26,13 +26,13 @@ function state(text: string, over: { exoText?: string; comments?: string[]; conf
   };
 }
 
-/** An assignee write as the torture actors make it: Exo's a transaction of 50 ms, Numerik's one instant. */
+/** An assignee write as the torture actors make it: Exo's a transaction of 50 ms, Numerik's one instant, the post's version at/100. */
 const assigneeWrite = (side: 'exo' | 'numerik', token: string, before: string, value: string, at: number): Edit =>
   side === 'exo'
     ? { token, side, kind: 'field', field: 'assignee_id', before, value, target: { side, seqno: 1 }, startedAt: at - 50, commitAt: at - 10, doneAt: at }
-    : { token, side, kind: 'field', field: 'assignee_id', before, value, target: { side, postId: 'pst_1' }, startedAt: at, doneAt: at };
-/** An agreement the sync recorded on a link: each side's assignee as it was agreed. */
-const agreed = (at: number, exo: string, numerik = exo, seqno = 1, postId = 'pst_1'): Agreement => ({ at, seqno, postId, exo: { assignee_id: exo }, numerik: { assignee_id: numerik } });
+    : { token, side, kind: 'field', field: 'assignee_id', before, value, target: { side, postId: 'pst_1' }, startedAt: at, doneAt: at, version: at / 100 };
+/** An agreement the sync recorded on a link: each side's assignee as it was agreed, at the post's version. */
+const agreed = (at: number, exo: string, numerik = exo, version: number | null = null, seqno = 1, postId = 'pst_1'): Agreement => ({ at, version, seqno, postId, exo: { assignee_id: exo }, numerik: { assignee_id: numerik } });
 const assignedTo = (value: string) => state('a', { fields: { exo: { assignee_id: value }, numerik: { assignee_id: value } } });
 
 const card = (id: number, winner: 'exo' | 'numerik', exo: string, numerik: string): ConflictCard => ({ id, seqno: 1, postId: 'pst_1', winner, fields: ['body_text'], exo: { body_text: exo }, numerik: { body_text: numerik } });
@@ -205,24 +205,28 @@ describe('the torture history checker', () => {
       assigneeWrite(by, 'f9', 'raj', 'ann', 600),
     ];
   };
-  const quiet = [agreed(100, 'ann'), agreed(450, 'raj', 'raj', 2, 'pst_2'), agreed(900, 'raj')];
+  const quiet = [agreed(100, 'ann', 'ann', 1), agreed(450, 'raj', 'raj', null, 2, 'pst_2'), agreed(900, 'raj', 'raj', 7)];
 
   it('a field set A→B→A on one side while the sync agreed on nothing else reads as unchanged: the other side’s value stands, on either side (seeds 80095, 79027; 80052, 81113)', () => {
     expect(checkHistory(setBack('numerik'), assignedTo('raj'), quiet)).toEqual([]);
     expect(checkHistory(setBack('exo'), assignedTo('raj'), quiet)).toEqual([]);
     // Without the agreements nothing shows what the sync saw.
-    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj')))).toEqual(['lost-field-update']);
-    // An agreement between that held the set-back side's first value is no sight of another.
-    expect(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(350, 'raj', 'ann')])).toEqual([]);
+    expect(kinds(checkHistory(setBack('exo'), assignedTo('raj')))).toEqual(['lost-field-update']);
+    // An agreement between that held the set-back side at its first value saw no other there.
+    expect(checkHistory(setBack('exo'), assignedTo('raj'), [...quiet, agreed(350, 'ann', 'raj', 2)])).toEqual([]);
+    expect(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(350, 'raj', 'ann', 2)])).toEqual([]);
   });
 
   it('a field set A→B→A is a lost update once the sync agreed on B between, or last agreed on another value, or another value stands', () => {
-    // An agreement on Raj between, silent (both sides changed alike, no log line) or not: the sync saw Raj, so the last Ann is a change.
-    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(450, 'raj')]))).toEqual(['lost-field-update']);
-    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(550, 'ann', 'raj')]))).toEqual(['lost-field-update']);
-    expect(kinds(checkHistory(setBack('exo'), assignedTo('raj'), [...quiet, agreed(450, 'raj', 'ann')]))).toEqual(['lost-field-update']);
-    // The last agreement before the set-back held Raj on Numerik's side: Ann is a change there.
-    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [agreed(100, 'ann', 'raj'), agreed(900, 'raj')]))).toEqual(['lost-field-update']);
+    // Numerik's side by versions: an agreement on the version that held Raj, silent (both sides
+    // changed alike: no log line) and even one written after the set-back, saw Raj there.
+    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(450, 'raj', 'raj', 3)]))).toEqual(['lost-field-update']);
+    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [...quiet, agreed(650, 'raj', 'raj', 3)]))).toEqual(['lost-field-update']);
+    // Exo's side by time: an agreement (or a send recorded ahead) between that held Raj there.
+    expect(kinds(checkHistory(setBack('exo'), assignedTo('raj'), [...quiet, agreed(450, 'raj', 'ann', 3)]))).toEqual(['lost-field-update']);
+    // The last agreement before the set-back held Raj on the set-back side: Ann is a change there.
+    expect(kinds(checkHistory(setBack('numerik'), assignedTo('raj'), [agreed(100, 'ann', 'raj', 1), agreed(900, 'raj', 'raj', 7)]))).toEqual(['lost-field-update']);
+    expect(kinds(checkHistory(setBack('exo'), assignedTo('raj'), [agreed(100, 'raj', 'ann', 1), agreed(900, 'raj', 'raj', 7)]))).toEqual(['lost-field-update']);
     // The other side's value stands, not one nobody wrote, nor one the other side left since.
     expect(kinds(checkHistory(setBack('numerik'), assignedTo('kim'), quiet))).toEqual(['lost-field-update']);
     expect(kinds(checkHistory([...setBack('numerik'), assigneeWrite('exo', 'f10', 'raj', 'ann', 580)], assignedTo('raj'), quiet))).toEqual(['lost-field-update']);

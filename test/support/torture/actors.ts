@@ -181,13 +181,13 @@ export function numerikFieldEdit(w: World, rng: Prng): void {
     if (due) {
       const value = dueOf(n, w.zone).instant;
       edit.value = value;
-      store.updatePost(postId, { due_at: value }, undefined, actor);
+      edit.version = store.updatePost(postId, { due_at: value }, undefined, actor).version;
     } else {
       const before = store.getPost(postId).assignee_id;
       const value = before === users.ann ? users.raj : users.ann;
       edit.value = value;
       edit.before = before;
-      store.updatePost(postId, { assignee_id: value }, undefined, actor);
+      edit.version = store.updatePost(postId, { assignee_id: value }, undefined, actor).version;
     }
   });
 }

@@ -306,23 +306,33 @@ function nettedOut(edits: readonly Edit[], final: string): boolean {
  * that set a field back to the value the sync last agreed it held, with no agreement on another
  * value between, made no change the sync could see, and the other side's value stands though the
  * setting back was the last write. That is so on both sides alike. Excused when every write that
- * may have been last is one side's (W), the record's last agreement before W began holds W's value
- * for that side, none recorded after it up to W's commit holds another there, and the final value
- * is the other side's last. Agreements are the link's, each as written (agreements.ts): one on both
- * sides changed alike, which leaves no log line, is one too. Blind spot: an agreement is timed at
- * its commit, after its read, so a converge that read the value between and recorded it after W
- * returned is not seen (it would have carried that value, and W's then, unless it is the fault).
+ * may have been last is one side's, to one value (W's), the final value is the other side's last,
+ * and the sync never agreed on another value for W's side since it last agreed on W's:
+ * - Numerik's side by the post's versions, whenever the agreement was written: the newest version
+ *   agreed on before W's holds W's value (a converge that read the value between and recorded it
+ *   late is seen too);
+ * - Exo's side by time: the record's last agreement before W began holds W's value, and none
+ *   written from then until W returned holds another. A converge that read the value between and
+ *   recorded it after W returned is not seen; its commit re-reads the activity under a lock, so
+ *   that would be the commit check failing, which the far more frequent text edits catch.
+ * Agreements are the link's, each as written, a send recorded ahead of its PATCH among them
+ * (agreements.ts); one on both sides changed alike, which leaves no log line, is one too.
  */
 function unseenRoundTrip(edits: readonly Edit[], field: string, final: string, pair: Pair, agreements: readonly Agreement[] | undefined): boolean {
   const possiblyLast = mayBeLast(edits);
-  const side = possiblyLast[0]!.side;
-  const others = edits.filter((e) => e.side !== side);
-  if (!agreements || !others.length || possiblyLast.some((e) => e.side !== side) || !mayBeLast(others).some((e) => json(e.value) === final)) return false;
   const w = latest(possiblyLast);
-  const held = (a: Agreement) => json(a[side]?.[field]);
-  const mine = agreements.filter((a) => a.seqno === pair.seqno || a.postId === pair.postId);
-  const before = mine.filter((a) => a.at <= w.startedAt).reduce<Agreement | undefined>((a, b) => (a && a.at > b.at ? a : b), undefined);
-  return before !== undefined && held(before) === json(w.value) && mine.every((a) => a.at <= before.at || a.at > w.doneAt || held(a) === json(w.value));
+  const others = edits.filter((e) => e.side !== w.side);
+  const value = json(w.value);
+  if (!agreements || !others.length || possiblyLast.some((e) => e.side !== w.side || json(e.value) !== value) || !mayBeLast(others).some((e) => json(e.value) === final)) return false;
+  const holds = (a: Agreement) => json(a[w.side]?.[field]) === value;
+  const ofRecord = agreements.filter((a) => a.seqno === pair.seqno || a.postId === pair.postId);
+  if (w.side === 'numerik') {
+    const earlier = ofRecord.filter((a) => a.version !== null && w.version !== undefined && a.version < w.version);
+    const newest = Math.max(...earlier.map((a) => a.version!));
+    return earlier.length > 0 && earlier.filter((a) => a.version === newest).every(holds);
+  }
+  const before = ofRecord.filter((a) => a.at <= w.startedAt).reduce<Agreement | undefined>((a, b) => (a && a.at > b.at ? a : b), undefined);
+  return before !== undefined && holds(before) && ofRecord.every((a) => a.at <= before.at || a.at > w.doneAt || holds(a));
 }
 
 const json = (value: unknown) => JSON.stringify(value ?? null);

@@ -25,6 +25,8 @@ export interface Edit {
   value?: string | null;
   /** The value the field held on its side just before the edit, where the actor read it. */
   before?: string | null;
+  /** The post's version a Numerik field edit made. */
+  version?: number;
   /**
    * When the edit started, when its commit was asked for, and when that returned (ms since the
    * epoch): the commit took effect somewhere in [commitAt, doneAt]. A Numerik edit is one instant.
@@ -106,9 +108,14 @@ export interface LogLine {
   reason: string;
 }
 
-/** An agreement the sync recorded on a link: what each side was last agreed to hold, in Numerik's terms, and when (ms since the epoch). */
+/**
+ * An agreement the sync recorded on a link: what each side was agreed to hold, in Numerik's terms,
+ * the post's version it was agreed at, and when its statement ran (ms since the epoch). A send
+ * recorded ahead of its PATCH is one too: the version its PATCH makes, and what its landing agrees.
+ */
 export interface Agreement {
   at: number;
+  version: number | null;
   seqno: number;
   postId: string;
   exo: Record<string, unknown> | null;
