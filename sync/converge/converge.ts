@@ -179,12 +179,14 @@ async function mergeLinked(deps: ConvergeDeps, i: ConvergeInput, link: PostLink,
   const ahead = patch && !deps.preview ? await writeAhead(deps, i, link, activity, post, decision, decided, patch) : undefined;
   // What this converge read, with its own send recorded: what Numerik and the commit check against.
   const read = () => ahead?.asLeft(i.storedLink ?? link) ?? i.storedLink ?? link;
-  try {
-    if (ahead) await stillAsRead(deps.db, activity, read());
-  } catch (error) {
-    // Nothing was sent: whatever stopped it (a save, a lock wait that ran out), what was written ahead goes.
-    await ahead?.takeBack();
-    throw error;
+  if (ahead) {
+    try {
+      await stillAsRead(deps.db, activity, read());
+    } catch (error) {
+      // Nothing was sent: whatever stopped it (a save, a lock wait that ran out), what was written ahead goes.
+      await ahead.takeBack();
+      throw error;
+    }
   }
   let current: Post;
   try {
