@@ -8,8 +8,8 @@ export class ListenError extends Error {
 
 export interface Listening {
   url: string;
-  /** Stops taking connections, lets requests in flight finish (idle keep-alive ones are closed). */
-  close(): Promise<void>;
+  /** Stops taking connections, lets requests in flight finish within `graceMs` (idle keep-alive ones are closed). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function listen(app: Express, host: string, port: number): Promise<Listening> {
@@ -39,7 +39,7 @@ export async function listen(app: Express, host: string, port: number): Promise<
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}`,
-    close: () =>
+    close: (graceMs = 5_000) =>
       new Promise<void>((resolve) => {
         closing = true;
         for (const res of answering) if (!res.headersSent) res.setHeader('Connection', 'close');
@@ -56,8 +56,8 @@ export async function listen(app: Express, host: string, port: number): Promise<
         // What has already arrived is read first (a turn of the event loop, its I/O polled); a
         // connection that then has no request in progress is closed, the others after their answer.
         setImmediate(() => setImmediate(() => server.closeIdleConnections()));
-        // Requests in flight get a moment to finish; then their sockets go too.
-        setTimeout(() => sockets.forEach((s) => s.destroy()), 5_000).unref();
+        // Requests in flight get their time to finish; then their sockets go too.
+        setTimeout(() => sockets.forEach((s) => s.destroy()), graceMs).unref();
       }),
   };
 }

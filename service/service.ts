@@ -107,7 +107,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       const bound = o.stopTimeoutMs ?? 20_000;
       let timedOut = false;
       const deadline = new Promise<void>((resolve) => setTimeout(() => ((timedOut = true), resolve()), bound).unref());
-      await Promise.race([Promise.all([api.close(), outbound.stop(), inbound.stop()]), deadline]);
+      // A request in flight (a status read on a loaded database) gets the same bound as the work in flight.
+      await Promise.race([Promise.all([api.close(bound), outbound.stop(), inbound.stop()]), deadline]);
       if (timedOut) logger.warn(`shutdown: work still in flight after ${bound} ms; its leases are handed back now`);
       const released = (await releaseHeldBy(db, OBJECTS.queue, outbound.id)) + (await releaseHeldBy(db, OBJECTS.inbox, inbound.id));
       if (released) logger.info('shutdown: handed back held work', { rows: released });
