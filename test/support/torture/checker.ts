@@ -290,13 +290,13 @@ function checkCards(cards: readonly ConflictCard[], history: readonly Edit[], pa
  * W's value, so losing it is still found.
  */
 function nettedOut(edits: readonly Edit[], final: string): boolean {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const same = (a: unknown, b: unknown) => json(a) === json(b);
   const bySide = (side: Side) => edits.filter((e) => e.side === side).sort((a, b) => a.doneAt - b.doneAt);
   return (['exo', 'numerik'] as const).some((side) => {
     const mine = bySide(side);
     const theirs = bySide(side === 'exo' ? 'numerik' : 'exo');
     const [w, previous, other] = [mine.at(-1), mine.at(-2), theirs.at(-1)];
-    if (!w || !other || JSON.stringify(w.value ?? null) !== final) return false;
+    if (!w || !other || json(w.value) !== final) return false;
     return theirs.some((e) => e.before !== undefined && same(e.before, other.value) && !same(e.before, w.value) && e.startedAt > (previous?.doneAt ?? -Infinity));
   });
 }
@@ -368,10 +368,10 @@ function checkFields(history: readonly Edit[], pairs: Pairs, cards: readonly Con
     const [seqnoText, field] = key.split('\u0000') as [string, string];
     const pair = pairs.bySeqno.get(Number(seqnoText))!;
     const candidates = mayBeLast(edits);
-    const final = JSON.stringify(pair.post!.fields[field] ?? null);
-    if (candidates.some((e) => JSON.stringify(e.value ?? null) === final)) continue;
+    const final = json(pair.post!.fields[field]);
+    if (candidates.some((e) => json(e.value) === final)) continue;
     const kept = cards.some(
-      (c) => (c.seqno === pair.seqno || c.postId === pair.postId) && c.fields.includes(field) && candidates.some((e) => versionsOf(c[loser(c)][field]).includes(JSON.stringify(e.value ?? null))),
+      (c) => (c.seqno === pair.seqno || c.postId === pair.postId) && c.fields.includes(field) && candidates.some((e) => versionsOf(c[loser(c)][field]).includes(json(e.value))),
     );
     if (kept || nettedOut(edits, final) || unseenRoundTrip(edits, field, final, pair, agreements)) continue;
     const wrote = candidates.map((e) => `${e.side} ${e.token} ${JSON.stringify(e.value)}`).join(', ');
